@@ -1,0 +1,154 @@
+import {
+  ModalflowError,
+  analyzeGraph,
+  graphHash,
+  sha256Hex,
+  canonicalJson,
+  type Analysis,
+  type GraphDoc,
+  type NodeRegistry,
+} from '@modalflow/core';
+import { encodeModel } from '@modalflow/onnx';
+import { partition } from './partition.ts';
+import { lowerSegment } from './lower.ts';
+import { checkWeights, type WeightSource } from './weights.ts';
+import type { CompiledPlan, Granularity, Plan, PlanInput, Stage } from './plan.ts';
+
+export const OPSET = 17;
+export const PRODUCER = 'modalflow';
+export const PRODUCER_VERSION = '0.1.0';
+
+export interface CompileOptions {
+  file?: string;
+  granularity?: Granularity;
+  /** Ports to keep as extra outputs, `<nodeId>.<port>`. */
+  taps?: string[];
+  /** Weights by `<nodeId>.<weight>`; without them, weights are generated from the seed. */
+  weights?: WeightSource;
+  /** Sizes for symbolic dims in cost estimates. */
+  symbols?: Record<string, number>;
+}
+
+/** Analyses a document and throws one error listing every problem, or returns the analysis. */
+export function analyzeOrThrow(doc: GraphDoc, registry: NodeRegistry, options: CompileOptions = {}): Analysis {
+  const analysis = analyzeGraph(doc, registry, { file: options.file, symbols: options.symbols });
+  const errors = analysis.problems.filter((p) => p.severity !== 'warning');
+  if (errors.length) throw ModalflowError.fromProblems(errors);
+  return analysis;
+}
+
+/**
+ * migrate -> validate -> order -> infer -> partition -> lower -> Plan. Pure: reads no files;
+ * the caller loads the document and any weights file.
+ */
+export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: CompileOptions = {}): CompiledPlan {
+  const granularity = options.granularity ?? 'segments';
+  const analysis = analyzeOrThrow(doc, registry, options);
+  if (doc.weights && !options.weights) {
+    throw new ModalflowError('MF_WEIGHTS_NOT_LOADED', `the graph names weights "${doc.weights.uri}"; load that file and pass it to the compiler`, {
+      file: options.file,
+      path: '/weights',
+    });
+  }
+  if (options.weights) checkWeights(analysis, options.weights, options.file);
+  const hash = graphHash(doc);
+  const { nodes, order, incoming } = analysis;
+
+  const taps = [...new Set(options.taps ?? [])];
+  for (const tap of taps) {
+    const [nodeId, port, extra] = tap.split('.');
+    const info = nodeId ? nodes.get(nodeId) : undefined;
+    if (extra !== undefined || !info || !port || !info.def.outputs[port]) {
+      throw new ModalflowError('MF_BAD_TAP', `tap "${tap}" does not name an output port as <nodeId>.<port>`, { node: nodeId, port });
+    }
+  }
+
+  const segments = partition(analysis, granularity);
+  const stageOfNode = new Map<string, number>();
+  segments.forEach((s, i) => s.nodes.forEach((n) => stageOfNode.set(n, i)));
+
+  // A tensor leaves its stage when another stage, an output node or a tap reads it.
+  const exported = new Set<string>(taps);
+  for (const id of order) {
+    for (const port of Object.keys(nodes.get(id)!.def.inputs)) {
+      const e = incoming.get(`${id}.${port}`);
+      if (!e) continue;
+      const from = stageOfNode.get(e.from[0]);
+      if (from !== undefined && from !== stageOfNode.get(id)) exported.add(`${e.from[0]}.${e.from[1]}`);
+    }
+  }
+
+  const tensors: Plan['tensors'] = {};
+  for (const id of order) {
+    const info = nodes.get(id)!;
+    for (const port of Object.keys(info.def.outputs)) {
+      tensors[`${id}.${port}`] = { dtype: info.outputDtypes[port]!, shape: info.outputShapes[port]! };
+    }
+  }
+
+  const models: Record<string, Uint8Array> = {};
+  const stages: Stage[] = segments.map((seg, i) => {
+    const id = `s${i}-${seg.nodes[0]}${seg.nodes.length > 1 ? `+${seg.nodes.length - 1}` : ''}`;
+    const flops = seg.nodes.reduce((a, n) => a + nodes.get(n)!.flops, 0);
+    if (seg.kind === 'host') {
+      const nodeId = seg.nodes[0]!;
+      const info = nodes.get(nodeId)!;
+      const inputs = Object.keys(info.def.inputs).flatMap((port) => {
+        const e = incoming.get(`${nodeId}.${port}`);
+        return e ? [{ name: port, tensor: `${e.from[0]}.${e.from[1]}` }] : [];
+      });
+      const outputs = Object.keys(info.def.outputs).map((port) => ({ name: port, tensor: `${nodeId}.${port}` }));
+      const stage: Stage = {
+        kind: 'host', id, nodes: seg.nodes, inputs, outputs, dependsOn: seg.dependsOn, flops,
+        step: info.def.type, typeVersion: info.def.version, params: info.params,
+        hash: sha256Hex(canonicalJson({ step: info.def.type, v: info.def.version, params: info.params })),
+      };
+      return stage;
+    }
+    const lowered = lowerSegment(analysis, id, seg.nodes, exported, options.weights, options.symbols);
+    const bytes = encodeModel(lowered.graph, {
+      opset: OPSET,
+      producerName: PRODUCER,
+      producerVersion: PRODUCER_VERSION,
+      docString: `${doc.meta.title ?? 'graph'}: stage ${id} (${seg.nodes.join(', ')})`,
+      metadata: { 'modalflow.graph_hash': hash, 'modalflow.stage': id, 'modalflow.nodes': seg.nodes.join(',') },
+    });
+    const model = `${id}.onnx`;
+    models[model] = bytes;
+    return {
+      kind: 'onnx', id, nodes: seg.nodes, inputs: lowered.inputs, outputs: lowered.outputs, dependsOn: seg.dependsOn, flops,
+      model, hash: sha256Hex(bytes), params: seg.nodes.reduce((a, n) => a + nodes.get(n)!.paramCount, 0),
+    };
+  });
+
+  const inputs: PlanInput[] = [];
+  const outputs: Plan['outputs'] = [];
+  for (const id of order) {
+    const info = nodes.get(id)!;
+    if (info.def.role === 'input') {
+      const port = Object.keys(info.def.outputs)[0]!;
+      inputs.push({
+        name: id, tensor: `${id}.${port}`, kind: info.def.inputKind ?? 'tensor',
+        dtype: info.outputDtypes[port]!, shape: info.outputShapes[port]!, description: info.def.title,
+      });
+    } else if (info.def.role === 'output') {
+      for (const port of Object.keys(info.def.inputs)) {
+        const e = incoming.get(`${id}.${port}`);
+        if (!e) continue;
+        const tensor = `${e.from[0]}.${e.from[1]}`;
+        outputs.push({ name: id, tensor, ...tensors[tensor]! });
+      }
+    }
+  }
+
+  const plan: Plan = {
+    format: 'modalflow.plan', version: 1, graphHash: hash, title: doc.meta.title ?? '', granularity, opset: OPSET,
+    inputs, outputs, taps, tensors, stages,
+    costs: {
+      params: analysis.totals.params,
+      flops: analysis.totals.flops,
+      nodes: Object.fromEntries(order.map((id) => [id, { params: nodes.get(id)!.paramCount, flops: nodes.get(id)!.flops }])),
+    },
+  };
+  return { plan, models };
+}

@@ -1,0 +1,5 @@
+export * from './plan.ts';
+export * from './partition.ts';
+export * from './weights.ts';
+export * from './lower.ts';
+export * from './compile.ts';

@@ -1,0 +1,94 @@
+import { ModalflowError, NodeError, dimValue, type Analysis, type Dim, type LowerContext } from '@modalflow/core';
+import { OnnxGraph } from '@modalflow/onnx';
+import type { Binding } from './plan.ts';
+import { nodeWeights, type WeightSource } from './weights.ts';
+
+export interface LoweredSegment {
+  graph: OnnxGraph;
+  inputs: Binding[];
+  outputs: Binding[];
+}
+
+/**
+ * Emits one segment's nodes into a fresh ONNX graph. Tensors that cross the segment boundary
+ * become graph inputs and outputs named by their global id (`<nodeId>.<port>`), and weights
+ * become initializers named `<nodeId>.<weight>`, so a checkpoint maps onto the model 1:1.
+ */
+export function lowerSegment(
+  analysis: Analysis,
+  name: string,
+  nodeIds: string[],
+  exported: Set<string>,
+  weights: WeightSource | undefined,
+  symbols: Record<string, number> = {},
+): LoweredSegment {
+  const g = new OnnxGraph(name);
+  const inside = new Set(nodeIds);
+  const values = new Map<string, string>();
+  const inputs: Binding[] = [];
+  const outputs: Binding[] = [];
+  const size = (d: Dim) => dimValue(d, symbols);
+
+  for (const id of nodeIds) {
+    const info = analysis.nodes.get(id)!;
+    const x: Record<string, string | undefined> = {};
+    for (const port of Object.keys(info.def.inputs)) {
+      const edge = analysis.incoming.get(`${id}.${port}`);
+      if (!edge) continue;
+      const tensorId = `${edge.from[0]}.${edge.from[1]}`;
+      let v = values.get(tensorId);
+      if (v === undefined) {
+        if (inside.has(edge.from[0])) throw new Error(`internal: ${tensorId} used before it is computed`);
+        const src = analysis.nodes.get(edge.from[0])!;
+        v = g.addInput(tensorId, src.outputDtypes[edge.from[1]]!, src.outputShapes[edge.from[1]]!);
+        values.set(tensorId, v);
+        inputs.push({ name: v, tensor: tensorId });
+      }
+      x[port] = v;
+    }
+    const w: Record<string, string> = {};
+    for (const [wname, t] of Object.entries(nodeWeights(analysis, id, weights))) {
+      w[wname] = g.addInitializer(`${id}.${wname}`, t);
+    }
+    const ctx: LowerContext<any> = {
+      node: id,
+      params: info.params,
+      inputs: info.inputShapes,
+      outputs: info.outputShapes,
+      dims: info.dims,
+      size,
+      g,
+      x,
+      w,
+    };
+    let produced: Record<string, string>;
+    try {
+      produced = g.scope(id, () => info.def.lower!(ctx));
+    } catch (e) {
+      const port = e instanceof NodeError ? e.port : undefined;
+      throw new ModalflowError('MF_LOWERING', `could not lower "${info.def.type}": ${(e as Error).message}`, {
+        node: id,
+        ...(port ? { port } : {}),
+      });
+    }
+    for (const port of Object.keys(info.def.outputs)) {
+      const v = produced[port];
+      if (v === undefined) {
+        throw new ModalflowError('MF_LOWERING', `"${info.def.type}" lowering produced no value for output "${port}"`, { node: id, port });
+      }
+      values.set(`${id}.${port}`, v);
+    }
+  }
+
+  for (const id of nodeIds) {
+    const info = analysis.nodes.get(id)!;
+    for (const port of Object.keys(info.def.outputs)) {
+      const tensorId = `${id}.${port}`;
+      if (!exported.has(tensorId)) continue;
+      const out = g.identity(values.get(tensorId)!, tensorId);
+      g.addOutput(out, info.outputDtypes[port], info.outputShapes[port]);
+      outputs.push({ name: out, tensor: tensorId });
+    }
+  }
+  return { graph: g, inputs, outputs };
+}

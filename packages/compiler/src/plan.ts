@@ -1,0 +1,85 @@
+import type { DType, Shape } from '@modalflow/core';
+
+export type Granularity = 'segments' | 'whole' | 'per-node';
+
+export interface TensorInfo {
+  dtype: DType;
+  shape: Shape;
+}
+
+export interface Binding {
+  /** Name inside the stage (the ONNX input/output name, or the host step's port). */
+  name: string;
+  /** Global tensor id, `<nodeId>.<port>`. */
+  tensor: string;
+}
+
+interface StageBase {
+  id: string;
+  /** Graph nodes this stage computes, in order. */
+  nodes: string[];
+  inputs: Binding[];
+  outputs: Binding[];
+  /** Graph inputs this stage depends on; the basis of partitioning and of cache reuse. */
+  dependsOn: string[];
+  flops: number;
+}
+
+export interface OnnxStage extends StageBase {
+  kind: 'onnx';
+  /** Key into CompiledPlan.models, also the file name when written to disk. */
+  model: string;
+  /** sha256 of the model bytes: together with input hashes it keys the engine's cache. */
+  hash: string;
+  params: number;
+}
+
+export interface HostStage extends StageBase {
+  kind: 'host';
+  /** Node type whose host() runs this stage. */
+  step: string;
+  typeVersion: number;
+  params: Record<string, unknown>;
+  hash: string;
+}
+
+export type Stage = OnnxStage | HostStage;
+
+export interface PlanInput extends TensorInfo {
+  /** The input node's id; callers pass values under this name. */
+  name: string;
+  tensor: string;
+  kind: 'tensor' | 'text' | 'image' | 'regions';
+  description: string;
+}
+
+export interface PlanOutput extends TensorInfo {
+  name: string;
+  tensor: string;
+}
+
+/** Everything needed to run a graph, as JSON; model bytes travel beside it. */
+export interface Plan {
+  format: 'modalflow.plan';
+  version: 1;
+  graphHash: string;
+  title: string;
+  granularity: Granularity;
+  opset: number;
+  inputs: PlanInput[];
+  outputs: PlanOutput[];
+  /** Extra tensors kept for inspection, by `<nodeId>.<port>`. */
+  taps: string[];
+  tensors: Record<string, TensorInfo>;
+  stages: Stage[];
+  costs: {
+    params: number;
+    flops: number;
+    nodes: Record<string, { params: number; flops: number }>;
+  };
+}
+
+export interface CompiledPlan {
+  plan: Plan;
+  models: Record<string, Uint8Array>;
+}

@@ -1,0 +1,77 @@
+import {
+  ModalflowError,
+  fillWeight,
+  numel,
+  weightRng,
+  type Analysis,
+  type Problem,
+  type Tensor,
+} from '@modalflow/core';
+
+export type WeightSource = Map<string, Tensor>;
+
+/**
+ * Checks a supplied weight set against what the graph declares: every declared weight
+ * present, float32, with its exact PyTorch-layout shape, and nothing unclaimed.
+ */
+export function checkWeights(analysis: Analysis, weights: WeightSource, file?: string): void {
+  const problems: Problem[] = [];
+  const declared = new Set<string>();
+  for (const id of analysis.order) {
+    const info = analysis.nodes.get(id)!;
+    for (const [name, spec] of Object.entries(info.weights)) {
+      const full = `${id}.${name}`;
+      declared.add(full);
+      const t = weights.get(full);
+      const at = { file, node: id, weight: full };
+      if (!t) {
+        problems.push({ code: 'MF_WEIGHT_MISSING', message: `weight "${full}" [${spec.shape.join(', ')}] is not in the weights file`, at });
+      } else if (t.dtype !== 'float32') {
+        problems.push({ code: 'MF_WEIGHT_DTYPE', message: `weight "${full}" is ${t.dtype}, expected float32`, at });
+      } else if (t.dims.length !== spec.shape.length || t.dims.some((d, i) => d !== spec.shape[i])) {
+        problems.push({
+          code: 'MF_WEIGHT_SHAPE',
+          message: `weight "${full}" has shape [${t.dims.join(', ')}], expected [${spec.shape.join(', ')}]`,
+          at,
+        });
+      }
+    }
+  }
+  for (const name of weights.keys()) {
+    if (!declared.has(name)) {
+      const node = name.split('.')[0];
+      problems.push({ code: 'MF_WEIGHT_EXTRA', message: `the weights file has "${name}", which no node declares`, at: { file, weight: name, node } });
+    }
+  }
+  if (problems.length) throw ModalflowError.fromProblems(problems);
+}
+
+/** One node's weights: from the supplied set, or generated from (seed, node id, weight name). */
+export function nodeWeights(
+  analysis: Analysis,
+  id: string,
+  supplied: WeightSource | undefined,
+): Record<string, Tensor> {
+  const info = analysis.nodes.get(id)!;
+  const out: Record<string, Tensor> = {};
+  for (const [name, spec] of Object.entries(info.weights)) {
+    const full = `${id}.${name}`;
+    const given = supplied?.get(full);
+    if (given) {
+      out[name] = given;
+      continue;
+    }
+    const data = fillWeight(new Float32Array(numel(spec.shape)), spec.init, () => weightRng(analysis.doc.seed, id, name));
+    out[name] = { dtype: 'float32', dims: [...spec.shape], data };
+  }
+  return out;
+}
+
+/** All weights of the graph, named `<nodeId>.<weight>`: what `weights export` writes. */
+export function allWeights(analysis: Analysis, supplied?: WeightSource): Map<string, Tensor> {
+  const out = new Map<string, Tensor>();
+  for (const id of analysis.order) {
+    for (const [name, t] of Object.entries(nodeWeights(analysis, id, supplied))) out.set(`${id}.${name}`, t);
+  }
+  return out;
+}

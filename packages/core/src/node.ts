@@ -1,0 +1,151 @@
+import type { DType, Tensor } from './tensor.ts';
+import type { Dim, Shape } from './shape.ts';
+import type { PortSpec } from './ports.ts';
+import type { ParamSpecs, ParamValues } from './params.ts';
+
+export type Category =
+  | 'inputs'
+  | 'preprocessing'
+  | 'encoders'
+  | 'pooling'
+  | 'fusion'
+  | 'reasoning'
+  | 'heads'
+  | 'losses'
+  | 'outputs'
+  | 'layers';
+
+export const CATEGORIES: readonly Category[] = [
+  'inputs',
+  'preprocessing',
+  'encoders',
+  'pooling',
+  'fusion',
+  'reasoning',
+  'heads',
+  'losses',
+  'outputs',
+  'layers',
+];
+
+/** How a weight is filled when no weights file supplies it. Only exact IEEE operations are
+ *  used (no log/cos), so seeded weights are bit-identical on every machine and engine. */
+export type WeightInit =
+  | { kind: 'uniform'; bound: number }
+  | { kind: 'zeros' }
+  | { kind: 'ones' }
+  | { kind: 'constant'; value: number };
+
+export interface WeightSpec {
+  shape: number[];
+  init: WeightInit;
+  dtype?: 'float32';
+}
+
+/** Shapes and params as seen by one node once its inputs are known. */
+export interface ShapeContext<P> {
+  node: string;
+  params: P;
+  inputs: Record<string, Shape | undefined>;
+  /** Symbol bindings made while matching inputs against the port templates. */
+  dims: Record<string, Dim>;
+}
+
+export interface CostContext<P> extends ShapeContext<P> {
+  outputs: Record<string, Shape>;
+  /** A dimension's size for cost estimates; symbolic ones (batch) count as 1. */
+  size(d: Dim): number;
+}
+
+/** Weight shapes must be known numbers: `need` turns a dim into one or throws a clear error. */
+export interface WeightContext<P> extends CostContext<P> {
+  need(d: Dim | undefined, what: string): number;
+}
+
+/**
+ * The ONNX graph builder a lowering emits into. Core sits below `@modalflow/onnx`, so this is
+ * empty here and the onnx package merges its `OnnxGraph` into it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface LoweringGraph {}
+
+/** What a lowering receives. */
+export interface LowerContext<P> extends CostContext<P> {
+  g: LoweringGraph;
+  /** Value names of the connected inputs (absent for unconnected optional ports). */
+  x: Record<string, string | undefined>;
+  /** Initializer names of this node's weights, `<nodeId>.<weight>`. */
+  w: Record<string, string>;
+}
+
+export interface HostContext<P> {
+  node: string;
+  params: P;
+  signal?: AbortSignal;
+}
+
+export interface Migration {
+  /** Upgrades params written for version `from` to version `from + 1`. */
+  from: number;
+  up: (params: Record<string, unknown>) => Record<string, unknown>;
+}
+
+export type Role = 'input' | 'output' | 'op';
+
+export interface NodeDef<P extends ParamSpecs = ParamSpecs> {
+  type: string;
+  version: number;
+  category: Category;
+  title: string;
+  /** Markdown; the first paragraph is the summary. */
+  doc: string;
+  /** The node's formula in TeX, rendered by the editor. */
+  formula?: string;
+  /** Paper or reference implementation the node follows. */
+  source?: string;
+  role: Role;
+  /** For input nodes: what kind of value the user supplies. */
+  inputKind?: 'tensor' | 'text' | 'image' | 'regions';
+  inputs: Record<string, PortSpec>;
+  outputs: Record<string, PortSpec>;
+  params: P;
+  migrations: Migration[];
+  /** Output shapes; without it, output templates are filled from params and bindings. */
+  infer?: (ctx: ShapeContext<ParamValues<P>>) => Record<string, Shape>;
+  /** Output dtypes when they depend on params (input nodes); otherwise each port's first dtype. */
+  dtypes?: (ctx: ShapeContext<ParamValues<P>>) => Record<string, DType>;
+  weights?: (ctx: WeightContext<ParamValues<P>>) => Record<string, WeightSpec>;
+  flops?: (ctx: CostContext<ParamValues<P>>) => number;
+  /** Emits ONNX ops; returns the value name of each output port. */
+  lower?: (ctx: LowerContext<ParamValues<P>>) => Record<string, string>;
+  /** A step the engine runs on the host (tokenizing, label mapping) instead of ONNX. */
+  host?: (inputs: Record<string, Tensor>, ctx: HostContext<ParamValues<P>>) => Record<string, Tensor> | Promise<Record<string, Tensor>>;
+}
+
+export type AnyNodeDef = NodeDef<any>;
+
+type DefineInput<P extends ParamSpecs> = Omit<NodeDef<P>, 'role' | 'migrations' | 'params' | 'doc'> & {
+  role?: Role;
+  migrations?: Migration[];
+  params?: P;
+  doc?: string;
+};
+
+const TYPE_RE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+const PORT_RE = /^[a-z_][a-z0-9_]*$/i;
+
+/** Declares a node type. Checks the declaration itself so a mistake fails at import time. */
+export function defineNode<const P extends ParamSpecs = {}>(def: DefineInput<P>): NodeDef<P> {
+  if (!TYPE_RE.test(def.type)) throw new Error(`node type "${def.type}" must look like "category.name"`);
+  if (!Number.isInteger(def.version) || def.version < 1) throw new Error(`${def.type}: version must be an integer >= 1`);
+  for (const port of [...Object.keys(def.inputs), ...Object.keys(def.outputs)]) {
+    if (!PORT_RE.test(port)) throw new Error(`${def.type}: port name "${port}" must be an identifier`);
+  }
+  const role = def.role ?? 'op';
+  if (role === 'op' && !def.lower && !def.host) throw new Error(`${def.type}: an op node needs lower() or host()`);
+  const migrations = def.migrations ?? [];
+  for (let v = 1; v < def.version; v++) {
+    if (!migrations.some((m) => m.from === v)) throw new Error(`${def.type}: no migration from version ${v}`);
+  }
+  return { ...def, role, migrations, params: (def.params ?? {}) as P, doc: def.doc ?? '' };
+}

@@ -1,0 +1,215 @@
+import { ModalflowError, type Tensor } from '@modalflow/core';
+import type { CompiledPlan, Plan, Stage } from '@modalflow/compiler';
+import type { Provider, Runtime, RuntimeSession } from './runtime.ts';
+import type { EngineEvent } from './events.ts';
+import { StageCache } from './cache.ts';
+import { HostSteps } from './host-steps.ts';
+import { checkInputs } from './check-inputs.ts';
+import { hashString, hashTensor } from './tensor-hash.ts';
+
+export interface EngineOptions {
+  hostSteps?: HostSteps;
+  /** Byte budget of the stage-result cache (default 256 MiB). */
+  cacheBytes?: number;
+}
+
+export interface LoadOptions {
+  providers?: Provider[];
+  onEvent?: (e: { type: 'session'; stage: string; provider: Provider; ms: number }) => void;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onEvent?: (e: EngineEvent) => void;
+  /** Tapped tensors to return (`<nodeId>.<port>`); each must have been compiled in as a tap. */
+  taps?: string[];
+  /** Reuse stage results whose inputs have not changed (default true). */
+  cache?: boolean;
+}
+
+export interface StageReport {
+  stage: string;
+  kind: Stage['kind'];
+  cached: boolean;
+  ms: number;
+  provider: string;
+}
+
+export interface RunResult {
+  outputs: Record<string, Tensor>;
+  taps: Record<string, Tensor>;
+  stages: StageReport[];
+  ms: number;
+}
+
+function abortError(): Error {
+  return new DOMException('the run was cancelled', 'AbortError');
+}
+
+/** Resolves with `p`, or rejects as soon as `signal` aborts (the work itself may finish later). */
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** A loaded plan: one session per ONNX stage, created once and reused by every run. */
+export class Program {
+  private readonly stageKeyCache = new Map<string, string>();
+
+  constructor(
+    readonly plan: Plan,
+    private readonly sessions: Map<string, RuntimeSession>,
+    private readonly hostSteps: HostSteps,
+    private readonly cache: StageCache,
+  ) {}
+
+  /** The provider each ONNX stage actually runs on, with the reasons others were skipped. */
+  get providers(): Record<string, { provider: Provider; skipped: { provider: Provider; reason?: string }[] }> {
+    const out: Record<string, { provider: Provider; skipped: { provider: Provider; reason?: string }[] }> = {};
+    for (const [id, s] of this.sessions) {
+      out[id] = { provider: s.provider, skipped: s.attempts.filter((a) => !a.ok).map((a) => ({ provider: a.provider, reason: a.reason })) };
+    }
+    return out;
+  }
+
+  async run(inputs: Record<string, Tensor>, options: RunOptions = {}): Promise<RunResult> {
+    const { signal, onEvent } = options;
+    const useCache = options.cache ?? true;
+    const started = performance.now();
+    if (signal?.aborted) throw abortError();
+    checkInputs(this.plan, inputs);
+    for (const tap of options.taps ?? []) {
+      if (!this.plan.taps.includes(tap)) {
+        throw new ModalflowError('MF_TAP_NOT_COMPILED', `"${tap}" was not compiled as a tap; compile with taps: ["${tap}"]`, { node: tap.split('.')[0] });
+      }
+    }
+
+    const values = new Map<string, Tensor>();
+    const keys = new Map<string, string>();
+    for (const spec of this.plan.inputs) {
+      const t = inputs[spec.name]!;
+      values.set(spec.tensor, t);
+      if (useCache) keys.set(spec.tensor, hashTensor(t));
+    }
+
+    const total = this.plan.stages.length;
+    const reports: StageReport[] = [];
+    let cached = 0;
+    onEvent?.({ type: 'run-start', stages: total });
+    for (const [index, stage] of this.plan.stages.entries()) {
+      if (signal?.aborted) {
+        onEvent?.({ type: 'cancelled', stage: stage.id });
+        throw abortError();
+      }
+      const key = useCache ? this.stageKey(stage, keys) : '';
+      const hit = useCache ? this.cache.get(key) : undefined;
+      if (hit) {
+        for (const b of stage.outputs) values.set(b.tensor, hit[b.name]!);
+        for (const b of stage.outputs) keys.set(b.tensor, hashString(`${key}#${b.name}`));
+        reports.push({ stage: stage.id, kind: stage.kind, cached: true, ms: 0, provider: 'cache' });
+        cached++;
+        onEvent?.({ type: 'stage-cached', stage: stage.id, index, total, nodes: stage.nodes });
+        onEvent?.({ type: 'progress', done: index + 1, total });
+        continue;
+      }
+      onEvent?.({ type: 'stage-start', stage: stage.id, index, total, nodes: stage.nodes });
+      const t0 = performance.now();
+      let result: Record<string, Tensor>;
+      let provider: string;
+      try {
+        const feeds: Record<string, Tensor> = {};
+        for (const b of stage.inputs) feeds[b.name] = values.get(b.tensor)!;
+        if (stage.kind === 'onnx') {
+          const session = this.sessions.get(stage.id)!;
+          provider = session.provider;
+          result = await raceAbort(session.run(feeds, stage.outputs.map((b) => b.name)), signal);
+        } else {
+          provider = 'host';
+          const step = this.hostSteps.get(stage.step);
+          if (!step) throw new ModalflowError('MF_NO_HOST_STEP', `no host step is registered for "${stage.step}"`, { node: stage.nodes[0] });
+          result = await raceAbort(Promise.resolve(step(feeds, { node: stage.nodes[0]!, params: stage.params, signal })), signal);
+        }
+      } catch (error) {
+        if ((error as Error).name === 'AbortError') {
+          onEvent?.({ type: 'cancelled', stage: stage.id });
+          throw error;
+        }
+        onEvent?.({ type: 'stage-failed', stage: stage.id, index, error: error as Error });
+        throw error;
+      }
+      const ms = performance.now() - t0;
+      for (const b of stage.outputs) {
+        const t = result[b.name];
+        if (!t) throw new ModalflowError('MF_STAGE_OUTPUT', `stage ${stage.id} returned no "${b.name}"`, { node: stage.nodes[0] });
+        values.set(b.tensor, t);
+        if (useCache) keys.set(b.tensor, hashString(`${key}#${b.name}`));
+      }
+      if (useCache) this.cache.set(key, result);
+      reports.push({ stage: stage.id, kind: stage.kind, cached: false, ms, provider });
+      onEvent?.({ type: 'stage-end', stage: stage.id, index, total, ms, provider });
+      onEvent?.({ type: 'progress', done: index + 1, total });
+    }
+
+    const outputs: Record<string, Tensor> = {};
+    for (const o of this.plan.outputs) outputs[o.name] = values.get(o.tensor)!;
+    const taps: Record<string, Tensor> = {};
+    for (const tap of options.taps ?? []) taps[tap] = values.get(tap)!;
+    const ms = performance.now() - started;
+    onEvent?.({ type: 'run-end', ms, cached, ran: total - cached });
+    return { outputs, taps, stages: reports, ms };
+  }
+
+  private stageKey(stage: Stage, keys: Map<string, string>): string {
+    const parts = [stage.hash, ...stage.inputs.map((b) => `${b.name}=${keys.get(b.tensor)}`)];
+    return hashString(parts.join('|'));
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.release()));
+    this.sessions.clear();
+  }
+}
+
+export interface Engine {
+  readonly runtime: Runtime;
+  load(compiled: CompiledPlan, options?: LoadOptions): Promise<Program>;
+}
+
+export function createEngine(runtime: Runtime, options: EngineOptions = {}): Engine {
+  const hostSteps = options.hostSteps ?? new HostSteps();
+  return {
+    runtime,
+    async load(compiled, loadOptions = {}) {
+      const sessions = new Map<string, RuntimeSession>();
+      try {
+        for (const stage of compiled.plan.stages) {
+          if (stage.kind === 'host') {
+            if (!hostSteps.get(stage.step)) {
+              throw new ModalflowError('MF_NO_HOST_STEP', `no host step is registered for "${stage.step}"`, { node: stage.nodes[0] });
+            }
+            continue;
+          }
+          const bytes = compiled.models[stage.model];
+          if (!bytes) throw new ModalflowError('MF_PLAN_MODEL_MISSING', `the plan's model "${stage.model}" is missing`, { file: stage.model });
+          const t0 = performance.now();
+          const session = await runtime.createSession(bytes, { providers: loadOptions.providers, label: stage.id });
+          sessions.set(stage.id, session);
+          loadOptions.onEvent?.({ type: 'session', stage: stage.id, provider: session.provider, ms: performance.now() - t0 });
+        }
+      } catch (e) {
+        await Promise.all([...sessions.values()].map((s) => s.release()));
+        throw e;
+      }
+      return new Program(compiled.plan, sessions, hostSteps, new StageCache(options.cacheBytes ?? 256 * 2 ** 20));
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { AnyNodeDef, HostContext, NodeRegistry, Tensor } from '@modalflow/core';
+
+export type HostStep = (
+  inputs: Record<string, Tensor>,
+  ctx: HostContext<any>,
+) => Record<string, Tensor> | Promise<Record<string, Tensor>>;
+
+/** Non-ONNX steps (tokenizing, label mapping) by node type. */
+export class HostSteps {
+  private readonly steps = new Map<string, HostStep>();
+
+  register(type: string, step: HostStep): this {
+    if (this.steps.has(type)) throw new Error(`host step "${type}" is already registered`);
+    this.steps.set(type, step);
+    return this;
+  }
+
+  get(type: string): HostStep | undefined {
+    return this.steps.get(type);
+  }
+
+  static fromRegistry(registry: NodeRegistry): HostSteps {
+    const steps = new HostSteps();
+    for (const def of registry.list() as AnyNodeDef[]) if (def.host) steps.register(def.type, def.host);
+    return steps;
+  }
+}

@@ -1,0 +1,101 @@
+import { numel, type DType, type Tensor, type TensorData } from '@modalflow/core';
+
+export type NumericDType = Exclude<DType, 'string'>;
+type NumericData = Exclude<TensorData, string[]>;
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+const BYTES: Record<NumericDType, number> = {
+  float32: 4,
+  float16: 2,
+  int64: 8,
+  int32: 4,
+  int8: 1,
+  uint8: 1,
+  bool: 1,
+};
+
+export function elementBytes(dtype: NumericDType): number {
+  return BYTES[dtype];
+}
+
+/** Whether `data` is the typed array core uses for `dtype` (bool and uint8 share Uint8Array). */
+export function dataMatchesDType(dtype: DType, data: TensorData): boolean {
+  switch (dtype) {
+    case 'float32':
+      return data instanceof Float32Array;
+    case 'float16':
+      return data instanceof Uint16Array;
+    case 'int64':
+      return data instanceof BigInt64Array;
+    case 'int32':
+      return data instanceof Int32Array;
+    case 'int8':
+      return data instanceof Int8Array;
+    case 'uint8':
+    case 'bool':
+      return data instanceof Uint8Array;
+    case 'string':
+      return Array.isArray(data) && data.every((s) => typeof s === 'string');
+  }
+}
+
+/** Copies numeric tensor data out as little-endian bytes; bools become exactly 0 or 1. */
+export function toLittleEndianBytes(dtype: NumericDType, data: NumericData): Uint8Array {
+  const out = new Uint8Array(data.byteLength);
+  if (LITTLE_ENDIAN || data.BYTES_PER_ELEMENT === 1) {
+    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  } else {
+    const view = new DataView(out.buffer);
+    for (let i = 0; i < data.length; i++) {
+      if (data instanceof Float32Array) view.setFloat32(i * 4, data[i]!, true);
+      else if (data instanceof Uint16Array) view.setUint16(i * 2, data[i]!, true);
+      else if (data instanceof BigInt64Array) view.setBigInt64(i * 8, data[i]!, true);
+      else if (data instanceof Int32Array) view.setInt32(i * 4, data[i]!, true);
+    }
+  }
+  if (dtype === 'bool') for (let i = 0; i < out.length; i++) if (out[i]) out[i] = 1;
+  return out;
+}
+
+/**
+ * Builds a tensor from little-endian bytes whose length the caller has already checked. The
+ * bytes are copied because they are often an unaligned view into a whole file.
+ */
+export function fromLittleEndianBytes(dtype: NumericDType, dims: number[], bytes: Uint8Array): Tensor {
+  const n = numel(dims);
+  const copy = new Uint8Array(n * BYTES[dtype]);
+  copy.set(bytes.subarray(0, copy.length));
+  const buf = copy.buffer;
+  const view = LITTLE_ENDIAN ? undefined : new DataView(buf);
+  let data: NumericData;
+  switch (dtype) {
+    case 'float32':
+      data = new Float32Array(buf);
+      if (view) for (let i = 0; i < n; i++) data[i] = view.getFloat32(i * 4, true);
+      break;
+    case 'float16':
+      data = new Uint16Array(buf);
+      if (view) for (let i = 0; i < n; i++) data[i] = view.getUint16(i * 2, true);
+      break;
+    case 'int64':
+      data = new BigInt64Array(buf);
+      if (view) for (let i = 0; i < n; i++) data[i] = view.getBigInt64(i * 8, true);
+      break;
+    case 'int32':
+      data = new Int32Array(buf);
+      if (view) for (let i = 0; i < n; i++) data[i] = view.getInt32(i * 4, true);
+      break;
+    case 'int8':
+      data = new Int8Array(buf);
+      break;
+    case 'uint8':
+      data = copy;
+      break;
+    case 'bool':
+      for (let i = 0; i < n; i++) if (copy[i]) copy[i] = 1;
+      data = copy;
+      break;
+  }
+  return { dtype, dims, data };
+}

@@ -1,0 +1,289 @@
+import protobuf from 'protobufjs';
+
+/**
+ * The part of onnx/onnx.proto this package reads and writes. Field numbers are ONNX's own so
+ * files from any exporter decode; fields left out (training, sparse, functions) are skipped as
+ * unknown fields. Kept as text rather than a .proto file so bundles need no file system.
+ */
+export const ONNX_PROTO = `
+syntax = "proto2";
+package onnx;
+
+message AttributeProto {
+  enum AttributeType {
+    UNDEFINED = 0;
+    FLOAT = 1;
+    INT = 2;
+    STRING = 3;
+    TENSOR = 4;
+    GRAPH = 5;
+    SPARSE_TENSOR = 11;
+    TYPE_PROTO = 13;
+    FLOATS = 6;
+    INTS = 7;
+    STRINGS = 8;
+    TENSORS = 9;
+    GRAPHS = 10;
+    SPARSE_TENSORS = 12;
+    TYPE_PROTOS = 14;
+  }
+  optional string name = 1;
+  optional string ref_attr_name = 21;
+  optional string doc_string = 13;
+  optional AttributeType type = 20;
+  optional float f = 2;
+  optional int64 i = 3;
+  optional bytes s = 4;
+  optional TensorProto t = 5;
+  optional GraphProto g = 6;
+  repeated float floats = 7;
+  repeated int64 ints = 8;
+  repeated bytes strings = 9;
+  repeated TensorProto tensors = 10;
+  repeated GraphProto graphs = 11;
+}
+
+message ValueInfoProto {
+  optional string name = 1;
+  optional TypeProto type = 2;
+  optional string doc_string = 3;
+}
+
+message NodeProto {
+  repeated string input = 1;
+  repeated string output = 2;
+  optional string name = 3;
+  optional string op_type = 4;
+  optional string domain = 7;
+  repeated AttributeProto attribute = 5;
+  optional string doc_string = 6;
+}
+
+message ModelProto {
+  optional int64 ir_version = 1;
+  repeated OperatorSetIdProto opset_import = 8;
+  optional string producer_name = 2;
+  optional string producer_version = 3;
+  optional string domain = 4;
+  optional int64 model_version = 5;
+  optional string doc_string = 6;
+  optional GraphProto graph = 7;
+  repeated StringStringEntryProto metadata_props = 14;
+}
+
+message StringStringEntryProto {
+  optional string key = 1;
+  optional string value = 2;
+}
+
+message GraphProto {
+  repeated NodeProto node = 1;
+  optional string name = 2;
+  repeated TensorProto initializer = 5;
+  optional string doc_string = 10;
+  repeated ValueInfoProto input = 11;
+  repeated ValueInfoProto output = 12;
+  repeated ValueInfoProto value_info = 13;
+}
+
+message TensorProto {
+  enum DataType {
+    UNDEFINED = 0;
+    FLOAT = 1;
+    UINT8 = 2;
+    INT8 = 3;
+    UINT16 = 4;
+    INT16 = 5;
+    INT32 = 6;
+    INT64 = 7;
+    STRING = 8;
+    BOOL = 9;
+    FLOAT16 = 10;
+    DOUBLE = 11;
+    UINT32 = 12;
+    UINT64 = 13;
+    COMPLEX64 = 14;
+    COMPLEX128 = 15;
+    BFLOAT16 = 16;
+    FLOAT8E4M3FN = 17;
+    FLOAT8E4M3FNUZ = 18;
+    FLOAT8E5M2 = 19;
+    FLOAT8E5M2FNUZ = 20;
+    UINT4 = 21;
+    INT4 = 22;
+    FLOAT4E2M1 = 23;
+  }
+  message Segment {
+    optional int64 begin = 1;
+    optional int64 end = 2;
+  }
+  enum DataLocation {
+    DEFAULT = 0;
+    EXTERNAL = 1;
+  }
+  repeated int64 dims = 1;
+  optional int32 data_type = 2;
+  optional Segment segment = 3;
+  repeated float float_data = 4 [packed = true];
+  repeated int32 int32_data = 5 [packed = true];
+  repeated bytes string_data = 6;
+  repeated int64 int64_data = 7 [packed = true];
+  optional string name = 8;
+  optional string doc_string = 12;
+  optional bytes raw_data = 9;
+  repeated StringStringEntryProto external_data = 13;
+  optional DataLocation data_location = 14;
+  repeated double double_data = 10 [packed = true];
+  repeated uint64 uint64_data = 11 [packed = true];
+}
+
+message TensorShapeProto {
+  message Dimension {
+    oneof value {
+      int64 dim_value = 1;
+      string dim_param = 2;
+    }
+    optional string denotation = 3;
+  }
+  repeated Dimension dim = 1;
+}
+
+message TypeProto {
+  message Tensor {
+    optional int32 elem_type = 1;
+    optional TensorShapeProto shape = 2;
+  }
+  message Sequence {
+    optional TypeProto elem_type = 1;
+  }
+  message Map {
+    optional int32 key_type = 1;
+    optional TypeProto value_type = 2;
+  }
+  message Optional {
+    optional TypeProto elem_type = 1;
+  }
+  message SparseTensor {
+    optional int32 elem_type = 1;
+    optional TensorShapeProto shape = 2;
+  }
+  oneof value {
+    Tensor tensor_type = 1;
+    Sequence sequence_type = 4;
+    Map map_type = 5;
+    Optional optional_type = 9;
+    SparseTensor sparse_tensor_type = 8;
+  }
+  optional string denotation = 6;
+}
+
+message OperatorSetIdProto {
+  optional string domain = 1;
+  optional int64 version = 2;
+}
+`;
+
+// keepCase so message objects use ONNX's own field names (raw_data, op_type, ...).
+const root = protobuf.parse(ONNX_PROTO, { keepCase: true }).root;
+
+export const ModelProto = root.lookupType('onnx.ModelProto');
+export const TensorProtoType = root.lookupType('onnx.TensorProto');
+export const AttributeTypeEnum = root.lookupEnum('onnx.AttributeProto.AttributeType');
+export const DataTypeEnum = root.lookupEnum('onnx.TensorProto.DataType');
+
+/**
+ * A 64-bit integer as protobufjs hands it over: a Long when the `long` package loaded, a plain
+ * (possibly unsafe) number when it did not, as in some browser bundles.
+ */
+export type Int64 = number | { low: number; high: number; unsigned?: boolean };
+
+export interface StringStringEntryMsg {
+  key?: string;
+  value?: string;
+}
+
+export interface OperatorSetIdMsg {
+  domain?: string;
+  version?: Int64;
+}
+
+export interface TensorMsg {
+  dims?: Int64[];
+  data_type?: number;
+  segment?: { begin?: Int64; end?: Int64 } | null;
+  float_data?: number[];
+  int32_data?: number[];
+  string_data?: Uint8Array[];
+  int64_data?: Int64[];
+  name?: string;
+  doc_string?: string;
+  raw_data?: Uint8Array;
+  external_data?: StringStringEntryMsg[];
+  data_location?: number;
+  double_data?: number[];
+  uint64_data?: Int64[];
+}
+
+export interface DimensionMsg {
+  dim_value?: Int64;
+  dim_param?: string;
+  value?: 'dim_value' | 'dim_param';
+}
+
+export interface TypeMsg {
+  tensor_type?: { elem_type?: number; shape?: { dim?: DimensionMsg[] } | null } | null;
+  value?: string;
+}
+
+export interface ValueInfoMsg {
+  name?: string;
+  type?: TypeMsg | null;
+  doc_string?: string;
+}
+
+export interface AttributeMsg {
+  name?: string;
+  type?: number;
+  f?: number;
+  i?: Int64;
+  s?: Uint8Array;
+  t?: TensorMsg | null;
+  g?: GraphMsg | null;
+  floats?: number[];
+  ints?: Int64[];
+  strings?: Uint8Array[];
+  tensors?: TensorMsg[];
+  graphs?: GraphMsg[];
+}
+
+export interface NodeMsg {
+  input?: string[];
+  output?: string[];
+  name?: string;
+  op_type?: string;
+  domain?: string;
+  attribute?: AttributeMsg[];
+  doc_string?: string;
+}
+
+export interface GraphMsg {
+  node?: NodeMsg[];
+  name?: string;
+  initializer?: TensorMsg[];
+  doc_string?: string;
+  input?: ValueInfoMsg[];
+  output?: ValueInfoMsg[];
+  value_info?: ValueInfoMsg[];
+}
+
+export interface ModelMsg {
+  ir_version?: Int64;
+  opset_import?: OperatorSetIdMsg[];
+  producer_name?: string;
+  producer_version?: string;
+  domain?: string;
+  model_version?: Int64;
+  doc_string?: string;
+  graph?: GraphMsg | null;
+  metadata_props?: StringStringEntryMsg[];
+}
