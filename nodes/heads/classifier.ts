@@ -37,7 +37,7 @@ export default defineNode({
     const out = [...x.slice(0, -1), params.classes];
     return { logits: out, probs: out };
   },
-  weights: ({ inputs, params, need }) => {
+  weights: ({ inputs, params, need }): Record<string, WeightSpec> => {
     const d = need(inputs['x']!.at(-1), 'the last axis of x');
     const lin = (out: number, inp: number): [WeightSpec, WeightSpec] => [
       { shape: [out, inp], init: { kind: 'uniform', bound: linearBound(inp) } },

@@ -1,3 +1,10 @@
-// Importing the onnx package merges OnnxGraph into core's LoweringGraph, so every node file
-// that imports this sees `ctx.g` fully typed.
-export type { OnnxGraph } from '@modalflow/onnx';
+import type { OnnxGraph } from '@modalflow/onnx';
+
+// Core declares an empty LoweringGraph because it sits below the onnx package; merging
+// OnnxGraph into it here gives every node file that imports this module a typed `ctx.g`.
+declare module '@modalflow/core' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface LoweringGraph extends OnnxGraph {}
+}
+
+export type { OnnxGraph };

@@ -126,11 +126,16 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
   for (const id of order) {
     const info = nodes.get(id)!;
     if (info.def.role === 'input') {
-      const port = Object.keys(info.def.outputs)[0]!;
-      inputs.push({
-        name: id, tensor: `${id}.${port}`, kind: info.def.inputKind ?? 'tensor',
-        dtype: info.outputDtypes[port]!, shape: info.outputShapes[port]!, description: info.def.title,
-      });
+      // One value per output port: a single-port input is fed under the node id, a
+      // multi-port one (region features plus boxes) under `<id>.<port>`.
+      const ports = Object.keys(info.def.outputs);
+      for (const port of ports) {
+        inputs.push({
+          name: ports.length === 1 ? id : `${id}.${port}`, tensor: `${id}.${port}`, kind: info.def.inputKind ?? 'tensor',
+          dtype: info.outputDtypes[port]!, shape: info.outputShapes[port]!,
+          description: info.def.outputs[port]!.description || info.def.title,
+        });
+      }
     } else if (info.def.role === 'output') {
       for (const port of Object.keys(info.def.inputs)) {
         const e = incoming.get(`${id}.${port}`);

@@ -219,7 +219,8 @@ function attrFromMsg(a: AttributeMsg, at: Location, file: string | undefined): A
     case ATTR.FLOAT:
       return { kind: 'float', value: a.f ?? 0 };
     case ATTR.STRING:
-      return { kind: 'string', value: utf8.decode(a.s ?? new Uint8Array(0)) };
+      // An absent bytes field reads as protobufjs's default, a plain [], not a Uint8Array.
+      return { kind: 'string', value: has(a, 's') && a.s ? utf8.decode(a.s) : '' };
     case ATTR.INTS:
       return { kind: 'ints', value: (a.ints ?? []).map(int64ToJs) };
     case ATTR.FLOATS:

@@ -188,6 +188,7 @@ const root = protobuf.parse(ONNX_PROTO, { keepCase: true }).root;
 
 export const ModelProto = root.lookupType('onnx.ModelProto');
 export const TensorProtoType = root.lookupType('onnx.TensorProto');
+export const StringStringEntryType = root.lookupType('onnx.StringStringEntryProto');
 export const AttributeTypeEnum = root.lookupEnum('onnx.AttributeProto.AttributeType');
 export const DataTypeEnum = root.lookupEnum('onnx.TensorProto.DataType');
 

@@ -32,7 +32,8 @@ process.stdin.on('end', async () => {
     const ort = require(ortPath);
     const session = await ort.InferenceSession.create(Buffer.concat(chunks), {
       executionProviders: [provider],
-      extra: { session: { disable_cpu_ep_fallback: '1' } },
+      // A GPU provider must run the whole probe model itself, not hand it to the CPU EP.
+      extra: provider === 'cpu' ? {} : { session: { disable_cpu_ep_fallback: '1' } },
     });
     const createMs = performance.now() - t0;
     const r = await session.run({ x: new ort.Tensor('float32', new Float32Array([1, 2, 3, 4]), [1, 4]) });

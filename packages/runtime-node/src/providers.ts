@@ -31,10 +31,19 @@ export function compiledBackends(): string[] {
   return backends;
 }
 
-const CUDA_INSTALL =
-  'Install them with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (downloads ' +
-  'Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0 from nuget.org, so it needs network access), then make the ' +
-  'CUDA 12 runtime, cuBLAS and cuDNN 9 libraries loadable (system install or LD_LIBRARY_PATH)';
+/**
+ * How to fetch the CUDA provider. The package's own install script is called directly because
+ * npm 11 skips dependency install scripts unless allowScripts approves them, so
+ * `npm rebuild` may silently do nothing.
+ */
+function cudaInstallHint(): string {
+  const script = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'script', 'install.js');
+  return (
+    `Install them with \`ONNXRUNTIME_NODE_INSTALL=cuda12 node ${script}\` (downloads ` +
+    'Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0 from nuget.org, so it needs network access), then make the ' +
+    'CUDA 12 runtime, cuBLAS and cuDNN 9 libraries loadable (system install or LD_LIBRARY_PATH)'
+  );
+}
 
 /**
  * Why CUDA cannot work here without trying it, or undefined when its files are in place.
@@ -55,7 +64,7 @@ export function cudaPrecheck(): string | undefined {
   return (
     `CUDA provider libraries are not installed (${missing.join(' and ')} not found next to the ` +
     `onnxruntime-node binding in ${dir}; onnxruntime-node was installed with ONNXRUNTIME_NODE_INSTALL=skip, ` +
-    `or its install-time download failed). ${CUDA_INSTALL}`
+    `or its install-time download failed). ${cudaInstallHint()}`
   );
 }
 

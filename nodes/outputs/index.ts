@@ -1,0 +1,4 @@
+import type { AnyNodeDef } from '@modalflow/core';
+import output from './output.ts';
+
+export const OUTPUT_NODES: AnyNodeDef[] = [output];

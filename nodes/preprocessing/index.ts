@@ -1,0 +1,3 @@
+import type { AnyNodeDef } from '@modalflow/core';
+
+export const PREPROCESSING_NODES: AnyNodeDef[] = [];

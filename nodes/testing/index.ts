@@ -1,0 +1,2 @@
+export * from './run-node.ts';
+export * from './reference.ts';

@@ -1,0 +1,73 @@
+import { ModalflowError } from '@modalflow/core';
+import fc from 'fast-check';
+import protobuf from 'protobufjs';
+import { describe, expect, it } from 'vitest';
+import { decodeGraph, decodeModel } from './decode.ts';
+import { encodeModel } from './encode.ts';
+import { SAMPLE_OPTIONS, sampleGraph } from './test-fixtures.ts';
+
+/** Runs both decoders; any outcome but success or a ModalflowError fails the property. */
+function decodeBoth(bytes: Uint8Array): void {
+  for (const decode of [decodeModel, decodeGraph]) {
+    try {
+      decode(bytes, { file: 'fuzz.onnx' });
+    } catch (e) {
+      if (!(e instanceof ModalflowError)) throw e;
+      expect(e.message).toContain('fuzz.onnx');
+    }
+  }
+}
+
+/** Wraps `inner` as length-delimited field `field`, the way nested messages are framed. */
+const wrap = (field: number, inner: Uint8Array): Uint8Array =>
+  protobuf.Writer.create().uint32((field << 3) | 2).bytes(inner).finish();
+
+describe('decoding hostile input', () => {
+  const valid = encodeModel(sampleGraph(), SAMPLE_OPTIONS);
+
+  it('random bytes only ever give a ModalflowError', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 4096 }), (bytes) => decodeBoth(bytes)), { numRuns: 2000 });
+  });
+
+  it('every truncation of a valid file gives a ModalflowError', () => {
+    for (let n = 0; n < valid.length; n++) {
+      const e = (() => {
+        try {
+          decodeModel(valid.subarray(0, n));
+        } catch (err) {
+          return err;
+        }
+        return undefined;
+      })();
+      if (e !== undefined) expect(e).toBeInstanceOf(ModalflowError);
+      decodeBoth(valid.subarray(0, n));
+    }
+  });
+
+  it('random corruption of a valid file only ever gives a ModalflowError', () => {
+    const edit = fc.tuple(fc.nat({ max: valid.length - 1 }), fc.integer({ min: 0, max: 255 }));
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 8 }), (edits) => {
+        const bytes = valid.slice();
+        for (const [at, value] of edits) bytes[at] = value;
+        decodeBoth(bytes);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a declared length far beyond the file fails fast without allocating it', () => {
+    const huge = protobuf.Writer.create().uint32((7 << 3) | 2).uint32(0xffffffff).finish();
+    const started = performance.now();
+    expect(() => decodeModel(huge)).toThrow(/ONNX_CORRUPT/);
+    const packed = protobuf.Writer.create().uint32((4 << 3) | 2).uint32(0x7ffffff0).finish();
+    expect(() => decodeModel(wrap(7, wrap(5, packed)))).toThrow(/ONNX_CORRUPT/);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it('nesting deeper than any real model fails cleanly instead of overflowing the stack', () => {
+    let graph: Uint8Array = protobuf.Writer.create().uint32((2 << 3) | 2).string('leaf').finish();
+    for (let depth = 0; depth < 60; depth++) graph = wrap(1, wrap(5, wrap(6, graph)));
+    expect(() => decodeModel(wrap(7, graph))).toThrow(/ONNX_CORRUPT.*max depth exceeded/);
+  });
+});
