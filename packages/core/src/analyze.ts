@@ -110,6 +110,7 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
   const incoming = new Map<string, GraphEdge>();
   const succ = new Map<string, Set<string>>();
   const validEdges: { edge: GraphEdge; index: number }[] = [];
+  const unresolved = new Set<string>();
   doc.edges.forEach((edge, index) => {
     const path = `/edges/${index}`;
     const [fromId, fromPort] = edge.from;
@@ -135,7 +136,15 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
       report('MF_UNKNOWN_PORT', `"${to.def.type}" has no input port "${toPort}" (inputs: ${Object.keys(to.def.inputs).join(', ') || 'none'})`, { edge: index, node: toId, port: toPort, path: `${path}/to/1` });
       ok = false;
     }
-    if (!ok) return;
+    if (!ok) {
+      // The source exists but could not be analysed (unknown type, ...): that problem is
+      // already reported, so the input counts as connected rather than missing.
+      if (to && to.def.inputs[toPort] && doc.nodes.some((n) => n.id === fromId)) {
+        unresolved.add(key(toId, toPort));
+        to.ok = false;
+      }
+      return;
+    }
     const k = key(toId, toPort);
     if (incoming.has(k)) {
       report('MF_INPUT_CONNECTED_TWICE', `input port "${toPort}" already has an incoming edge`, { edge: index, node: toId, port: toPort, path });
@@ -150,7 +159,7 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
 
   for (const info of nodes.values()) {
     for (const [port, spec] of Object.entries(info.def.inputs)) {
-      if (!spec.optional && !incoming.has(key(info.id, port))) {
+      if (!spec.optional && !incoming.has(key(info.id, port)) && !unresolved.has(key(info.id, port))) {
         report('MF_MISSING_INPUT', `required input port "${port}" is not connected`, { node: info.id, port, path: `/nodes/${info.index}` });
         info.ok = false;
       }

@@ -14,3 +14,4 @@ export * from './analyze.ts';
 export * from './assets.ts';
 export * from './hash.ts';
 export * from './random.ts';
+export * from './validate.ts';

@@ -91,6 +91,14 @@ export function parseLddMissing(lddOutput: string): string[] {
 /** Turns a CUDA session-creation error into a reason a user can act on. */
 export async function explainCudaError(message: string): Promise<string> {
   if (/Failed to load shared library|cannot open shared object/i.test(message)) {
+    // ORT's log line (seen on a probe's stderr) names the library dlopen could not find.
+    const dl = /Failed to load library (\S+) with error: (\S+?): cannot open shared object file/.exec(message);
+    if (dl && path.basename(dl[2]!) !== path.basename(dl[1]!)) {
+      return (
+        `the CUDA provider is installed but cannot load: ${dl[2]} not found (needed by ${path.basename(dl[1]!)}). ` +
+        'Install CUDA 12 and cuDNN 9 runtime libraries and make them visible (system library path or LD_LIBRARY_PATH)'
+      );
+    }
     const missing = await missingCudaDependencies();
     if (missing.length > 0) {
       return (

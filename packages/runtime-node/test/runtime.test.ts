@@ -3,7 +3,7 @@ import { ModalflowError } from '@modalflow/core';
 import type { Runtime } from '@modalflow/engine';
 import { createNodeRuntime, DEFAULT_PROVIDERS, describeProviders } from '../src/index.ts';
 import { cudaPrecheck, webgpuPrecheck } from '../src/providers.ts';
-import { matmulModel } from './fixtures/models.ts';
+import { matmulModel, reshapeModel } from './fixtures/models.ts';
 
 const cudaMissing = cudaPrecheck() !== undefined;
 const webgpuEnv = !!process.env.VK_ICD_FILENAMES && !!process.env.LD_LIBRARY_PATH;
@@ -141,6 +141,25 @@ describe('run errors', () => {
     err = await rejection(s.run({ x }, ['nope']));
     expect(err.message).toMatch(/unknown output "nope"; the model's outputs are y/);
     expect(err.at.port).toBe('nope');
+  });
+});
+
+describe('kernel failures', () => {
+  it('wraps ORT run errors with the session label and the ONNX node', async () => {
+    const s = await createNodeRuntime({ providers: ['cpu'] }).createSession(reshapeModel(), { label: 'reshaper' });
+    const ok = await s.run({
+      x: { dtype: 'float32', dims: [6], data: new Float32Array(6) },
+      shape: { dtype: 'int64', dims: [2], data: new BigInt64Array([2n, 3n]) },
+    });
+    expect(ok.y!.dims).toEqual([2, 3]);
+    const err = await rejection(
+      s.run({
+        x: { dtype: 'float32', dims: [6], data: new Float32Array(6) },
+        shape: { dtype: 'int64', dims: [2], data: new BigInt64Array([4n, 4n]) },
+      }),
+    );
+    expect(err.code).toBe('RUNTIME_RUN_FAILED');
+    expect(err.message).toMatch(/^RUNTIME_RUN_FAILED: session "reshaper": ONNX node "to_matrix": .*cannot be reshaped.*\(provider cpu\)/s);
   });
 });
 

@@ -1,0 +1,41 @@
+import { Option } from 'commander';
+import type { NodeRegistry } from '@modalflow/core';
+import { compileGraph, type CompiledPlan, type Granularity } from '@modalflow/compiler';
+import type { GraphFile } from './graph-file.ts';
+import { loadWeights } from './weights-file.ts';
+import type { Io } from './io.ts';
+import type { Progress } from './progress.ts';
+
+export const GRANULARITIES: readonly Granularity[] = ['segments', 'whole', 'per-node'];
+
+export function granularityOption(): Option {
+  return new Option('--granularity <how>', 'how nodes are grouped into ONNX stages')
+    .choices(GRANULARITIES as Granularity[])
+    .default('segments');
+}
+
+export interface CompileFileOptions {
+  granularity?: Granularity;
+  taps?: string[];
+  weights?: string;
+}
+
+/** Loads the weights a graph uses (if any) and compiles it into a plan and ONNX models. */
+export async function compileFile(
+  graph: GraphFile,
+  registry: NodeRegistry,
+  options: CompileFileOptions,
+  io: Io,
+  progress: Progress,
+): Promise<CompiledPlan> {
+  const weights = await loadWeights(graph, options.weights, io.cwd);
+  if (weights) progress.step(`weights: ${weights.tensors.size} tensors from ${weights.file}`);
+  return progress.time('compiling', () =>
+    compileGraph(graph.doc, registry, {
+      file: graph.file,
+      granularity: options.granularity ?? 'segments',
+      taps: options.taps ?? [],
+      ...(weights ? { weights: weights.tensors } : {}),
+    }),
+  );
+}
