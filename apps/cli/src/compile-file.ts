@@ -1,18 +1,9 @@
-import { Option } from 'commander';
 import type { NodeRegistry } from '@modalflow/core';
 import { compileGraph, type CompiledPlan, type Granularity } from '@modalflow/compiler';
 import type { GraphFile } from './graph-file.ts';
 import { loadWeights } from './weights-file.ts';
 import type { Io } from './io.ts';
 import type { Progress } from './progress.ts';
-
-export const GRANULARITIES: readonly Granularity[] = ['segments', 'whole', 'per-node'];
-
-export function granularityOption(): Option {
-  return new Option('--granularity <how>', 'how nodes are grouped into ONNX stages')
-    .choices(GRANULARITIES as Granularity[])
-    .default('segments');
-}
 
 export interface CompileFileOptions {
   granularity?: Granularity;

@@ -24,7 +24,24 @@ const FROM_CODE = new Map<string, NumericDType>(Object.entries(TO_CODE).map(([k,
 /** Formats read by widening to float32, since core has no bfloat16 or float64. */
 const WIDENED: Record<string, number> = { BF16: 2, F64: 8 };
 
-const KNOWN_SIZES: Record<string, number> = { F16: 2, BF16: 2, F32: 4, F64: 8, I8: 1, I16: 2, I32: 4, I64: 8, U8: 1, U16: 2, U32: 4, U64: 8, BOOL: 1, F8_E4M3: 1, F8_E5M2: 1 };
+/** Element sizes of every dtype the format defines, so sizes are checked even for unread ones. */
+const KNOWN_SIZES: Record<string, number> = {
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E4M3: 1,
+  F8_E5M2: 1,
+  U16: 2,
+  I16: 2,
+  F16: 2,
+  BF16: 2,
+  U32: 4,
+  I32: 4,
+  F32: 4,
+  U64: 8,
+  I64: 8,
+  F64: 8,
+};
 
 export interface SafetensorsFile {
   tensors: Map<string, Tensor>;
@@ -134,9 +151,10 @@ function checkLayout(
     cursor = e.end;
     const size = KNOWN_SIZES[e.dtype];
     if (size === undefined) continue;
-    const n = numel(e.shape);
-    if (n * size !== e.end - e.start) {
-      throw bad(e, `has shape [${e.shape.join(', ')}] of ${e.dtype} (${n * size} bytes) but ${e.end - e.start} bytes of data`);
+    const want = numel(e.shape) * size;
+    if (want !== e.end - e.start) {
+      const shape = e.shape.join(', ');
+      throw bad(e, `has shape [${shape}] of ${e.dtype} (${want} bytes) but ${e.end - e.start} bytes of data`);
     }
   }
   if (cursor !== dataLength) {
@@ -151,9 +169,10 @@ function toTensor(e: Entry, bytes: Uint8Array, file: Location): Tensor {
   if (dtype) return fromLittleEndianBytes(dtype, e.shape, bytes);
   const width = WIDENED[e.dtype];
   if (width === undefined) {
+    const supported = [...FROM_CODE.keys(), ...Object.keys(WIDENED)].join(', ');
     throw new ModalflowError(
       'SAFETENSORS_UNSUPPORTED_DTYPE',
-      `tensor "${e.name}" has dtype ${e.dtype}; supported: ${[...FROM_CODE.keys(), ...Object.keys(WIDENED)].join(', ')}`,
+      `tensor "${e.name}" has dtype ${e.dtype}; supported: ${supported}`,
       { ...file, weight: e.name },
     );
   }
@@ -175,67 +194,70 @@ function bf16ToFloat(bits: number): number {
   return bf16Scratch.getFloat32(0);
 }
 
+/**
+ * Serialises tensors in sorted name order, little-endian, with the JSON header padded with
+ * spaces to a multiple of 8 bytes so the data section starts aligned.
+ */
 export function writeSafetensors(
   tensors: Record<string, Tensor> | Map<string, Tensor>,
   metadata?: Record<string, string>,
 ): Uint8Array {
   const all = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
   all.sort((a, b) => byName(a[0], b[0]));
-  // Built by hand rather than with one JSON.stringify so integer-like names keep sorted order.
+  // Assembled field by field: JSON.stringify of one object would move integer-like names first.
   const fields: string[] = [];
-  if (metadata && Object.keys(metadata).length) {
-    const parts = Object.keys(metadata)
-      .sort(byName)
-      .map((k) => {
-        const v = metadata[k];
-        if (typeof v !== 'string') {
-          throw new ModalflowError('SAFETENSORS_BAD_METADATA', `metadata value "${k}" must be a string`);
-        }
-        return `${JSON.stringify(k)}:${JSON.stringify(v)}`;
-      });
-    fields.push(`"__metadata__":{${parts.join(',')}}`);
-  }
+  if (metadata && Object.keys(metadata).length) fields.push(`"__metadata__":${metadataJson(metadata)}`);
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const [name, t] of all) {
-    const at: Location = { weight: name };
-    if (name === '__metadata__') {
-      throw new ModalflowError('SAFETENSORS_BAD_TENSOR', 'a tensor cannot be named "__metadata__"', at);
-    }
-    if (t.dtype === 'string') {
-      throw new ModalflowError('SAFETENSORS_UNSUPPORTED_DTYPE', `tensor "${name}" holds strings, which safetensors cannot store`, at);
-    }
-    const code = TO_CODE[t.dtype];
-    if (!code) {
-      throw new ModalflowError('SAFETENSORS_UNSUPPORTED_DTYPE', `tensor "${name}" has unknown dtype ${String(t.dtype)}`, at);
-    }
-    if (!t.dims.every((d) => Number.isSafeInteger(d) && d >= 0) || !dataMatchesDType(t.dtype, t.data) || t.data.length !== numel(t.dims)) {
-      throw new ModalflowError(
-        'SAFETENSORS_BAD_TENSOR',
-        `tensor "${name}" has dims [${t.dims.join(', ')}] and ${t.data.length} ${t.dtype} values, which do not match`,
-        at,
-      );
-    }
-    const bytes = toLittleEndianBytes(t.dtype, t.data as Exclude<Tensor['data'], string[]>);
-    const entry = { dtype: code, shape: t.dims, data_offsets: [offset, offset + bytes.length] };
+    const bytes = tensorBytes(name, t);
+    const entry = { dtype: TO_CODE[t.dtype as NumericDType], shape: t.dims, data_offsets: [offset, offset + bytes.length] };
     fields.push(`${JSON.stringify(name)}:${JSON.stringify(entry)}`);
     chunks.push(bytes);
     offset += bytes.length;
   }
-  let json = new TextEncoder().encode(`{${fields.join(',')}}`);
-  const padded = Math.ceil(json.length / 8) * 8;
-  if (padded !== json.length) {
-    const p = new Uint8Array(padded).fill(0x20);
-    p.set(json);
-    json = p;
-  }
-  const out = new Uint8Array(8 + json.length + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  const json = new TextEncoder().encode(`{${fields.join(',')}}`);
+  const headerLen = Math.ceil(json.length / 8) * 8;
+  const out = new Uint8Array(8 + headerLen + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerLen), true);
+  out.fill(0x20, 8, 8 + headerLen);
   out.set(json, 8);
-  let pos = 8 + json.length;
+  let pos = 8 + headerLen;
   for (const c of chunks) {
     out.set(c, pos);
     pos += c.length;
   }
   return out;
+}
+
+function metadataJson(metadata: Record<string, string>): string {
+  const parts = Object.keys(metadata)
+    .sort(byName)
+    .map((k) => {
+      const v = metadata[k];
+      if (typeof v !== 'string') {
+        throw new ModalflowError('SAFETENSORS_BAD_METADATA', `metadata value "${k}" must be a string`);
+      }
+      return `${JSON.stringify(k)}:${JSON.stringify(v)}`;
+    });
+  return `{${parts.join(',')}}`;
+}
+
+function tensorBytes(name: string, t: Tensor): Uint8Array {
+  const at: Location = { weight: name };
+  if (name === '__metadata__') {
+    throw new ModalflowError('SAFETENSORS_BAD_TENSOR', 'a tensor cannot be named "__metadata__"', at);
+  }
+  if (t.dtype === 'string' || !(t.dtype in TO_CODE)) {
+    throw new ModalflowError('SAFETENSORS_UNSUPPORTED_DTYPE', `tensor "${name}" has dtype ${t.dtype}, which safetensors cannot store`, at);
+  }
+  const dimsOk = Array.isArray(t.dims) && t.dims.every((d) => Number.isSafeInteger(d) && d >= 0);
+  if (!dimsOk || !dataMatchesDType(t.dtype, t.data) || t.data.length !== numel(t.dims)) {
+    throw new ModalflowError(
+      'SAFETENSORS_BAD_TENSOR',
+      `tensor "${name}" has dims [${String(t.dims)}] and ${t.data?.length} ${t.dtype} values, which do not match`,
+      at,
+    );
+  }
+  return toLittleEndianBytes(t.dtype, t.data as Exclude<Tensor['data'], string[]>);
 }

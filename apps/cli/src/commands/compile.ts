@@ -1,17 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Command } from 'commander';
 import type { Granularity, Plan } from '@modalflow/compiler';
 import { createRegistry } from '@modalflow/nodes';
 import { loadGraphFile } from '../graph-file.ts';
-import { compileFile, granularityOption } from '../compile-file.ts';
+import { compileFile } from '../compile-file.ts';
 import { createProgress } from '../progress.ts';
 import { formatTable } from '../format/table.ts';
 import { formatBytes, shortCount, shortFlops } from '../format/numbers.ts';
-import { collect } from '../symbols.ts';
 import type { Io } from '../io.ts';
 
-interface CompileOptions {
+export interface CompileOptions {
   out: string;
   granularity: Granularity;
   tap?: string[];
@@ -29,33 +27,22 @@ export function stageSummary(plan: Plan, models: Record<string, Uint8Array>): st
   return formatTable(rows, ['left', 'left', 'left', 'right', 'right', 'left']);
 }
 
-export function registerCompile(program: Command, io: Io): void {
-  program
-    .command('compile')
-    .description('compile a graph into plan.json and one ONNX model per stage')
-    .argument('<graph>', 'graph JSON file')
-    .requiredOption('-o, --out <dir>', 'output directory (created if missing)')
-    .addOption(granularityOption())
-    .option('--tap <node.port>', 'also output this tensor (repeatable)', collect)
-    .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
-    .option('--verbose', 'report progress on stderr even when it is not a terminal')
-    .action(async (file: string, opts: CompileOptions) => {
-      const progress = createProgress(io, io.errIsTTY || !!opts.verbose);
-      const graph = await loadGraphFile(file, io.cwd);
-      const { plan, models } = await compileFile(
-        graph,
-        createRegistry(),
-        { granularity: opts.granularity, taps: opts.tap ?? [], ...(opts.weights ? { weights: opts.weights } : {}) },
-        io,
-        progress,
-      );
-      const dir = path.resolve(io.cwd, opts.out);
-      await mkdir(dir, { recursive: true });
-      await writeFile(path.join(dir, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
-      for (const [name, bytes] of Object.entries(models)) await writeFile(path.join(dir, name), bytes);
-      const title = plan.title ? `"${plan.title}"` : file;
-      io.out(`compiled ${title}: ${plan.stages.length} ${plan.stages.length === 1 ? 'stage' : 'stages'} (granularity ${plan.granularity}, opset ${plan.opset})\n`);
-      io.out(stageSummary(plan, models) + '\n');
-      io.out(`wrote ${path.join(opts.out, 'plan.json')} and ${Object.keys(models).length} ONNX ${Object.keys(models).length === 1 ? 'model' : 'models'}\n`);
-    });
+export async function compileCommand(io: Io, file: string, opts: CompileOptions): Promise<void> {
+  const progress = createProgress(io, io.errIsTTY || !!opts.verbose);
+  const graph = await loadGraphFile(file, io.cwd);
+  const { plan, models } = await compileFile(
+    graph,
+    createRegistry(),
+    { granularity: opts.granularity, taps: opts.tap ?? [], ...(opts.weights ? { weights: opts.weights } : {}) },
+    io,
+    progress,
+  );
+  const dir = path.resolve(io.cwd, opts.out);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
+  for (const [name, bytes] of Object.entries(models)) await writeFile(path.join(dir, name), bytes);
+  const title = plan.title ? `"${plan.title}"` : file;
+  io.out(`compiled ${title}: ${plan.stages.length} ${plan.stages.length === 1 ? 'stage' : 'stages'} (granularity ${plan.granularity}, opset ${plan.opset})\n`);
+  io.out(stageSummary(plan, models) + '\n');
+  io.out(`wrote ${path.join(opts.out, 'plan.json')} and ${Object.keys(models).length} ONNX ${Object.keys(models).length === 1 ? 'model' : 'models'}\n`);
 }

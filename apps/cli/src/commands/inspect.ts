@@ -1,13 +1,11 @@
-import type { Command } from 'commander';
 import { ModalflowError, analyzeGraph, formatShape, type Analysis } from '@modalflow/core';
 import { createRegistry } from '@modalflow/nodes';
 import { loadGraphFile } from '../graph-file.ts';
 import { formatTable } from '../format/table.ts';
 import { shortCount, shortFlops, withThousands } from '../format/numbers.ts';
-import { collectSymbol } from '../symbols.ts';
 import type { Io } from '../io.ts';
 
-interface InspectOptions {
+export interface InspectOptions {
   json?: boolean;
   symbol?: Record<string, number>;
 }
@@ -58,19 +56,11 @@ export function inspectTable(analysis: Analysis, symbols: Record<string, number>
   ].join('\n');
 }
 
-export function registerInspect(program: Command, io: Io): void {
-  program
-    .command('inspect')
-    .description('show each node\'s output shapes, parameter count and FLOPs (no weights are built)')
-    .argument('<graph>', 'graph JSON file')
-    .option('--json', 'print machine-readable JSON')
-    .option('--symbol <NAME=SIZE>', 'size of a named dimension for FLOP counts, e.g. B=8 (repeatable)', collectSymbol)
-    .action(async (file: string, opts: InspectOptions) => {
-      const symbols = opts.symbol ?? {};
-      const graph = await loadGraphFile(file, io.cwd);
-      const analysis = analyzeGraph(graph.doc, createRegistry(), { file, symbols });
-      const errors = analysis.problems.filter((p) => p.severity !== 'warning');
-      if (errors.length) throw ModalflowError.fromProblems(errors);
-      io.out(opts.json ? JSON.stringify(inspectJson(analysis, symbols), null, 2) + '\n' : inspectTable(analysis, symbols) + '\n');
-    });
+export async function inspectCommand(io: Io, file: string, opts: InspectOptions): Promise<void> {
+  const symbols = opts.symbol ?? {};
+  const graph = await loadGraphFile(file, io.cwd);
+  const analysis = analyzeGraph(graph.doc, createRegistry(), { file, symbols });
+  const errors = analysis.problems.filter((p) => p.severity !== 'warning');
+  if (errors.length) throw ModalflowError.fromProblems(errors);
+  io.out(opts.json ? JSON.stringify(inspectJson(analysis, symbols), null, 2) + '\n' : inspectTable(analysis, symbols) + '\n');
 }

@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import {
   ModalflowError,
   analyzeGraph,
@@ -25,45 +24,42 @@ async function weightProblems(analysis: Analysis, load: () => ReturnType<typeof 
   }
 }
 
-export function registerValidate(program: Command, io: Io): void {
-  program
-    .command('validate')
-    .description('check a graph file and report every problem with its location')
-    .argument('<graph>', 'graph JSON file')
-    .option('--json', 'print { ok, problems } as JSON')
-    .action(async (file: string, opts: { json?: boolean }) => {
-      let problems: Problem[];
-      let analysis: Analysis | undefined;
-      try {
-        const graph = await loadGraphFile(file, io.cwd);
-        analysis = analyzeGraph(graph.doc, createRegistry(), { file });
-        problems = [...analysis.problems];
-        if (analysis.ok && graph.doc.weights) {
-          problems.push(...(await weightProblems(analysis, () => loadWeights(graph, undefined, io.cwd))));
-        }
-      } catch (e) {
-        if (!(e instanceof ModalflowError) || e.code === 'MF_FILE_NOT_FOUND' || e.code === 'MF_FILE_UNREADABLE') throw e;
-        problems = e.problems;
-      }
-      const errors = problems.filter((p) => p.severity !== 'warning');
-      const warnings = problems.filter((p) => p.severity === 'warning');
-      if (errors.length) io.exitCode = 1;
-      if (opts.json) {
-        io.out(JSON.stringify({ ok: errors.length === 0, problems }, null, 2) + '\n');
-        return;
-      }
-      for (const p of errors) io.out(`error   ${formatProblem(p)}\n`);
-      for (const p of warnings) io.out(`warning ${formatProblem(p)}\n`);
-      if (errors.length) {
-        io.out(`${file}: ${errors.length} ${errors.length === 1 ? 'problem' : 'problems'}\n`);
-      } else if (analysis) {
-        const { doc, totals } = analysis;
-        io.out(
-          `ok  ${file}: ${doc.nodes.length} nodes, ${doc.edges.length} edges, ` +
-            `${shortCount(totals.params)} params, ${shortFlops(totals.flops)} per example` +
-            (warnings.length ? `, ${warnings.length} ${warnings.length === 1 ? 'warning' : 'warnings'}` : '') +
-            '\n',
-        );
-      }
-    });
+export interface ValidateOptions {
+  json?: boolean;
+}
+
+export async function validateCommand(io: Io, file: string, opts: ValidateOptions): Promise<void> {
+  let problems: Problem[];
+  let analysis: Analysis | undefined;
+  try {
+    const graph = await loadGraphFile(file, io.cwd);
+    analysis = analyzeGraph(graph.doc, createRegistry(), { file });
+    problems = [...analysis.problems];
+    if (analysis.ok && graph.doc.weights) {
+      problems.push(...(await weightProblems(analysis, () => loadWeights(graph, undefined, io.cwd))));
+    }
+  } catch (e) {
+    if (!(e instanceof ModalflowError) || e.code === 'MF_FILE_NOT_FOUND' || e.code === 'MF_FILE_UNREADABLE') throw e;
+    problems = e.problems;
+  }
+  const errors = problems.filter((p) => p.severity !== 'warning');
+  const warnings = problems.filter((p) => p.severity === 'warning');
+  if (errors.length) io.exitCode = 1;
+  if (opts.json) {
+    io.out(JSON.stringify({ ok: errors.length === 0, problems }, null, 2) + '\n');
+    return;
+  }
+  for (const p of errors) io.out(`error   ${formatProblem(p)}\n`);
+  for (const p of warnings) io.out(`warning ${formatProblem(p)}\n`);
+  if (errors.length) {
+    io.out(`${file}: ${errors.length} ${errors.length === 1 ? 'problem' : 'problems'}\n`);
+  } else if (analysis) {
+    const { doc, totals } = analysis;
+    io.out(
+      `ok  ${file}: ${doc.nodes.length} nodes, ${doc.edges.length} edges, ` +
+        `${shortCount(totals.params)} params, ${shortFlops(totals.flops)} per example` +
+        (warnings.length ? `, ${warnings.length} ${warnings.length === 1 ? 'warning' : 'warnings'}` : '') +
+        '\n',
+    );
+  }
 }

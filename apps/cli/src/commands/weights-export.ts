@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Command } from 'commander';
 import { graphHash, numel } from '@modalflow/core';
 import { allWeights, analyzeOrThrow, checkWeights } from '@modalflow/compiler';
 import { writeSafetensors } from '@modalflow/onnx';
@@ -10,28 +9,24 @@ import { loadWeights } from '../weights-file.ts';
 import { formatBytes, shortCount, withThousands } from '../format/numbers.ts';
 import type { Io } from '../io.ts';
 
-export function registerWeights(program: Command, io: Io): void {
-  const weights = program.command('weights').description('work with a graph\'s weights');
-  weights
-    .command('export')
-    .description('write the graph\'s weights (from its weights file, or seeded) as .safetensors, named <nodeId>.<weight>')
-    .argument('<graph>', 'graph JSON file')
-    .requiredOption('-o, --out <file>', 'the .safetensors file to write')
-    .action(async (file: string, opts: { out: string }) => {
-      const graph = await loadGraphFile(file, io.cwd);
-      const analysis = analyzeOrThrow(graph.doc, createRegistry(), { file });
-      const loaded = await loadWeights(graph, undefined, io.cwd);
-      if (loaded) checkWeights(analysis, loaded.tensors, loaded.file);
-      const tensors = allWeights(analysis, loaded?.tensors);
-      const bytes = writeSafetensors(tensors, { format: 'pt', 'modalflow.graph_hash': graphHash(graph.doc) });
-      const out = path.resolve(io.cwd, opts.out);
-      await mkdir(path.dirname(out), { recursive: true });
-      await writeFile(out, bytes);
-      const params = [...tensors.values()].reduce((a, t) => a + numel(t.dims), 0);
-      const source = loaded ? `from ${loaded.file}` : `seeded (seed ${graph.doc.seed})`;
-      io.out(
-        `wrote ${tensors.size} tensors, ${withThousands(params)} parameters (${shortCount(params)}), ${source}, ` +
-          `to ${opts.out} (${formatBytes(bytes.length)})\n`,
-      );
-    });
+export interface WeightsExportOptions {
+  out: string;
+}
+
+export async function weightsExportCommand(io: Io, file: string, opts: WeightsExportOptions): Promise<void> {
+  const graph = await loadGraphFile(file, io.cwd);
+  const analysis = analyzeOrThrow(graph.doc, createRegistry(), { file });
+  const loaded = await loadWeights(graph, undefined, io.cwd);
+  if (loaded) checkWeights(analysis, loaded.tensors, loaded.file);
+  const tensors = allWeights(analysis, loaded?.tensors);
+  const bytes = writeSafetensors(tensors, { format: 'pt', 'modalflow.graph_hash': graphHash(graph.doc) });
+  const out = path.resolve(io.cwd, opts.out);
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, bytes);
+  const params = [...tensors.values()].reduce((a, t) => a + numel(t.dims), 0);
+  const source = loaded ? `from ${loaded.file}` : `seeded (seed ${graph.doc.seed})`;
+  io.out(
+    `wrote ${tensors.size} tensors, ${withThousands(params)} parameters (${shortCount(params)}), ${source}, ` +
+      `to ${opts.out} (${formatBytes(bytes.length)})\n`,
+  );
 }

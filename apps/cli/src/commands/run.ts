@@ -1,0 +1,112 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Tensor } from '@modalflow/core';
+import type { Granularity } from '@modalflow/compiler';
+import { HostSteps, checkInputs, createEngine, type EngineEvent } from '@modalflow/engine';
+import { createRegistry } from '@modalflow/nodes';
+import { loadGraphFile } from '../graph-file.ts';
+import { compileFile } from '../compile-file.ts';
+import { parseInputValue, splitInputArg } from '../inputs/parse-input.ts';
+import { writeNpy } from '../inputs/npy.ts';
+import { providerOrder } from '../providers.ts';
+import { createProgress, type Progress } from '../progress.ts';
+import { formatTensorBlock, tensorToJson } from '../format/tensor.ts';
+import { formatProviderReport } from '../format/providers.ts';
+import { formatMs } from '../format/numbers.ts';
+import { UsageError } from '../usage-error.ts';
+import type { Io } from '../io.ts';
+
+export interface RunOptions {
+  input?: string[];
+  device?: string;
+  providers?: string;
+  weights?: string;
+  json?: boolean;
+  out?: string;
+  tap?: string[];
+  granularity: Granularity;
+  verbose?: boolean;
+  quiet?: boolean;
+}
+
+function stageEvents(progress: Progress): (e: EngineEvent) => void {
+  return (e) => {
+    if (e.type === 'stage-start') progress.step(`stage ${e.index + 1}/${e.total} ${e.stage} (${e.nodes.join(', ')})…`);
+    else if (e.type === 'stage-end') progress.step(`stage ${e.index + 1}/${e.total} ${e.stage}: ${formatMs(e.ms)} on ${e.provider}`);
+    else if (e.type === 'stage-cached') progress.step(`stage ${e.index + 1}/${e.total} ${e.stage}: cached`);
+  };
+}
+
+async function writeTensors(dir: string, tensors: Record<string, Tensor>, io: Io): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const [name, t] of Object.entries(tensors)) {
+    const file = path.join(dir, `${name}.npy`);
+    await writeFile(file, writeNpy(t));
+    io.err(`wrote ${path.relative(io.cwd, file) || file}\n`);
+  }
+}
+
+export async function runCommand(io: Io, file: string, opts: RunOptions): Promise<void> {
+  const providers = providerOrder(opts.device, opts.providers);
+  const args = (opts.input ?? []).map(splitInputArg);
+  const seen = new Set<string>();
+  for (const { name } of args) {
+    if (seen.has(name)) throw new UsageError(`--input "${name}" is given more than once`);
+    seen.add(name);
+  }
+  const progress = createProgress(io, !opts.quiet && (io.errIsTTY || !!opts.verbose));
+  const note = (line: string) => void (opts.quiet ? undefined : io.err(line + '\n'));
+
+  const registry = createRegistry();
+  const graph = await loadGraphFile(file, io.cwd);
+  const taps = opts.tap ?? [];
+  const compiled = await compileFile(
+    graph,
+    registry,
+    { granularity: opts.granularity, taps, ...(opts.weights ? { weights: opts.weights } : {}) },
+    io,
+    progress,
+  );
+  const { plan } = compiled;
+  const inputs: Record<string, Tensor> = {};
+  for (const { name, value } of args) {
+    const spec = plan.inputs.find((i) => i.name === name);
+    inputs[name] = await parseInputValue(name, value, spec?.dtype, io.cwd);
+  }
+  // Bad inputs are reported before any session is created, which can take seconds.
+  checkInputs(plan, inputs);
+
+  const { createNodeRuntime } = await progress.time('loading onnxruntime', () => import('@modalflow/runtime-node'));
+  const runtime = createNodeRuntime(providers ? { providers } : {});
+  const engine = createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) });
+  const loaded = await progress.time('creating sessions', () =>
+    engine.load(compiled, {
+      ...(providers ? { providers } : {}),
+      onEvent: (e) => progress.step(`session ${e.stage} on ${e.provider} (${formatMs(e.ms)})`),
+    }),
+  );
+  try {
+    for (const line of formatProviderReport(loaded.providers)) note(line);
+    const result = await loaded.run(inputs, { taps, onEvent: stageEvents(progress) });
+    note(`ran ${result.stages.length} ${result.stages.length === 1 ? 'stage' : 'stages'} in ${formatMs(result.ms)}`);
+    if (opts.json) {
+      const json = (ts: Record<string, Tensor>) => Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, tensorToJson(t)]));
+      io.out(
+        JSON.stringify({
+          outputs: json(result.outputs),
+          ...(taps.length ? { taps: json(result.taps) } : {}),
+          providers: loaded.providers,
+          stages: result.stages,
+          ms: result.ms,
+        }) + '\n',
+      );
+    } else {
+      const blocks = Object.entries(result.outputs).map(([name, t]) => formatTensorBlock(name, t));
+      if (taps.length) blocks.push(...Object.entries(result.taps).map(([name, t]) => formatTensorBlock(`tap ${name}`, t)));
+      io.out(blocks.join('\n\n') + '\n');
+    }
+    if (opts.out) await writeTensors(path.resolve(io.cwd, opts.out), { ...result.outputs, ...result.taps }, io);
+  } finally {
+    await loaded.release();
+  }
+}

@@ -1,0 +1,7 @@
+import { runCli } from './cli.ts';
+import { processIo } from './io.ts';
+
+const code = await runCli(process.argv.slice(2), processIo());
+// Exit once stdout has drained: a piped --json result must not be cut short, and native
+// runtimes may hold the event loop open after their sessions are released.
+process.stdout.write('', () => process.exit(code));

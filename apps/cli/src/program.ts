@@ -1,0 +1,99 @@
+import { Command, Option } from 'commander';
+import type { Io } from './io.ts';
+import { DEVICES } from './providers.ts';
+import { collect, collectSymbol } from './symbols.ts';
+
+export const VERSION = '0.1.0';
+
+const GRANULARITIES = ['segments', 'whole', 'per-node'];
+
+/**
+ * Loads a command's module only when it runs: the graph libraries take most of a second to
+ * load, which `--help` and usage errors should not pay.
+ */
+function lazy<A extends unknown[]>(load: () => Promise<(io: Io, ...args: A) => unknown>, io: Io) {
+  return async (...args: A) => {
+    const command = await load();
+    await command(io, ...args);
+  };
+}
+
+function granularity(): Option {
+  return new Option('--granularity <how>', 'how nodes are grouped into ONNX stages').choices(GRANULARITIES).default('segments');
+}
+
+/** The whole command-line surface; each command's work lives in src/commands/. */
+export function createProgram(io: Io): Command {
+  const program = new Command('modalflow')
+    .description('ModalFlow: validate, inspect, compile and run multimodal model graphs')
+    .version(VERSION)
+    // Inherited by every subcommand created below: errors reach runCli as exceptions, so
+    // usage mistakes exit 2 rather than commander's 1.
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError('(add --help for usage)')
+    .showSuggestionAfterError();
+
+  program
+    .command('nodes')
+    .description('list every node type with its ports, params and documentation')
+    .argument('[filter]', 'only types or categories containing this text')
+    .option('--json', 'print machine-readable JSON')
+    .action(lazy(async () => (await import('./commands/nodes.ts')).nodesCommand, io));
+
+  program
+    .command('validate')
+    .description('check a graph file and report every problem with its location')
+    .argument('<graph>', 'graph JSON file')
+    .option('--json', 'print { ok, problems } as JSON')
+    .action(lazy(async () => (await import('./commands/validate.ts')).validateCommand, io));
+
+  program
+    .command('inspect')
+    .description("show each node's output shapes, parameter count and FLOPs (no weights are built)")
+    .argument('<graph>', 'graph JSON file')
+    .option('--json', 'print machine-readable JSON')
+    .option('--symbol <NAME=SIZE>', 'size of a named dimension for FLOP counts, e.g. B=8 (repeatable)', collectSymbol)
+    .action(lazy(async () => (await import('./commands/inspect.ts')).inspectCommand, io));
+
+  program
+    .command('compile')
+    .description('compile a graph into plan.json and one ONNX model per stage')
+    .argument('<graph>', 'graph JSON file')
+    .requiredOption('-o, --out <dir>', 'output directory (created if missing)')
+    .addOption(granularity())
+    .option('--tap <node.port>', 'also output this tensor (repeatable)', collect)
+    .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
+    .option('--verbose', 'report progress on stderr even when it is not a terminal')
+    .action(lazy(async () => (await import('./commands/compile.ts')).compileCommand, io));
+
+  program
+    .command('run')
+    .description('compile and run a graph on onnxruntime, printing its outputs')
+    .argument('<graph>', 'graph JSON file')
+    .option(
+      '-i, --input <name=value>',
+      'an input value (repeatable): a .png/.jpg/.npy/.json file (or @file), an inline JSON array, a number, or text',
+      collect,
+    )
+    .addOption(new Option('--device <device>', 'preferred device; falls back cuda → webgpu → cpu').choices(DEVICES))
+    .option('--providers <list>', 'exact execution provider order, comma-separated, e.g. webgpu,cpu')
+    .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
+    .option('--json', 'print { outputs, providers, stages, ms } as JSON on stdout')
+    .option('--out <dir>', 'also write each output and tap as .npy into this directory')
+    .option('--tap <node.port>', 'also return this intermediate tensor (repeatable)', collect)
+    .addOption(granularity())
+    .option('--verbose', 'report progress on stderr even when it is not a terminal')
+    .option('-q, --quiet', 'do not report providers and timing on stderr')
+    .action(lazy(async () => (await import('./commands/run.ts')).runCommand, io));
+
+  const weights = program.command('weights').description("work with a graph's weights");
+  weights
+    .command('export')
+    .description("write the graph's weights (from its weights file, or seeded) as .safetensors named <nodeId>.<weight>")
+    .argument('<graph>', 'graph JSON file')
+    .requiredOption('-o, --out <file>', 'the .safetensors file to write')
+    .action(lazy(async () => (await import('./commands/weights-export.ts')).weightsExportCommand, io));
+
+  return program;
+}
