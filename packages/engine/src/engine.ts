@@ -5,7 +5,7 @@ import type { EngineEvent } from './events.ts';
 import { StageCache } from './cache.ts';
 import { HostSteps } from './host-steps.ts';
 import { checkInputs } from './check-inputs.ts';
-import { hashString, hashTensor } from './tensor-hash.ts';
+import { hashReady, hashString, hashTensor } from './tensor-hash.ts';
 
 export interface EngineOptions {
   hostSteps?: HostSteps;
@@ -189,6 +189,7 @@ export function createEngine(runtime: Runtime, options: EngineOptions = {}): Eng
   return {
     runtime,
     async load(compiled, loadOptions = {}) {
+      await hashReady();
       const sessions = new Map<string, RuntimeSession>();
       try {
         for (const stage of compiled.plan.stages) {

@@ -51,6 +51,11 @@ const ATTR = AttributeTypeEnum.values as Record<string, number>;
 const utf8 = new TextDecoder('utf-8');
 const has = (m: object, key: string): boolean => Object.prototype.hasOwnProperty.call(m, key);
 
+/** Assigns as an own property, so a key such as "__proto__" from a file stays plain data. */
+function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function parse(bytes: Uint8Array, opts: DecodeOptions): ModelMsg {
   const at: Location = opts.file === undefined ? {} : { file: opts.file };
   if (!(bytes instanceof Uint8Array)) {
@@ -173,7 +178,7 @@ function infoOf(m: ModelMsg, file: string | undefined): ModelInfo {
   collectOpTypes(graph, opTypes);
   const metadata: Record<string, string> = {};
   for (const e of m.metadata_props ?? []) {
-    Object.defineProperty(metadata, e.key ?? '', { value: e.value ?? '', enumerable: true, writable: true, configurable: true });
+    setOwn(metadata, e.key ?? '', e.value ?? '');
   }
   return {
     irVersion: int64ToSafeNumber(m.ir_version)!,
@@ -211,7 +216,7 @@ function inferAttrType(a: AttributeMsg): number {
   return ATTR.UNDEFINED!;
 }
 
-function attrFromMsg(a: AttributeMsg, at: Location, file: string | undefined): Attr {
+function attrFromMsg(a: AttributeMsg, at: Location, file: string | undefined, parent: OnnxGraph): Attr {
   const type = has(a, 'type') ? (a.type ?? 0) : inferAttrType(a);
   switch (type) {
     case ATTR.INT:
@@ -232,14 +237,15 @@ function attrFromMsg(a: AttributeMsg, at: Location, file: string | undefined): A
       return { kind: 'tensor', value: tensorFromMsg(a.t, at) };
     case ATTR.GRAPH:
       if (!a.g) break;
-      return { kind: 'graph', value: graphFromMsg(a.g, file) };
+      return { kind: 'graph', value: graphFromMsg(a.g, file, parent) };
   }
   const typeName = Object.keys(ATTR).find((k) => ATTR[k] === type) ?? String(type);
-  throw new ModalflowError('ONNX_UNSUPPORTED_ATTRIBUTE', `attribute "${a.name ?? ''}" of type ${typeName} is not supported`, at);
+  const why = `attribute "${a.name ?? ''}" of type ${typeName} is not supported`;
+  throw new ModalflowError('ONNX_UNSUPPORTED_ATTRIBUTE', why, at);
 }
 
-function graphFromMsg(msg: GraphMsg, file: string | undefined): OnnxGraph {
-  const graph = new OnnxGraph(msg.name ?? '');
+function graphFromMsg(msg: GraphMsg, file: string | undefined, parent?: OnnxGraph): OnnxGraph {
+  const graph = parent ? parent.subgraph(msg.name ?? '') : new OnnxGraph(msg.name ?? '');
   if (msg.doc_string) graph.docString = msg.doc_string;
   for (const [k, t] of (msg.initializer ?? []).entries()) {
     const name = t.name ?? '';
@@ -268,12 +274,7 @@ function graphFromMsg(msg: GraphMsg, file: string | undefined): OnnxGraph {
     for (const a of n.attribute ?? []) {
       const key = a.name ?? '';
       const at = locate(file, { node: node.name || node.opType, param: key });
-      Object.defineProperty(node.attrs, key, {
-        value: attrFromMsg(a, at, file),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      setOwn(node.attrs, key, attrFromMsg(a, at, file, graph));
     }
     graph.nodes.push(node);
   }

@@ -115,3 +115,20 @@ describe('OnnxGraph', () => {
     expect(g.has('Relu_out')).toBe(true);
   });
 });
+
+describe('OnnxGraph.subgraph', () => {
+  it('shares names with the graph around it and starts in its scope', () => {
+    const g = new OnnxGraph('outer');
+    const x = g.addInput('x', 'float32', [1]);
+    const y = g.op('Relu', [x]);
+    const body = g.scope('block', () => g.subgraph('body'));
+    const inner = body.op('Relu', [y]);
+    expect(inner).toBe('block/Relu_out');
+    expect(body.unique('x')).toBe('block/x');
+    expect(() => body.addInput('x', 'float32', [1])).toThrow(/ONNX_DUPLICATE_NAME/);
+    expect(g.unique('block/Relu_out')).toBe('block/Relu_out_1');
+    expect(body.name).toBe('body');
+    expect(g.nodes.length).toBe(1);
+    expect(body.nodes.length).toBe(1);
+  });
+});

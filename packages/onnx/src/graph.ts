@@ -13,12 +13,24 @@ export class OnnxGraph {
   readonly outputs: OutputInfo[] = [];
   readonly initializers = new Map<string, Tensor>();
 
-  private readonly valueNames = new NameSet();
-  private readonly nodeNames = new NameSet();
+  private valueNames = new NameSet();
+  private nodeNames = new NameSet();
   private readonly scopes: string[] = [];
 
   constructor(name: string) {
     this.name = name;
+  }
+
+  /**
+   * A graph for an If/Loop/Scan body. It shares this graph's names, because ONNX forbids a
+   * subgraph value from reusing a name of the graph around it, and starts in the current scope.
+   */
+  subgraph(name: string): OnnxGraph {
+    const child = new OnnxGraph(name);
+    child.valueNames = this.valueNames;
+    child.nodeNames = this.nodeNames;
+    child.scopes.push(...this.scopes);
+    return child;
   }
 
   /** Records a value name that exists in the graph, refusing one that is already taken. */
@@ -116,7 +128,11 @@ export class OnnxGraph {
     return this.constInt64([n], []);
   }
 
-  /** Adds a single-output node and returns the name of its output. */
+  /**
+   * Adds a single-output node and returns the name of its output. `opts.name` is a node-name
+   * hint made unique under the current scope; `opts.outputName` is used verbatim and must be
+   * unused, for values that need an exact name.
+   */
   op(
     opType: string,
     inputs: string[],
@@ -129,7 +145,7 @@ export class OnnxGraph {
     return output;
   }
 
-  /** Adds a node with `nOutputs` outputs and returns their names in order. */
+  /** Adds a node with `nOutputs` outputs and returns their names in order; see `op` for `opts`. */
   opN(
     opType: string,
     inputs: string[],

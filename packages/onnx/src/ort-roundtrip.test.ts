@@ -118,8 +118,8 @@ describe('models from the builder run in onnxruntime', () => {
     graph.addOutput(graph.identity(words, 'words'), 'string', [2]);
 
     const branch = (name: string, value: number) => {
-      const body = new OnnxGraph(name);
-      body.addOutput(body.op('Mul', [gathered, graph.scalarFloat(value)], {}, { outputName: `${name}_out` }), 'float32');
+      const body = graph.subgraph(name);
+      body.addOutput(body.op('Mul', [gathered, graph.scalarFloat(value)]), 'float32');
       return body;
     };
     const chosen = graph.op('If', [cond], { then_branch: g(branch('then', 10)), else_branch: g(branch('else', -1)) });

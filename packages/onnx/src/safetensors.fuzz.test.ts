@@ -21,6 +21,9 @@ function frame(header: string, dataLength: number): Uint8Array {
   return out;
 }
 
+/** Generous because property runs are CPU-bound and CI machines vary; a hang still fails. */
+const FUZZ_TIMEOUT_MS = 30_000;
+
 describe('reading hostile safetensors', () => {
   const valid = writeSafetensors(
     {
@@ -33,7 +36,7 @@ describe('reading hostile safetensors', () => {
 
   it('random bytes only ever give a ModalflowError', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), readOrModalflowError), { numRuns: 3000 });
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('every truncation of a valid file gives SAFETENSORS_CORRUPT or SAFETENSORS_BAD_TENSOR', () => {
     for (let n = 0; n < valid.length; n++) {
@@ -51,7 +54,7 @@ describe('reading hostile safetensors', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('arbitrary JSON headers only ever give a ModalflowError', () => {
     const entry = fc.record(
@@ -67,7 +70,7 @@ describe('reading hostile safetensors', () => {
       fc.property(header, fc.nat(64), (h, dataLength) => readOrModalflowError(frame(JSON.stringify(h), dataLength))),
       { numRuns: 1500 },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('a header length near 2^64 fails fast', () => {
     const bytes = new Uint8Array(16);

@@ -211,7 +211,8 @@ export function writeSafetensors(
   let offset = 0;
   for (const [name, t] of all) {
     const bytes = tensorBytes(name, t);
-    const entry = { dtype: TO_CODE[t.dtype as NumericDType], shape: t.dims, data_offsets: [offset, offset + bytes.length] };
+    const end = offset + bytes.length;
+    const entry = { dtype: TO_CODE[t.dtype as NumericDType], shape: t.dims, data_offsets: [offset, end] };
     fields.push(`${JSON.stringify(name)}:${JSON.stringify(entry)}`);
     chunks.push(bytes);
     offset += bytes.length;
@@ -249,7 +250,8 @@ function tensorBytes(name: string, t: Tensor): Uint8Array {
     throw new ModalflowError('SAFETENSORS_BAD_TENSOR', 'a tensor cannot be named "__metadata__"', at);
   }
   if (t.dtype === 'string' || !(t.dtype in TO_CODE)) {
-    throw new ModalflowError('SAFETENSORS_UNSUPPORTED_DTYPE', `tensor "${name}" has dtype ${t.dtype}, which safetensors cannot store`, at);
+    const why = `tensor "${name}" has dtype ${t.dtype}, which safetensors cannot store`;
+    throw new ModalflowError('SAFETENSORS_UNSUPPORTED_DTYPE', why, at);
   }
   const dimsOk = Array.isArray(t.dims) && t.dims.every((d) => Number.isSafeInteger(d) && d >= 0);
   if (!dimsOk || !dataMatchesDType(t.dtype, t.data) || t.data.length !== numel(t.dims)) {

@@ -24,7 +24,7 @@ export function sampleGraph(): OnnxGraph {
     const mm = graph.op('MatMul', [x, 'w']);
     return graph.op('LeakyRelu', [mm], { alpha: f(0.1) });
   });
-  const body = new OnnxGraph('then_body');
+  const body = graph.subgraph('then_body');
   body.addOutput(body.op('Identity', [h], {}, { outputName: 'then_out' }), 'float32');
   const cond = graph.op('Cast', [graph.scalarInt64(1)], { to: i(9) });
   graph.op('If', [cond], { then_branch: g(body), else_branch: g(body) });

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { jsonToTensor, nestedShape } from './json-array.ts';
+
+describe('nestedShape', () => {
+  it('measures rectangular arrays', () => {
+    expect(nestedShape(5, 'x')).toEqual([]);
+    expect(nestedShape([], 'x')).toEqual([0]);
+    expect(nestedShape([[1, 2, 3], [4, 5, 6]], 'x')).toEqual([2, 3]);
+    expect(nestedShape([[[1], [2]]], 'x')).toEqual([1, 2, 1]);
+  });
+
+  it('names the input and the ragged position', () => {
+    expect(() => nestedShape([[1, 2, 3], [4, 5]], 'text')).toThrow(
+      'MF_BAD_INPUT: input "text": ragged array: [1] has 2 items, but [0] has 3 (node "text")',
+    );
+    expect(() => nestedShape([[1, 2], 3], 'x')).toThrow(/ragged array: \[1\] is 3, but \[0\] is a list of 2/);
+    expect(() => nestedShape([1, [2]], 'x')).toThrow(/ragged array: \[1\] is a list, but \[0\] is a single value/);
+    expect(() => nestedShape([[[1, 2], [3, 4]], [[5, 6], [7]]], 'x')).toThrow(/\[1\]\[1\] has 1 items, but \[0\]\[0\] has 2/);
+  });
+});
+
+describe('jsonToTensor', () => {
+  it('makes the dtype the graph expects', () => {
+    expect(jsonToTensor([[1, 2.5]], 'float32', 'x')).toEqual({ dtype: 'float32', dims: [1, 2], data: new Float32Array([1, 2.5]) });
+    expect(jsonToTensor([1, 2], 'int64', 'x')).toEqual({ dtype: 'int64', dims: [2], data: new BigInt64Array([1n, 2n]) });
+    expect(jsonToTensor([1, -2], 'int32', 'x').data).toEqual(new Int32Array([1, -2]));
+    expect(jsonToTensor([0, 255], 'uint8', 'x').data).toEqual(new Uint8Array([0, 255]));
+    expect(jsonToTensor([true, false, 1, 0], 'bool', 'x').data).toEqual(new Uint8Array([1, 0, 1, 0]));
+    expect(jsonToTensor(['a', 'b,c'], 'string', 'x')).toEqual({ dtype: 'string', dims: [2], data: ['a', 'b,c'] });
+    expect(jsonToTensor(3, 'float32', 'x')).toEqual({ dtype: 'float32', dims: [], data: new Float32Array([3]) });
+  });
+
+  it('keeps int64 beyond 2^53 given as digit strings', () => {
+    expect(jsonToTensor(['9007199254740993'], 'int64', 'x').data).toEqual(new BigInt64Array([9007199254740993n]));
+  });
+
+  it('converts float16 to half bits', () => {
+    expect(jsonToTensor([1, -2], 'float16', 'x').data).toEqual(new Uint16Array([0x3c00, 0xc000]));
+  });
+
+  it('refuses values the dtype cannot hold, naming input and position', () => {
+    expect(() => jsonToTensor([[1, 2.5]], 'int64', 'ids')).toThrow(
+      'input "ids": the value at [0][1] is 2.5, but the input is int64 (needs an integer)',
+    );
+    expect(() => jsonToTensor([256], 'uint8', 'px')).toThrow(/\[0\] is 256, but the input is uint8 \(needs an integer in \[0, 255\]\)/);
+    expect(() => jsonToTensor([1, 'a'], 'float32', 'x')).toThrow(/\[1\] is "a", but the input is float32 \(needs a number\)/);
+    expect(() => jsonToTensor([2], 'bool', 'm')).toThrow(/needs true\/false or 1\/0/);
+    expect(() => jsonToTensor([1], 'string', 't')).toThrow(/needs a string/);
+    expect(() => jsonToTensor([null], 'float32', 'x')).toThrow(/\[0\] is null/);
+  });
+});
