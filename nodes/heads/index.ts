@@ -1,4 +1,9 @@
 import type { AnyNodeDef } from '@modalflow/core';
 import classifier from './classifier.ts';
+import similarity from './similarity.ts';
+import itm from './itm.ts';
+import maskedLm from './masked-lm.ts';
+import regionRegression from './region-regression.ts';
+import pooler from './pooler.ts';
 
-export const HEAD_NODES: AnyNodeDef[] = [classifier];
+export const HEAD_NODES: AnyNodeDef[] = [classifier, similarity, itm, maskedLm, regionRegression, pooler];

@@ -35,7 +35,7 @@ function floatFormatter(values: number[], digits: number): (v: number) => string
     return (v) => (Number.isFinite(v) ? `${v}.` : special(v));
   }
   if (max >= 1e6 || minNonZero < 10 ** -digits) {
-    return (v) => (Number.isFinite(v) ? v.toExponential(digits) : special(v));
+    return (v) => (Number.isFinite(v) ? v.toExponential(digits).replace(/e([+-])(\d)$/, 'e$10$2') : special(v));
   }
   return (v) => (Number.isFinite(v) ? v.toFixed(digits) : special(v));
 }
