@@ -1,4 +1,4 @@
-import { NodeError, bool, defineNode, dimAdd, tensor, type Dim } from '@modalflow/core';
+import { NodeError, bool, defineNode, dimAdd, tensor, type Dim, type WeightSpec } from '@modalflow/core';
 import { i } from '@modalflow/onnx';
 import { MASK_DTYPES, onesMaskLike } from '../lib/fusion-math.ts';
 import '../lib/lowering.ts';
@@ -47,7 +47,7 @@ export default defineNode({
     const b = dims['B']!;
     return { x: [b, t, dims['D']!], mask: [b, t] };
   },
-  weights: ({ inputs, params, need }) => {
+  weights: ({ inputs, params, need }): Record<string, WeightSpec> => {
     if (!params.type_embeddings) return {};
     const parts = PARTS.filter((p) => inputs[p]).length;
     const d = need(inputs['a']![2], 'the feature width D of a');

@@ -1,4 +1,4 @@
-import { defineNode, int, tensor, type Shape } from '@modalflow/core';
+import { defineNode, dimAdd, dimMul, int, tensor, type Dim } from '@modalflow/core';
 import { linear } from '../lib/ops.ts';
 import { connected, linearSpecs, outerFlat, prependOne, rows, sharedLeadingAxes } from '../lib/fusion-math.ts';
 import '../lib/lowering.ts';
@@ -36,11 +36,7 @@ export default defineNode({
     const parts = connected(inputs, PORTS);
     const lead = sharedLeadingAxes(parts);
     if (params.dim > 0) return { z: [...lead, params.dim] };
-    let width: Shape[number] = 1;
-    for (const [, s] of parts) {
-      const d = s.at(-1)!;
-      width = typeof width === 'number' && typeof d === 'number' ? width * (d + 1) : `${width}*(${d}+1)`;
-    }
+    const width = parts.reduce<Dim>((acc, [, s]) => dimMul(acc, dimAdd(s.at(-1)!, 1)), 1);
     return { z: [...lead, width] };
   },
   weights: ({ inputs, params, need }) => {
@@ -64,12 +60,7 @@ export default defineNode({
     const parts = connected(inputs, PORTS);
     const leading = parts[0]![1].length - 1;
     let z = prependOne(g, x[parts[0]![0]]!);
-    let n = (parts[0]![1].at(-1) as number) + 1;
-    for (const [port, s] of parts.slice(1)) {
-      const m = (s.at(-1) as number) + 1;
-      z = outerFlat(g, z, prependOne(g, x[port]!), leading, n, m);
-      n *= m;
-    }
+    for (const [port] of parts.slice(1)) z = outerFlat(g, z, prependOne(g, x[port]!), leading);
     return { z: params.dim ? linear(g, z, w['post_fusion_layer_1.weight']!, w['post_fusion_layer_1.bias']) : z };
   },
 });

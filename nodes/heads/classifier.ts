@@ -11,6 +11,8 @@ const VARIANTS = ['linear', 'mlp', 'gelu_ln', 'ln_gelu'] as const;
  * - mlp: Linear -> ReLU -> Linear
  * - gelu_ln: Linear -> GELU -> LayerNorm -> Linear (ViLBERT, LXMERT, UNITER VQA heads)
  * - ln_gelu: Linear -> LayerNorm -> GELU -> Linear (ViLT VQA head)
+ * The BERT-style heads use LayerNorm eps 1e-12 (the default here); ViLT's head is a plain
+ * nn.LayerNorm, eps 1e-5, so set `eps` to 1e-5 when loading ViLT weights.
  * Weight names are those of the equivalent torch.nn.Sequential (`0.weight`, `3.bias`, ...),
  * so a checkpoint's head maps on by renaming its prefix.
  */
@@ -29,7 +31,7 @@ export default defineNode({
     variant: choice(VARIANTS, { default: 'linear', description: 'Layer layout' }),
     hidden: int({ default: 0, min: 0, description: 'Hidden width (0 = 2 × input width)' }),
     output: choice(['softmax', 'sigmoid'], { default: 'softmax', description: 'How probs are made from logits' }),
-    eps: float({ default: 1e-12, min: 0, max: 1, description: 'LayerNorm epsilon' }),
+    eps: float({ default: 1e-12, min: 0, max: 1, description: 'LayerNorm epsilon (1e-12 for ViLBERT/LXMERT/UNITER, 1e-5 for ViLT)' }),
   },
   infer: ({ inputs, params }) => {
     const x = inputs['x']!;

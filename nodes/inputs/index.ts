@@ -1,4 +1,7 @@
 import type { AnyNodeDef } from '@modalflow/core';
 import tensorInput from './tensor-input.ts';
+import imageInput from './image-input.ts';
+import textInput from './text-input.ts';
+import regionsInput from './regions-input.ts';
 
-export const INPUT_NODES: AnyNodeDef[] = [tensorInput];
+export const INPUT_NODES: AnyNodeDef[] = [tensorInput, imageInput, textInput, regionsInput];

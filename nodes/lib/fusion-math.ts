@@ -78,11 +78,11 @@ export function prependOne(g: OnnxGraph, x: string): string {
  * outermost (element (j, k) lands at j*n + k, as torch's bmm(a.unsqueeze(2), b.unsqueeze(1))
  * followed by view(batch, -1)). `leading` is the number of axes before the features.
  */
-export function outerFlat(g: OnnxGraph, a: string, b: string, leading: number, m: number, n: number): string {
+export function outerFlat(g: OnnxGraph, a: string, b: string, leading: number): string {
   const col = g.op('Unsqueeze', [a, g.constInt64([-1])]);
   const row = g.op('Unsqueeze', [b, g.constInt64([-2])]);
   const prod = g.op('Mul', [col, row]);
-  return g.op('Reshape', [prod, g.constInt64([...new Array<number>(leading).fill(0), m * n])]);
+  return g.op('Reshape', [prod, g.constInt64([...new Array<number>(leading).fill(0), -1])]);
 }
 
 /** A [B, Tk] keep-mask (1 keeps a key) of any dtype as an additive [B, 1, Tk] float mask. */

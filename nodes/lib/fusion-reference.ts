@@ -66,7 +66,7 @@ export function mhaRef(a: MhaArgs): { out: Float64Array; attn: Float64Array } {
         for (let j = 0; j < tk; j++) {
           const p = s[j] === -Infinity ? 0 : Math.exp(s[j]! - m) / z;
           attn[((b * H + h) * tq + i) * tk + j] = p;
-          for (let e = 0; e < dh; e++) ctx[(b * tq + i) * dim + h * dh + e] += p * v[(b * tk + j) * dim + h * dh + e]!;
+          for (let e = 0; e < dh; e++) ctx[(b * tq + i) * dim + h * dh + e]! += p * v[(b * tk + j) * dim + h * dh + e]!;
         }
       }
     }

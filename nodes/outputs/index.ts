@@ -1,4 +1,5 @@
 import type { AnyNodeDef } from '@modalflow/core';
 import output from './output.ts';
+import topkLabels from './topk-labels.ts';
 
-export const OUTPUT_NODES: AnyNodeDef[] = [output];
+export const OUTPUT_NODES: AnyNodeDef[] = [output, topkLabels];

@@ -1,5 +1,5 @@
-import { NodeError, defineNode, int, tensor } from '@modalflow/core';
-import { i, ints } from '@modalflow/onnx';
+import { defineNode, int, tensor } from '@modalflow/core';
+import { i } from '@modalflow/onnx';
 import '../lib/lowering.ts';
 
 /**
@@ -24,11 +24,6 @@ export default defineNode({
   outputs: { pooled: tensor('float32', ['B', 'D'], { description: 'End-token state per example [B, D]' }) },
   params: {
     end_id: int({ default: -1, min: -1, description: 'Id of the end token (-1 = the highest id in each row, as CLIP)' }),
-  },
-  infer: ({ inputs }) => {
-    const [b, , d] = inputs['x']!;
-    if (inputs['ids']!.length !== 2) throw new NodeError('input "ids" must be [B, T]', { port: 'ids' });
-    return { pooled: [b!, d!] };
   },
   flops: ({ inputs, size }) => size(inputs['ids']![0]!) * size(inputs['ids']![1]!),
   lower: ({ g, x, params }) => {

@@ -1,3 +1,5 @@
 import type { AnyNodeDef } from '@modalflow/core';
+import image from './image.ts';
+import tokenizeWords from './tokenize-words.ts';
 
-export const PREPROCESSING_NODES: AnyNodeDef[] = [];
+export const PREPROCESSING_NODES: AnyNodeDef[] = [image, tokenizeWords];

@@ -158,6 +158,15 @@ describe('decodeGraph', () => {
     expect(Buffer.from(viaInfo).equals(Buffer.from(bytes))).toBe(true);
   });
 
+  it('decodes from a Node Buffer, whose slices are unaligned views, into tensors of their own', () => {
+    const bytes = encodeModel(sampleGraph(), SAMPLE_OPTIONS);
+    const padded = Buffer.concat([Buffer.from([0]), Buffer.from(bytes)]).subarray(1);
+    const graph = decodeGraph(padded);
+    const w = graph.initializers.get('w')!;
+    expect(w.data).toEqual(sampleGraph().initializers.get('w')!.data);
+    expect((w.data as Float32Array).buffer.byteLength).toBe(48);
+  });
+
   it('rebuilds nodes, attributes and initializers as core data', () => {
     const original = sampleGraph();
     const graph = decodeGraph(encodeModel(original, SAMPLE_OPTIONS));

@@ -198,7 +198,10 @@ function infoOf(m: ModelMsg, file: string | undefined): ModelInfo {
   };
 }
 
-/** Reads what a caller needs to run a model (inputs, outputs, opsets, metadata) without converting its weights. */
+/**
+ * Reads what a caller needs to run a model (inputs, outputs, opsets, metadata). Weights are
+ * checked against their dims but not converted.
+ */
 export function decodeModel(bytes: Uint8Array, opts: DecodeOptions = {}): ModelInfo {
   return infoOf(parse(bytes, opts), opts.file);
 }
@@ -310,7 +313,10 @@ export function readModel(
   return { info, graph: graphFromMsg(m.graph!, opts.file), options: modelOptionsOf(info) };
 }
 
-/** Decodes a model into an editable graph; `encodeModel(decodeGraph(b), modelOptionsOf(...))` gives `b` back. */
+/**
+ * Decodes a model into an editable graph. For files this package wrote,
+ * `encodeModel(decodeGraph(b), modelOptionsOf(decodeModel(b)))` gives `b` back byte for byte.
+ */
 export function decodeGraph(bytes: Uint8Array, opts: DecodeOptions = {}): OnnxGraph {
   return readModel(bytes, opts).graph;
 }

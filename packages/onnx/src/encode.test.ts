@@ -85,6 +85,18 @@ describe('encodeModel', () => {
     expect(m.graph!.initializer!.map((t) => t.name).slice(0, 3)).toEqual(['w', 'half', 'i32']);
   });
 
+  it('writes bools as exactly 0 or 1 and copies weights rather than aliasing them', () => {
+    const g = new OnnxGraph('m');
+    const data = Float32Array.of(1, 2);
+    g.addInitializer('w', { dtype: 'float32', dims: [2], data });
+    g.addInitializer('b', { dtype: 'bool', dims: [3], data: Uint8Array.of(0, 2, 255) });
+    const bytes = encodeModel(g);
+    data[0] = 99;
+    const init = decodeRaw(bytes).graph!.initializer!;
+    expect(init[1]!.raw_data).toEqual([0, 1, 1]);
+    expect(Buffer.from(encodeModel(g)).equals(Buffer.from(bytes))).toBe(false);
+  });
+
   it('keeps the dtype numbers in line with the schema enum', () => {
     for (const [name, n] of Object.entries(OnnxDataType)) expect(DataTypeEnum.values[name]).toBe(n);
   });

@@ -40,21 +40,23 @@ export function dataMatchesDType(dtype: DType, data: TensorData): boolean {
   }
 }
 
-/** Copies numeric tensor data out as little-endian bytes; bools become exactly 0 or 1. */
+/**
+ * Numeric tensor data as little-endian bytes, bools as exactly 0 or 1. On little-endian hosts
+ * this is a view sharing `data`'s memory where possible, so large weights are not copied twice
+ * on their way into a file; callers must not write to it.
+ */
 export function toLittleEndianBytes(dtype: NumericDType, data: NumericData): Uint8Array {
+  const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (dtype === 'bool') return raw.map((v) => (v ? 1 : 0));
+  if (LITTLE_ENDIAN || data.BYTES_PER_ELEMENT === 1) return raw;
   const out = new Uint8Array(data.byteLength);
-  if (LITTLE_ENDIAN || data.BYTES_PER_ELEMENT === 1) {
-    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  } else {
-    const view = new DataView(out.buffer);
-    for (let i = 0; i < data.length; i++) {
-      if (data instanceof Float32Array) view.setFloat32(i * 4, data[i]!, true);
-      else if (data instanceof Uint16Array) view.setUint16(i * 2, data[i]!, true);
-      else if (data instanceof BigInt64Array) view.setBigInt64(i * 8, data[i]!, true);
-      else if (data instanceof Int32Array) view.setInt32(i * 4, data[i]!, true);
-    }
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < data.length; i++) {
+    if (data instanceof Float32Array) view.setFloat32(i * 4, data[i]!, true);
+    else if (data instanceof Uint16Array) view.setUint16(i * 2, data[i]!, true);
+    else if (data instanceof BigInt64Array) view.setBigInt64(i * 8, data[i]!, true);
+    else if (data instanceof Int32Array) view.setInt32(i * 4, data[i]!, true);
   }
-  if (dtype === 'bool') for (let i = 0; i < out.length; i++) if (out[i]) out[i] = 1;
   return out;
 }
 
