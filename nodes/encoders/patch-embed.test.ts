@@ -69,7 +69,7 @@ function embedRef(px: Tensor, weights: Record<string, Tensor>, p: { patch: numbe
   const z = patchesRef(f64(px), B, C, H, W, P, D, f64(weights['patch_embedding.weight']!), p.bias ? f64(weights['patch_embedding.bias']!) : undefined);
   const table = f64(weights['position_embedding.weight']!);
   const off = p.class_token ? 1 : 0;
-  let grid = table.slice(off * D);
+  let grid: Float64Array = table.slice(off * D);
   if (gh !== g0 || gw !== g0) grid = resizeRef(grid, g0, gh, gw, D);
   const n = gh * gw;
   const out = new Float64Array(B * (n + off) * D);

@@ -21,7 +21,7 @@ function stackRef(x: Tensor, weights: Record<string, Tensor>, c: LayerRefConfig,
   const get = getter(weights);
   let h: ArrayLike<number> = f64(x);
   if (o.pre) h = lnRef(h, c.dim, get, 'pre_layrnorm.', c.eps);
-  let attn = new Float64Array(0);
+  let attn: Float64Array = new Float64Array(0);
   for (let k = 0; k < layers; k++) ({ y: h, attn } = layerRef(h, B, T, c, get, `layers.${k}.`, o.keyMask));
   if (o.final) h = lnRef(h, c.dim, get, 'final_layer_norm.', c.eps);
   return { y: Float64Array.from(h), attn };
@@ -109,7 +109,6 @@ describe('encoder.transformer', () => {
     expect(stack.n.paramCount).toBe(12 * 7_087_872);
     // CLIP's vision tower adds `pre_layrnorm` (2 x 768) in front of the stack.
     expect(analyze({ layers: 12, pre_norm: true }, { x }).n.paramCount).toBe(12 * 7_087_872 + 1536);
-    expect(stack.n.flops).toBeGreaterThan(12 * one.n.flops - 1);
     expect(stack.n.flops).toBe(12 * one.n.flops);
     // CLIP text tower: 12 layers of width 512, 8 heads, MLP 2048, and a final norm.
     const text = analyze({ layers: 12, dim: 512, heads: 8, causal: true, final_norm: true }, { x: shapeOnly([1, 77, 512]) });

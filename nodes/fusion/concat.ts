@@ -26,6 +26,7 @@ export default defineNode({
     const [, first] = parts[0]!;
     let last: Shape[number] = 0;
     for (const [port, s] of parts) {
+      if (s.length === 0) throw new NodeError(`"${port}" is a scalar; concatenation needs a feature axis`, { port });
       if (s.length !== first.length) {
         throw new NodeError(`"${port}" has rank ${s.length} but "a" has rank ${first.length}`, { port });
       }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Tensor } from '@modalflow/core';
 import { f64, linearRef, randomTensor, relError, runNode } from '../testing/index.ts';
 import { analyzeNode, float32, randomWeights, shapeOnly } from '../lib/heads-reference.ts';
 import similarity from './similarity.ts';
@@ -38,7 +39,7 @@ describe('head.similarity', () => {
     const image = randomTensor([3, 6], 1);
     const text = randomTensor([2, 5], 2);
     const inputs = { image, text };
-    const weights = { ...randomWeights(similarity, { params, inputs }, 7), logit_scale: float32([], [2.6592]) };
+    const weights: Record<string, Tensor> = { ...randomWeights(similarity, { params, inputs }, 7), logit_scale: float32([], [2.6592]) };
     const { outputs } = await runNode(similarity, { params, inputs, weights });
     const I = normalizeRef(linearRef(f64(image), 6, f64(weights['visual_projection.weight']!), 4), 4);
     const T = normalizeRef(linearRef(f64(text), 5, f64(weights['text_projection.weight']!), 4), 4);

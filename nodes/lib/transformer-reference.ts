@@ -56,7 +56,10 @@ export function mhaRef(
         for (let j = 0; j < Tk; j++) {
           const a = keep[j] ? Math.exp(s[j]! - m) / z : 0;
           weights[((b * heads + h) * Tq + i) * Tk + j] = a;
-          for (let e = 0; e < dh; e++) merged[(b * Tq + i) * dim + h * dh + e] += a * v[(b * Tk + j) * dim + h * dh + e]!;
+          for (let e = 0; e < dh; e++) {
+            const at = (b * Tq + i) * dim + h * dh + e;
+            merged[at] = merged[at]! + a * v[(b * Tk + j) * dim + h * dh + e]!;
+          }
         }
       }
     }

@@ -1,3 +1,9 @@
 import type { AnyNodeDef } from '@modalflow/core';
+import contrastive from './contrastive.ts';
+import crossEntropy from './cross-entropy.ts';
+import bce from './bce.ts';
+import distillation from './distillation.ts';
+import alignment from './alignment.ts';
+import reconstruction from './reconstruction.ts';
 
-export const LOSS_NODES: AnyNodeDef[] = [];
+export const LOSS_NODES: AnyNodeDef[] = [contrastive, crossEntropy, bce, distillation, alignment, reconstruction];

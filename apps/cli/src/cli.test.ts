@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import jpeg from 'jpeg-js';
 import { decodeModel, readSafetensors, writeSafetensors } from '@modalflow/onnx';
 import type { Tensor } from '@modalflow/core';
 import { readNpy } from './inputs/npy.ts';
@@ -41,6 +42,45 @@ function modalflow(args: string[], options: { cwd?: string; bin?: string } = {})
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Caption and photo, tokenized and patch-embedded, fused and labelled: every input kind the CLI decodes. */
+function textImageGraph() {
+  const node = (id: string, type: string, params: Record<string, unknown> = {}) => ({ id, type, typeVersion: 1, params });
+  const edge = (from: string, to: string) => ({ from: from.split('.'), to: to.split('.') });
+  return {
+    format: 'modalflow.graph',
+    version: 1,
+    seed: 3,
+    nodes: [
+      node('caption', 'input.text'),
+      node('photo', 'input.image'),
+      node('tok', 'text.tokenize_words', { vocabulary: ['[PAD]', '[UNK]', '[CLS]', '[SEP]', 'a', 'cat', 'dog', 'on', 'mat'], max_length: 8 }),
+      node('emb', 'encoder.token_embed', { dim: 16 }),
+      node('tpool', 'pool.mean'),
+      node('pre', 'preprocess.image', { resize: 32, crop: 32 }),
+      node('patch', 'encoder.patch_embed', { patch: 16, dim: 16, image_size: 32 }),
+      node('ipool', 'pool.mean'),
+      node('fuse', 'fusion.concat'),
+      node('head', 'head.classifier', { classes: 3 }),
+      node('top', 'output.topk_labels', { k: 2, labels: ['indoor', 'outdoor', 'other'] }),
+      node('labels', 'output.tensor'),
+    ],
+    edges: [
+      edge('caption.text', 'tok.text'),
+      edge('tok.ids', 'emb.ids'),
+      edge('emb.tokens', 'tpool.x'),
+      edge('tok.mask', 'tpool.mask'),
+      edge('photo.pixels', 'pre.image'),
+      edge('pre.pixel_values', 'patch.pixels'),
+      edge('patch.tokens', 'ipool.x'),
+      edge('tpool.pooled', 'fuse.a'),
+      edge('ipool.pooled', 'fuse.b'),
+      edge('fuse.h', 'head.x'),
+      edge('head.probs', 'top.scores'),
+      edge('top.labels', 'labels.value'),
+    ],
+  };
 }
 
 let tmp: string;
@@ -142,7 +182,7 @@ describe.concurrent('validate', () => {
     writeFileSync(file, '{\n  "format": "modalflow.graph",\n  "nodes": [,]\n}');
     const r = await modalflow(['validate', file]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/MF_INVALID_JSON: not valid JSON at line 3/);
+    expect(r.stdout).toMatch(/MF_INVALID_JSON: not valid JSON.*broken\.json/s);
   });
 
   it('lists every problem with code and location', async () => {
@@ -315,6 +355,25 @@ describe.concurrent('run', () => {
     expect(runJson(viaNpy).outputs).toEqual(runJson(viaFiles).outputs);
   });
 
+  it('runs a text + image graph: text stays whole, JPEG decodes, strings come back', async () => {
+    const dir = mkdtempSync(path.join(tmp, 'mm-'));
+    writeFileSync(path.join(dir, 'graph.json'), JSON.stringify(textImageGraph()));
+    const w = 40;
+    const h = 30;
+    const rgba = Buffer.alloc(w * h * 4);
+    for (let i = 0; i < w * h; i++) rgba.set([i % 255, 100, 50, 255], i * 4);
+    writeFileSync(path.join(dir, 'photo.jpg'), jpeg.encode({ data: rgba, width: w, height: h }, 90).data);
+    const args = ['run', 'graph.json', '--device', 'cpu', '-i', 'photo=photo.jpg', '--out', 'res'];
+    const r = await modalflow([...args, '-i', 'caption=a cat, on a mat'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/labels: string 1×2\n {2}\[\["(indoor|outdoor|other)", "(indoor|outdoor|other)"\]\]/);
+    expect(readNpy(new Uint8Array(readFileSync(path.join(dir, 'res/labels.npy')))).dims).toEqual([1, 2]);
+    // A JSON list of texts is a batch, which must then match the one image.
+    const batch = await modalflow([...args, '-i', 'caption=["a cat", "a dog"]'], { cwd: dir });
+    expect(batch.code).toBe(1);
+    expect(batch.stderr).toMatch(/MF_INPUT_SHAPE: dimension "B" is 2 in input "caption" but 1 in input "photo"/);
+  });
+
   const bad: [string, string[], RegExp][] = [
     ['a missing input', ['-i', `text=${TEXT}`], /MF_INPUT_MISSING: no value given for input "image" \(float32 B×32\)/],
     ['a ragged array', ['-i', `text=${TEXT}`, '-i', 'image=[[1, 2], [3]]'], /input "image": ragged array: \[1\] has 1 items, but \[0\] has 2/],
@@ -361,6 +420,15 @@ describe('weights', () => {
       modalflow(['run', named, ...CPU_INPUTS, '--json']),
     ]);
     expect(runJson(loaded).outputs).toEqual(runJson(seeded).outputs);
+  });
+
+  it('checks the sha256 the graph records for its weights', async () => {
+    const file = graphCopy('bad-hash', (g) => {
+      g.weights = { uri: 'late-fusion.safetensors', sha256: '0'.repeat(64) };
+    });
+    const r = await modalflow(['validate', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/MF_WEIGHTS_HASH: .*late-fusion\.safetensors does not match the sha256/);
   });
 
   it('--weights overrides the weights and reports mismatches by name', async () => {

@@ -76,7 +76,7 @@ export function createProgram(io: Io): Command {
       'an input value (repeatable): a .png/.jpg/.npy/.json file (or @file), an inline JSON array, a number, or text',
       collect,
     )
-    .addOption(new Option('--device <device>', 'preferred device; falls back cuda → webgpu → cpu').choices(DEVICES))
+    .addOption(new Option('--device <device>', 'preferred device, falling back to slower ones (default order: cuda, webgpu, cpu)').choices(DEVICES))
     .option('--providers <list>', 'exact execution provider order, comma-separated, e.g. webgpu,cpu')
     .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
     .option('--json', 'print { outputs, providers, stages, ms } as JSON on stdout')

@@ -55,7 +55,9 @@ export async function runCommand(io: Io, file: string, opts: RunOptions): Promis
     seen.add(name);
   }
   const progress = createProgress(io, !opts.quiet && (io.errIsTTY || !!opts.verbose));
-  const note = (line: string) => void (opts.quiet ? undefined : io.err(line + '\n'));
+  const note = (line: string) => {
+    if (!opts.quiet) io.err(line + '\n');
+  };
 
   const registry = createRegistry();
   const graph = await loadGraphFile(file, io.cwd);

@@ -87,7 +87,7 @@ export function formatTensorBlock(name: string, t: Tensor, options?: TensorForma
   const head = `${name}: ${t.dtype} ${formatShape(t.dims)}`;
   const body = formatValues(t, options)
     .split('\n')
-    .map((l) => '  ' + l)
+    .map((l) => (l ? '  ' + l : l))
     .join('\n');
   return `${head}\n${body}`;
 }

@@ -1,0 +1,75 @@
+import { analyzeGraph, type Analysis, type GraphDoc, type GraphEdge, type NodeRegistry } from '@modalflow/core';
+import { inputAccepts } from './compat.ts';
+
+export type ConnectResult =
+  | { ok: true; doc: GraphDoc; analysis: Analysis | null; replaced: GraphEdge | null }
+  | { ok: false; code: string; message: string };
+
+const REFUSING = new Set(['MF_DTYPE_MISMATCH', 'MF_SHAPE_MISMATCH']);
+
+function reaches(doc: GraphDoc, from: string, to: string): boolean {
+  const succ = new Map<string, string[]>();
+  for (const e of doc.edges) {
+    const list = succ.get(e.from[0]) ?? [];
+    list.push(e.to[0]);
+    succ.set(e.from[0], list);
+  }
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (id === to) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...(succ.get(id) ?? []));
+  }
+  return false;
+}
+
+/**
+ * Checks a new edge the way the compiler will: the document with the edge is analysed by core,
+ * and a dtype or shape mismatch on that edge, or a shape error the target reports for that
+ * port, refuses it. An existing edge into the same input is replaced. When the source's output
+ * is not known yet (its own inputs are missing), the port templates are unified instead.
+ */
+export function tryConnect(doc: GraphDoc, registry: NodeRegistry, edge: GraphEdge): ConnectResult {
+  const [fromId, fromPort] = edge.from;
+  const [toId, toPort] = edge.to;
+  const from = doc.nodes.find((n) => n.id === fromId);
+  const to = doc.nodes.find((n) => n.id === toId);
+  const fromDef = from && registry.get(from.type);
+  const toDef = to && registry.get(to.type);
+  if (!fromDef || !toDef) return { ok: false, code: 'MF_UNKNOWN_NODE_TYPE', message: 'both ends must be known node types' };
+  const out = fromDef.outputs[fromPort];
+  const inp = toDef.inputs[toPort];
+  if (!out) return { ok: false, code: 'MF_UNKNOWN_PORT', message: `"${fromDef.type}" has no output port "${fromPort}"` };
+  if (!inp) return { ok: false, code: 'MF_UNKNOWN_PORT', message: `"${toDef.type}" has no input port "${toPort}"` };
+  if (fromId === toId || reaches(doc, toId, fromId)) {
+    return { ok: false, code: 'MF_CYCLE', message: `connecting "${fromId}.${fromPort}" to "${toId}.${toPort}" would make a cycle` };
+  }
+  const replaced = doc.edges.find((e) => e.to[0] === toId && e.to[1] === toPort) ?? null;
+  if (replaced && replaced.from[0] === fromId && replaced.from[1] === fromPort) {
+    return { ok: true, doc, analysis: null, replaced: null };
+  }
+  const next: GraphDoc = { ...doc, edges: [...doc.edges.filter((e) => e !== replaced), edge] };
+  const index = next.edges.length - 1;
+  const analysis = analyzeGraph(next, registry);
+  const bad = analysis.problems.find(
+    (p) =>
+      (p.at.edge === index && REFUSING.has(p.code)) ||
+      (p.code === 'MF_SHAPE_INFER' && p.at.node === toId && p.at.port === toPort),
+  );
+  if (bad) return { ok: false, code: bad.code, message: bad.message };
+
+  const src = analysis.nodes.get(fromId);
+  if (!src?.outputShapes[fromPort]) {
+    // The source's shape is unknown until its own inputs are wired: judge by the templates.
+    if (!inputAccepts(inp, { dtypes: out.dtypes, shape: out.shape })) {
+      const dtypeOk = out.dtypes.some((d) => inp.dtypes.includes(d));
+      return dtypeOk
+        ? { ok: false, code: 'MF_SHAPE_MISMATCH', message: `input "${toPort}" expects [${inp.shape?.join(', ')}], but "${fromId}.${fromPort}" gives [${out.shape?.join(', ')}]` }
+        : { ok: false, code: 'MF_DTYPE_MISMATCH', message: `input "${toPort}" accepts ${inp.dtypes.join(' or ')}, but "${fromId}.${fromPort}" gives ${out.dtypes.join(' or ')}` };
+    }
+  }
+  return { ok: true, doc: next, analysis, replaced };
+}

@@ -1,0 +1,60 @@
+import { emptyGraph, type GraphDoc, type NodeRegistry } from '@modalflow/core';
+import { temporal, type TemporalState } from 'zundo';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createDocumentSlice } from './documentSlice.ts';
+import { createSelectionSlice } from './selectionSlice.ts';
+import { createViewSlice } from './viewSlice.ts';
+import { derive } from './derive.ts';
+import type { EditorState, GetState, SetState } from './types.ts';
+
+export interface EditorStoreOptions {
+  registry: NodeRegistry;
+  doc?: GraphDoc;
+  /** Undo steps kept. */
+  historyLimit?: number;
+}
+
+/** Only the document is history: selection, drag and measurements are view state. */
+export type HistoryState = TemporalState<Pick<EditorState, 'doc'>>;
+
+export type EditorStore = StoreApi<EditorState> & { temporal: StoreApi<HistoryState> };
+
+function prune(ids: ReadonlySet<string>, exists: (id: string) => boolean): ReadonlySet<string> {
+  for (const id of ids) if (!exists(id)) return new Set([...ids].filter(exists));
+  return ids;
+}
+
+/** One store per editor (tests make many); the document is the single source of truth. */
+export function createEditorStore(options: EditorStoreOptions): EditorStore {
+  const { registry } = options;
+  const initial = options.doc ?? emptyGraph();
+  const store = createStore<EditorState>()(
+    temporal(
+      (set, get, api) => ({
+        ...createDocumentSlice(set as SetState, get as GetState, registry, initial),
+        ...createSelectionSlice(set as SetState, get as GetState),
+        ...createViewSlice(set as SetState, get as GetState),
+        ...derive(initial, registry, null),
+        undo: () => api.temporal.getState().undo(),
+        redo: () => api.temporal.getState().redo(),
+      }),
+      {
+        partialize: (s) => ({ doc: s.doc }),
+        equality: (a, b) => a.doc === b.doc,
+        limit: options.historyLimit ?? 500,
+      },
+    ),
+  ) as EditorStore;
+
+  // Undo and redo replace `doc` directly, so derived data follows the document, not the actions.
+  store.subscribe((s) => {
+    if (s.doc === s.analyzedDoc) return;
+    const derived = derive(s.doc, registry, s);
+    store.setState({
+      ...derived,
+      selectedNodes: prune(s.selectedNodes, (id) => derived.nodeIndex.has(id)),
+      selectedEdges: prune(s.selectedEdges, (id) => derived.edgeIndex.has(id)),
+    });
+  });
+  return store;
+}

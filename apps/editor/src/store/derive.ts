@@ -1,0 +1,110 @@
+import { analyzeGraph, formatShape, type Analysis, type GraphDoc, type GraphEdge, type GraphNode, type NodeRegistry, type Problem } from '@modalflow/core';
+import { edgeId } from '../graph/edges.ts';
+import type { AnalysisSlice, EdgeView, NodeView, PortView } from './types.ts';
+
+/** Analysis reads ids, types, params and edges only; moving or relabelling a node keeps it valid. */
+function sameStructure(a: GraphDoc, b: GraphDoc): boolean {
+  if (a.edges !== b.edges || a.seed !== b.seed || a.weights !== b.weights || a.assets !== b.assets) return false;
+  if (a.nodes.length !== b.nodes.length) return false;
+  for (let i = 0; i < a.nodes.length; i++) {
+    const x = a.nodes[i]!;
+    const y = b.nodes[i]!;
+    if (x !== y && (x.id !== y.id || x.type !== y.type || x.typeVersion !== y.typeVersion || x.params !== y.params)) return false;
+  }
+  return true;
+}
+
+function portView(shape: readonly (number | string)[] | undefined, dtype: string | undefined, problem: string | null): PortView {
+  return { shape: shape ? formatShape(shape) : null, dtype: dtype ?? null, problem };
+}
+
+const viewKeys = new WeakMap<object, string>();
+
+/** Returns `prev` when `next` says the same, so components selecting it do not re-render. */
+function reuse<T extends object>(prev: T | undefined, next: T): T {
+  const key = JSON.stringify(next);
+  if (prev && viewKeys.get(prev) === key) return prev;
+  viewKeys.set(next, key);
+  return next;
+}
+
+function buildViews(doc: GraphDoc, analysis: Analysis, edgeIds: readonly string[], prev: AnalysisSlice | null) {
+  const nodeProblems = new Map<string, Problem[]>();
+  const portProblems = new Map<string, string>();
+  const edgeProblems = new Map<number, Problem>();
+  for (const p of analysis.problems) {
+    if (p.at.node !== undefined && p.at.port !== undefined) portProblems.set(`${p.at.node}.${p.at.port}`, p.message);
+    if (p.at.edge !== undefined) {
+      if (!edgeProblems.has(p.at.edge)) edgeProblems.set(p.at.edge, p);
+    } else if (p.at.node !== undefined) {
+      const list = nodeProblems.get(p.at.node) ?? [];
+      list.push(p);
+      nodeProblems.set(p.at.node, list);
+    }
+  }
+
+  const nodeViews = new Map<string, NodeView>();
+  for (const n of doc.nodes) {
+    const info = analysis.nodes.get(n.id);
+    const inputs: Record<string, PortView> = {};
+    const outputs: Record<string, PortView> = {};
+    if (info) {
+      for (const port of Object.keys(info.def.inputs)) {
+        inputs[port] = portView(info.inputShapes[port], info.inputDtypes[port], portProblems.get(`${n.id}.${port}`) ?? null);
+      }
+      for (const port of Object.keys(info.def.outputs)) {
+        outputs[port] = portView(info.outputShapes[port], info.outputDtypes[port], null);
+      }
+    }
+    const view: NodeView = {
+      ok: !!info?.ok && !nodeProblems.get(n.id)?.some((p) => p.severity !== 'warning'),
+      paramCount: info?.paramCount ?? 0,
+      flops: info?.flops ?? 0,
+      problems: nodeProblems.get(n.id) ?? [],
+      inputs,
+      outputs,
+    };
+    nodeViews.set(n.id, reuse(prev?.nodeViews.get(n.id), view));
+  }
+
+  const edgeViews = new Map<string, EdgeView>();
+  doc.edges.forEach((e, i) => {
+    const src = analysis.nodes.get(e.from[0]);
+    const shape = src?.ok ? src.outputShapes[e.from[1]] : undefined;
+    const view: EdgeView = {
+      shape: shape ? formatShape(shape) : null,
+      dtype: (src?.ok && src.outputDtypes[e.from[1]]) || null,
+      problem: edgeProblems.get(i) ?? null,
+    };
+    const id = edgeIds[i]!;
+    edgeViews.set(id, reuse(prev?.edgeViews.get(id), view));
+  });
+  return { nodeViews, edgeViews };
+}
+
+function indexEdges(edges: readonly GraphEdge[]) {
+  const edgeIds: string[] = [];
+  const edgeIndex = new Map<string, GraphEdge>();
+  for (const e of edges) {
+    let id = edgeId(e);
+    // Only a malformed document repeats an edge; keep ids unique so it can still be shown and fixed.
+    for (let k = 2; edgeIndex.has(id); k++) id = `${edgeId(e)}#${k}`;
+    edgeIds.push(id);
+    edgeIndex.set(id, e);
+  }
+  return { edgeIds, edgeIndex };
+}
+
+/**
+ * Everything the views read from a document. `analysis` may be passed in when the caller already
+ * analysed this exact document (connect does, to check the new edge).
+ */
+export function derive(doc: GraphDoc, registry: NodeRegistry, prev: AnalysisSlice | null, analysis?: Analysis): AnalysisSlice {
+  const nodeIndex = new Map<string, GraphNode>(doc.nodes.map((n) => [n.id, n]));
+  if (prev && !analysis && sameStructure(prev.analyzedDoc, doc)) {
+    return { ...prev, analyzedDoc: doc, nodeIndex };
+  }
+  const result = analysis ?? analyzeGraph(doc, registry);
+  const { edgeIds, edgeIndex } = prev && prev.analyzedDoc.edges === doc.edges ? prev : indexEdges(doc.edges);
+  return { analyzedDoc: doc, analysis: result, nodeIndex, edgeIds, edgeIndex, ...buildViews(doc, result, edgeIds, prev) };
+}

@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph, type Tensor } from '@modalflow/core';
+import { createRegistry } from '../index.ts';
+import { graphDoc, runGraph } from '../inputs/run-graph.ts';
+import { registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
+import image from './image.ts';
+
+const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073];
+const CLIP_STD = [0.26862954, 0.26130258, 0.27577711];
+
+function pixels(b: number, h: number, w: number, seed = 1): Tensor {
+  const data = new Uint8Array(b * h * w * 3);
+  let s = seed;
+  for (let k = 0; k < data.length; k++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    data[k] = s >>> 24;
+  }
+  // Hard edges (0 next to 255) make the cubic kernel overshoot, so clipping is exercised.
+  for (let k = 0; k < data.length; k += 7) data[k] = k % 2 ? 255 : 0;
+  return { dtype: 'uint8', dims: [b, h, w, 3], data };
+}
+
+// ---- float64 reference, one function per step ----
+
+/** Keys' cubic convolution kernel (Keys 1981) with a = -0.5, PIL's bicubic. */
+function keys(d: number, a = -0.5): number {
+  const x = Math.abs(d);
+  if (x <= 1) return (a + 2) * x ** 3 - (a + 3) * x ** 2 + 1;
+  if (x < 2) return a * x ** 3 - 5 * a * x ** 2 + 8 * a * x - 4 * a;
+  return 0;
+}
+
+/**
+ * Taps and weights for output index o along an axis of n input pixels resized to m. Pixel
+ * centres sit at i + 0.5 (half_pixel): the source coordinate is (o + 0.5) * n / m - 0.5.
+ */
+function taps(o: number, n: number, m: number, mode: string): [number, number][] {
+  const src = ((o + 0.5) * n) / m - 0.5;
+  if (mode === 'nearest') return [[Math.min(Math.floor(((o + 0.5) * n) / m), n - 1), 1]];
+  if (mode === 'linear') {
+    const c = Math.min(Math.max(src, 0), n - 1);
+    const i0 = Math.floor(c);
+    const i1 = Math.min(i0 + 1, n - 1);
+    return [[i0, 1 - (c - i0)], [i1, c - i0]];
+  }
+  // Cubic: 4 taps around src; taps outside the image are dropped and the rest renormalised.
+  const base = Math.floor(src);
+  const t: [number, number][] = [];
+  for (let k = base - 1; k <= base + 2; k++) if (k >= 0 && k < n) t.push([k, keys(src - k)]);
+  const sum = t.reduce((acc, [, w]) => acc + w, 0);
+  return t.map(([k, w]) => [k, w / sum]);
+}
+
+interface RefOptions {
+  resize: number;
+  mode: string;
+  crop: number;
+  offset: 'floor' | 'round';
+  rescale: number;
+  mean: number[];
+  std: number[];
+}
+
+/** Python's round(): halves go to the even neighbour. */
+function roundHalfEven(v: number): number {
+  const f = Math.floor(v);
+  const d = v - f;
+  if (d < 0.5) return f;
+  if (d > 0.5) return f + 1;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+function reference(t: Tensor, o: RefOptions): { dims: number[]; data: number[] } {
+  const [b, h, w] = t.dims as [number, number, number];
+  const px = t.data as Uint8Array;
+  // 1. uint8 NHWC -> float NCHW
+  const at = (n: number, c: number, y: number, x: number) => px[((n * h + y) * w + x) * 3 + c]!;
+  // 2. shortest-edge size: short side -> resize, long side -> floor(resize * long / short)
+  let oh = h;
+  let ow = w;
+  if (o.resize > 0) {
+    const short = Math.min(h, w);
+    oh = Math.floor((h * o.resize) / short);
+    ow = Math.floor((w * o.resize) / short);
+  }
+  const resized = (n: number, c: number, y: number, x: number): number => {
+    if (o.resize === 0) return at(n, c, y, x);
+    let v = 0;
+    for (const [iy, wy] of taps(y, h, oh, o.mode)) for (const [ix, wx] of taps(x, w, ow, o.mode)) v += wy * wx * at(n, c, iy, ix);
+    return o.mode === 'cubic' ? Math.min(Math.max(v, 0), 255) : v;
+  };
+  // 3. centre crop
+  let top = 0;
+  let left = 0;
+  let ch = oh;
+  let cw = ow;
+  if (o.crop > 0) {
+    const off = (spare: number) => (o.offset === 'floor' ? Math.floor(spare / 2) : roundHalfEven(spare / 2));
+    top = off(oh - o.crop);
+    left = off(ow - o.crop);
+    ch = cw = o.crop;
+  }
+  // 4. rescale and normalise
+  const data: number[] = [];
+  for (let n = 0; n < b; n++) {
+    for (let c = 0; c < 3; c++) {
+      const mean = o.mean.length === 1 ? o.mean[0]! : o.mean[c]!;
+      const std = o.std.length === 1 ? o.std[0]! : o.std[c]!;
+      for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) data.push((resized(n, c, top + y, left + x) * o.rescale - mean) / std);
+    }
+  }
+  return { dims: [b, 3, ch, cw], data };
+}
+
+const DEFAULTS: RefOptions = { resize: 224, mode: 'cubic', crop: 224, offset: 'floor', rescale: 1 / 255, mean: CLIP_MEAN, std: CLIP_STD };
+
+async function check(img: Tensor, params: Record<string, unknown>, o: Partial<RefOptions>) {
+  const { outputs } = await runNode(image, { params, inputs: { image: img } });
+  const ref = reference(img, { ...DEFAULTS, ...o });
+  const got = outputs['pixel_values']!;
+  expect(got.dims).toEqual(ref.dims);
+  expect(relError(got.data as Float32Array, ref.data)).toBeLessThanOrEqual(1e-5);
+  return got;
+}
+
+describe('preprocess.image', () => {
+  it('cubic upscale, crop and CLIP normalisation match the reference (floor crop offset)', async () => {
+    // 5 x 7 -> shorter side 9: 9 x 12; the crop margin 3 is where floor and round differ.
+    await check(pixels(1, 5, 7), { resize: 9, crop: 9 }, { resize: 9, crop: 9 });
+  });
+
+  it('round crop offset follows torchvision (round half to even)', async () => {
+    await check(pixels(1, 5, 7), { resize: 9, crop: 9, crop_offset: 'round' }, { resize: 9, crop: 9, offset: 'round' });
+    // margin 1 (and 5): round(0.5) = 0 = floor, round(2.5) = 2 = floor
+    await check(pixels(1, 8, 5), { resize: 0, crop: 5, crop_offset: 'round' }, { resize: 0, crop: 5, offset: 'round' });
+    await check(pixels(1, 6, 5), { resize: 0, crop: 5, crop_offset: 'round' }, { resize: 0, crop: 5, offset: 'round' });
+  });
+
+  it('cubic downscale of a batch, portrait images', async () => {
+    await check(pixels(2, 11, 8, 3), { resize: 5, crop: 5 }, { resize: 5, crop: 5 });
+  });
+
+  it('linear resize, up and down', async () => {
+    await check(pixels(1, 6, 9, 4), { resize: 4, crop: 3, interpolation: 'linear' }, { resize: 4, crop: 3, mode: 'linear' });
+    await check(pixels(1, 3, 4, 5), { resize: 7, crop: 7, interpolation: 'linear' }, { resize: 7, crop: 7, mode: 'linear' });
+  });
+
+  it('nearest resize, up and down (PIL nearest: floor((i + 0.5) * in / out))', async () => {
+    // Odd input sizes keep (i + 0.5) * in / out off integers, where float32 rounding could tip it.
+    await check(pixels(1, 7, 5, 6), { resize: 3, crop: 3, interpolation: 'nearest' }, { resize: 3, crop: 3, mode: 'nearest' });
+    await check(pixels(1, 3, 5, 7), { resize: 7, crop: 0, interpolation: 'nearest' }, { resize: 7, crop: 0, mode: 'nearest' });
+  });
+
+  it('keeps the size with resize 0 and crop 0; one mean/std value for all channels', async () => {
+    const got = await check(
+      pixels(2, 3, 4, 8),
+      { resize: 0, crop: 0, mean: '0.5', std: '0.5', rescale: 1 / 255 },
+      { resize: 0, crop: 0, mean: [0.5], std: [0.5] },
+    );
+    expect(got.dims).toEqual([2, 3, 3, 4]);
+  });
+
+  it('resizing to the same size changes nothing', async () => {
+    const img = pixels(1, 4, 6, 9);
+    await check(img, { resize: 4, crop: 0, rescale: 1, mean: '0', std: '1' }, { resize: 0, crop: 0, rescale: 1, mean: [0], std: [1] });
+  });
+
+  it('one compiled graph accepts images of any size from an image input', async () => {
+    const doc = graphDoc(
+      [['img', 'input.image'], ['pre', 'preprocess.image', { resize: 6, crop: 5 }], ['out', 'output.tensor']],
+      [['img.pixels', 'pre.image'], ['pre.pixel_values', 'out.value']],
+    );
+    expect(analyzeGraph(doc, createRegistry()).nodes.get('pre')!.outputShapes['pixel_values']).toEqual(['B', 3, 5, 5]);
+    for (const img of [pixels(1, 6, 10, 2), pixels(1, 13, 7, 3)]) {
+      const out = (await runGraph(doc, { img }))['out']!;
+      const ref = reference(img, { ...DEFAULTS, resize: 6, crop: 5 });
+      expect(out.dims).toEqual([1, 3, 5, 5]);
+      expect(relError(out.data as Float32Array, ref.data)).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  it('infers output sizes', () => {
+    const shape = (params: Record<string, unknown>, dims = [1, 10, 15, 3]) =>
+      analyzeGraph(singleNodeGraph(image, { params, inputs: { image: { dtype: 'uint8', dims, data: new Uint8Array(0) } } }), registryWith(image)).nodes.get('n')!.outputShapes['pixel_values'];
+    expect(shape({})).toEqual([1, 3, 224, 224]);
+    expect(shape({ resize: 4, crop: 0 })).toEqual([1, 3, 4, 6]);
+    expect(shape({ resize: 0, crop: 0 })).toEqual([1, 3, 10, 15]);
+    const doc = graphDoc([['img', 'input.image'], ['pre', 'preprocess.image', { crop: 0 }], ['out', 'output.tensor']], [['img.pixels', 'pre.image'], ['pre.pixel_values', 'out.value']]);
+    expect(analyzeGraph(doc, createRegistry()).nodes.get('pre')!.outputShapes['pixel_values']).toEqual(['B', 3, 'Hr_pre', 'Wr_pre']);
+  });
+
+  it('rejects bad inputs and params with clear errors', () => {
+    const problems = (params: Record<string, unknown>, t: Tensor = { dtype: 'uint8', dims: [1, 10, 15, 3], data: new Uint8Array(0) }) =>
+      analyzeGraph(singleNodeGraph(image, { params, inputs: { image: t } }), registryWith(image)).problems;
+    const four = problems({}, { dtype: 'uint8', dims: [1, 10, 15, 4], data: new Uint8Array(0) }).find((p) => p.code === 'MF_SHAPE_MISMATCH');
+    expect(four?.message).toContain('input "image"');
+    const float = problems({}, { dtype: 'float32', dims: [1, 10, 15, 3], data: new Float32Array(0) }).find((p) => p.code === 'MF_DTYPE_MISMATCH');
+    expect(float?.message).toContain('input "image"');
+    expect(problems({ resize: 100, crop: 200 }).find((p) => p.code === 'MF_SHAPE_INFER')?.at.param).toBe('crop');
+    const small = problems({ resize: 0, crop: 12 }).find((p) => p.code === 'MF_SHAPE_INFER');
+    expect(small?.at.port).toBe('image');
+    expect(small?.message).toContain('input "image" is 10x15');
+    expect(problems({ mean: '0.5, 0.5' }).find((p) => p.code === 'MF_SHAPE_INFER')?.at.param).toBe('mean');
+    expect(problems({ std: '0.5, 0, 0.5' }).find((p) => p.code === 'MF_SHAPE_INFER')?.at.param).toBe('std');
+    expect(problems({ mean: 'red' }).find((p) => p.at.param === 'mean')?.code).toBe('MF_PARAM_RANGE');
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph, type Tensor } from '@modalflow/core';
+import { f64, randomTensor, registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
+import { getter, layerRef, lnRef, randomWeights, type LayerRefConfig } from '../lib/transformer-reference.ts';
+import selfAttention from './self-attention.ts';
+
+const shapeOnly = (dims: number[], dtype: Tensor['dtype'] = 'float32'): Tensor => ({ dtype, dims, data: new Float32Array(0) });
+
+function analyze(params: Record<string, unknown>, inputs: Record<string, Tensor>) {
+  const a = analyzeGraph(singleNodeGraph(selfAttention, { params, inputs }), registryWith(selfAttention));
+  return { a, n: a.nodes.get('n')! };
+}
+
+function stackRef(x: Tensor, weights: Record<string, Tensor>, c: LayerRefConfig, layers: number, keyMask?: number[], final = false) {
+  const [B, T] = x.dims as [number, number];
+  const get = getter(weights);
+  let h: ArrayLike<number> = f64(x);
+  let attn: Float64Array = new Float64Array(0);
+  for (let k = 0; k < layers; k++) ({ y: h, attn } = layerRef(h, B, T, c, get, `layers.${k}.`, keyMask));
+  if (final) h = lnRef(h, c.dim, get, 'final_layer_norm.', c.eps);
+  return { y: Float64Array.from(h), attn };
+}
+
+describe('reasoning.self_attention', () => {
+  it('matches a float64 post-LN stack over a fused text+image sequence with padding (UNITER)', async () => {
+    const params = { layers: 2, dim: 8, heads: 2, mlp_dim: 12 };
+    // 3 text tokens then 4 regions; example 1 has one padded word and one missing region.
+    const x = randomTensor([2, 7, 8], 91);
+    const m = [[1, 1, 1, 1, 1, 1, 1], [1, 1, 0, 1, 1, 1, 0]];
+    const inputs = { x, mask: { dtype: 'int32' as const, dims: [2, 7], data: Int32Array.from(m.flat()) } };
+    const weights = randomWeights(selfAttention, { params, inputs }, 92);
+    const { outputs } = await runNode(selfAttention, { params, inputs, weights });
+    const ref = stackRef(x, weights, { dim: 8, heads: 2, mlpDim: 12, activation: 'gelu', norm: 'post', eps: 1e-12 }, 2, m.flat());
+    expect(relError(f64(outputs['y']!), ref.y)).toBeLessThanOrEqual(1e-5);
+    expect(relError(f64(outputs['attn']!), ref.attn)).toBeLessThanOrEqual(1e-5);
+    const a = f64(outputs['attn']!);
+    for (let h = 0; h < 2; h++) {
+      for (let i = 0; i < 7; i++) {
+        const row = a.slice(((2 + h) * 7 + i) * 7, ((2 + h) * 7 + i + 1) * 7); // example 1
+        expect(row[2]).toBe(0);
+        expect(row[6]).toBe(0);
+        expect(Math.abs(row.reduce((s, v) => s + v, 0) - 1)).toBeLessThan(1e-6);
+      }
+    }
+  });
+
+  it('runs the ViLT layout: pre-LN with a final norm', async () => {
+    const params = { layers: 2, dim: 6, heads: 3, mlp_ratio: 2, norm: 'pre', final_norm: true };
+    const x = randomTensor([1, 5, 6], 93);
+    const weights = randomWeights(selfAttention, { params, inputs: { x } }, 94);
+    const { outputs } = await runNode(selfAttention, { params, inputs: { x }, weights });
+    const ref = stackRef(x, weights, { dim: 6, heads: 3, mlpDim: 12, activation: 'gelu', norm: 'pre', eps: 1e-12 }, 2, undefined, true);
+    expect(relError(f64(outputs['y']!), ref.y)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('counts UNITER-base: 12 BERT layers of 7,087,872 parameters', () => {
+    const { a, n } = analyze({}, { x: shapeOnly([1, 96, 768]) });
+    expect(a.ok).toBe(true);
+    expect(n.paramCount).toBe(12 * 7_087_872);
+    expect(n.outputShapes['attn']).toEqual([1, 12, 96, 96]);
+  });
+
+  it('rejects a width other than dim and a mask of another length', () => {
+    const wide = analyze({}, { x: shapeOnly([1, 10, 512]) }).a.problems[0]!;
+    expect(wide.code).toBe('MF_SHAPE_MISMATCH');
+    expect(wide.at.port).toBe('x');
+    const m = analyze({}, { x: shapeOnly([1, 10, 768]), mask: shapeOnly([1, 9], 'int64') }).a.problems[0]!;
+    expect(m.code).toBe('MF_SHAPE_MISMATCH');
+    expect(m.at.port).toBe('mask');
+    expect(m.message).toContain('"mask"');
+  });
+});

@@ -1,0 +1,3 @@
+import type { Provider } from '@modalflow/engine';
+
+export const DEFAULT_PROVIDERS: readonly Provider[] = ['webgpu', 'wasm'];

@@ -1,0 +1,13 @@
+export { createInlineWebRuntime, createWebRuntime } from './runtime.ts';
+export { DEFAULT_PROVIDERS } from './defaults.ts';
+export type {
+  OrtSessionOptions,
+  WebProviderAttempt,
+  WebRuntime,
+  WebRuntimeOptions,
+  WebRuntimeSession,
+  WebSessionOptions,
+  WorkerRuntimeOptions,
+} from './types.ts';
+export type { LogSeverity } from './ort.ts';
+export type { ProviderStatus } from './wire.ts';
