@@ -138,6 +138,8 @@ describe('encoder.patch_embed', () => {
     expect(n.outputShapes['tokens']).toEqual([1, 50, 768]);
     expect(n.paramCount).toBe(768 * 3 * 32 * 32 + 768 + 50 * 768);
     expect(n.paramCount).toBe(2_398_464);
+    // 49 patches × 768 outputs × 3072 multiply-adds, plus the position add over 50 tokens.
+    expect(n.flops).toBe(49 * 768 * 2 * 3 * 32 * 32 + 50 * 768);
   });
 
   it('gives symbolic token counts for symbolic image sizes when interpolating', () => {

@@ -87,13 +87,15 @@ export default defineNode({
     out['position_embedding.weight'] = { shape: [g0 * g0 + (p.class_token ? 1 : 0), p.dim], init: std(0.02) };
     return out;
   },
-  flops: ({ inputs, outputs, params: p, size }) => {
+  flops: ({ inputs, params: p, size }) => {
     const px = inputs['pixels']!;
     const b = size(px[0]!);
-    const n = (size(px[2]!) / p.patch) * (size(px[3]!) / p.patch);
+    const [h, w] = [px[2]!, px[3]!];
+    // A symbolic image size is costed at the trained resolution.
+    const n = typeof h === 'number' && typeof w === 'number' ? (h / p.patch) * (w / p.patch) : (p.image_size / p.patch) ** 2;
     const conv = b * n * p.dim * (2 * p.channels * p.patch * p.patch + (p.bias ? 1 : 0));
     const resize = p.interpolate ? 8 * n * p.dim : 0;
-    return conv + resize + b * size(outputs['tokens']![1]!) * p.dim;
+    return conv + resize + b * (n + (p.class_token ? 1 : 0)) * p.dim;
   },
   lower: ({ g, x, w, params: p }) => {
     const g0 = p.image_size / p.patch;

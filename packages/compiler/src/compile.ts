@@ -59,7 +59,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
     const [nodeId, port, extra] = tap.split('.');
     const info = nodeId ? nodes.get(nodeId) : undefined;
     if (extra !== undefined || !info || !port || !info.def.outputs[port]) {
-      throw new ModalflowError('MF_BAD_TAP', `tap "${tap}" does not name an output port as <nodeId>.<port>`, { node: nodeId, port });
+      throw new ModalflowError('MF_BAD_TAP', `tap "${tap}" does not name an output port as <nodeId>.<port>`, { file: options.file, node: nodeId, port });
     }
   }
 

@@ -47,3 +47,12 @@ describe('parseGraph', () => {
     expect(doc.nodes).toHaveLength(1);
   });
 });
+
+describe('parseJson locations', () => {
+  it('names line and column for errors V8 reports without a position', () => {
+    expect(codeOf('{"nodes": [,]}').message).toBe('MF_INVALID_JSON: not valid JSON at line 1, column 12: value expected (g.json)');
+    expect(codeOf('{\n  "a": 1,\n}').message).toMatch(/line 3, column 1: /);
+    expect(codeOf('{"a": 1').message).toMatch(/line 1, column 8: close brace expected/);
+    expect(codeOf('').message).toMatch(/not valid JSON/);
+  });
+});

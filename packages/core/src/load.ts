@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { parseTree, printParseErrorCode, type ParseError, type ParseErrorCode } from 'jsonc-parser';
 import { ModalflowError, type Problem } from './errors.ts';
 import { GRAPH_FORMAT, GraphSchema, type GraphDoc } from './document.ts';
 import { migrateDocument } from './migrate.ts';
@@ -14,16 +15,28 @@ function lineColumn(text: string, offset: number): string {
   return `line ${line}, column ${col}`;
 }
 
-/** Parses JSON text, reporting where it breaks. Never evaluates anything. */
+/**
+ * Parses JSON text, reporting where it breaks. Never evaluates anything. V8's own messages
+ * carry a position only for some errors, so the location comes from a strict scan by
+ * jsonc-parser (comments and trailing commas refused, as JSON.parse does).
+ */
 export function parseJson(text: string, file?: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const where = pos ? ` at ${lineColumn(text, Number(pos[1]))}` : '';
-    throw new ModalflowError('MF_INVALID_JSON', `not valid JSON${where}: ${msg}`, { file });
+  } catch {
+    const errors: ParseError[] = [];
+    parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const first = errors[0];
+    const where = first ? lineColumn(text, first.offset) : `end of file`;
+    const what = first ? describeError(first.error) : 'unexpected end of input';
+    throw new ModalflowError('MF_INVALID_JSON', `not valid JSON at ${where}: ${what}`, { file });
   }
+}
+
+function describeError(code: ParseErrorCode): string {
+  return printParseErrorCode(code)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
 }
 
 function schemaProblems(error: z.ZodError, raw: unknown, file?: string): Problem[] {

@@ -35,6 +35,13 @@ export interface StageReport {
   provider: string;
 }
 
+export interface StageProvider {
+  provider: Provider;
+  skipped: { provider: Provider; reason?: string }[];
+  cpuFallback: boolean;
+  note?: string;
+}
+
 export interface RunResult {
   outputs: Record<string, Tensor>;
   taps: Record<string, Tensor>;
@@ -69,10 +76,16 @@ export class Program {
   ) {}
 
   /** The provider each ONNX stage actually runs on, with the reasons others were skipped. */
-  get providers(): Record<string, { provider: Provider; skipped: { provider: Provider; reason?: string }[] }> {
-    const out: Record<string, { provider: Provider; skipped: { provider: Provider; reason?: string }[] }> = {};
+  get providers(): Record<string, StageProvider> {
+    const out: Record<string, StageProvider> = {};
     for (const [id, s] of this.sessions) {
-      out[id] = { provider: s.provider, skipped: s.attempts.filter((a) => !a.ok).map((a) => ({ provider: a.provider, reason: a.reason })) };
+      const used = s.attempts.find((a) => a.ok && a.provider === s.provider);
+      out[id] = {
+        provider: s.provider,
+        skipped: s.attempts.filter((a) => !a.ok).map((a) => ({ provider: a.provider, reason: a.reason })),
+        cpuFallback: s.cpuFallback ?? false,
+        ...(used?.note ? { note: used.note } : {}),
+      };
     }
     return out;
   }

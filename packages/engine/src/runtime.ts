@@ -8,6 +8,8 @@ export interface ProviderAttempt {
   ok: boolean;
   /** Why the provider was skipped, in words a user can act on. */
   reason?: string;
+  /** Anything else worth telling, e.g. that some nodes fell back to the CPU. */
+  note?: string;
 }
 
 export interface SessionOptions {
@@ -22,6 +24,8 @@ export interface RuntimeSession {
   readonly provider: Provider;
   /** Every provider tried before settling, with the reason each was skipped. */
   readonly attempts: readonly ProviderAttempt[];
+  /** True when a GPU session placed some nodes on the CPU (the runtime cannot say how many). */
+  readonly cpuFallback?: boolean;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   run(feeds: Record<string, Tensor>, fetches?: readonly string[]): Promise<Record<string, Tensor>>;

@@ -1,0 +1,41 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import type { NodeRegistry } from '@modalflow/core';
+import { useStore } from 'zustand';
+import type { EditorStore, HistoryState } from '../store/createEditorStore.ts';
+import type { EditorState } from '../store/types.ts';
+import type { UiState, UiStore } from '../ui/uiStore.ts';
+
+interface Stores {
+  editor: EditorStore;
+  ui: UiStore;
+  registry: NodeRegistry;
+}
+
+const Ctx = createContext<Stores | null>(null);
+
+export function EditorProvider({ editor, ui, children }: { editor: EditorStore; ui: UiStore; children: ReactNode }) {
+  return <Ctx.Provider value={{ editor, ui, registry: editor.getState().registry }}>{children}</Ctx.Provider>;
+}
+
+function useStores(): Stores {
+  const s = useContext(Ctx);
+  if (!s) throw new Error('editor components must be inside <EditorProvider>');
+  return s;
+}
+
+/** Reads one narrow piece of editor state; the component re-renders only when it changes. */
+export function useEditor<T>(selector: (s: EditorState) => T): T {
+  return useStore(useStores().editor, selector);
+}
+
+export function useHistory<T>(selector: (s: HistoryState) => T): T {
+  return useStore(useStores().editor.temporal, selector);
+}
+
+export function useUi<T>(selector: (s: UiState) => T): T {
+  return useStore(useStores().ui, selector);
+}
+
+export const useEditorApi = () => useStores().editor;
+export const useUiApi = () => useStores().ui;
+export const useRegistry = () => useStores().registry;

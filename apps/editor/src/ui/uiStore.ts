@@ -1,0 +1,73 @@
+import type { Problem } from '@modalflow/core';
+import { createStore } from 'zustand/vanilla';
+import type { PortMatch } from '../graph/compat.ts';
+import type { WireEnd, XY } from '../store/types.ts';
+
+export type Theme = 'light' | 'dark';
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info' | 'success';
+  title: string;
+  code?: string;
+  detail?: string;
+}
+
+/** The add-node search box: opened by double-click, or by dropping a wire on empty canvas. */
+export interface PickerState {
+  screen: XY;
+  flow: XY;
+  /** When set, only `matches` are offered and the chosen node is wired to this end. */
+  link?: WireEnd;
+  matches?: PortMatch[];
+}
+
+export interface OpenError {
+  file: string;
+  problems: Problem[];
+}
+
+export interface UiState {
+  theme: Theme;
+  notices: Notice[];
+  picker: PickerState | null;
+  helpOpen: boolean;
+  galleryOpen: boolean;
+  openError: OpenError | null;
+  busy: string | null;
+  savedAt: number | null;
+  /** The node type whose documentation tooltip is showing, and where. */
+  tooltip: { type: string; x: number; y: number } | null;
+  notify(n: Omit<Notice, 'id'>): void;
+  dismiss(id: number): void;
+  set(patch: Partial<Omit<UiState, 'notify' | 'dismiss' | 'set'>>): void;
+}
+
+let nextNotice = 1;
+
+export function createUiStore(theme: Theme) {
+  return createStore<UiState>()((set) => ({
+    theme,
+    notices: [],
+    picker: null,
+    helpOpen: false,
+    galleryOpen: false,
+    openError: null,
+    busy: null,
+    savedAt: null,
+    tooltip: null,
+    notify(n) {
+      const notice = { ...n, id: nextNotice++ };
+      // Keep a short queue: a burst of refused connections should not bury the canvas.
+      set((s) => ({ notices: [...s.notices.slice(-3), notice] }));
+    },
+    dismiss(id) {
+      set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+    },
+    set(patch) {
+      set(patch);
+    },
+  }));
+}
+
+export type UiStore = ReturnType<typeof createUiStore>;

@@ -1,0 +1,162 @@
+import { compileGraph, type CompiledPlan } from '@modalflow/compiler';
+import { parseGraph, type Tensor } from '@modalflow/core';
+import { createEngine, HostSteps } from '@modalflow/engine';
+import { createRegistry } from '@modalflow/nodes';
+import { createInlineWebRuntime, createWebRuntime, type WebRuntime } from '@modalflow/runtime-web';
+import type { GraphRunRequest, HarnessApi, PlainTensor, Where } from '../wire.ts';
+
+const registry = createRegistry();
+const hostSteps = HostSteps.fromRegistry(registry);
+
+function runtime(where: Where, provider?: 'webgpu' | 'wasm'): WebRuntime {
+  const options = provider ? { providers: [provider] } : {};
+  return where === 'worker' ? createWebRuntime(options) : createInlineWebRuntime(options);
+}
+
+function compile(graph: string): CompiledPlan {
+  return compileGraph(parseGraph(graph), registry);
+}
+
+function toTensor(p: PlainTensor): Tensor {
+  return { dtype: 'float32', dims: p.dims, data: Float32Array.from(p.data) };
+}
+
+function toPlain(t: Tensor): PlainTensor {
+  return { dims: t.dims, data: Array.from(t.data as Float32Array) };
+}
+
+function filled(n: number, seed: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let k = 0; k < n; k++) a[k] = Math.sin(seed + k);
+  return a;
+}
+
+/** The tensor's shape with every symbolic size (the batch) set to `batch`. */
+function concreteDims(compiled: CompiledPlan, tensor: string, batch: number): number[] {
+  return compiled.plan.tensors[tensor]!.shape.map((d) => (typeof d === 'number' ? d : batch));
+}
+
+async function runGraph(req: GraphRunRequest) {
+  const rt = runtime(req.where, req.provider);
+  try {
+    const engine = createEngine(rt, { hostSteps });
+    const t0 = performance.now();
+    const program = await engine.load(compile(req.graph), { providers: [req.provider] });
+    const loadMs = performance.now() - t0;
+    const inputs = () => Object.fromEntries(Object.entries(req.inputs).map(([k, v]) => [k, toTensor(v)]));
+    let result = await program.run(inputs(), { cache: false });
+    const runMs: number[] = [];
+    for (let r = 0; r < (req.reps ?? 0); r++) {
+      const fresh = inputs();
+      const s = performance.now();
+      result = await program.run(fresh, { cache: false });
+      runMs.push(performance.now() - s);
+    }
+    const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, t]) => [k, toPlain(t)]));
+    const providers = program.providers;
+    await program.release();
+    return { outputs, providers, cpuFallback: false, loadMs, runMs };
+  } finally {
+    await rt.close();
+  }
+}
+
+const api: HarnessApi = {
+  async providers() {
+    const rt = createWebRuntime();
+    try {
+      return await rt.describeProviders();
+    } finally {
+      await rt.close();
+    }
+  },
+
+  runGraph,
+
+  async runStages(graph, provider, where) {
+    const compiled = compile(graph);
+    const rt = runtime(where);
+    try {
+      const stages = [];
+      for (const stage of compiled.plan.stages) {
+        if (stage.kind !== 'onnx') continue;
+        const session = await rt.createSession(compiled.models[stage.model]!, { providers: [provider], label: stage.id });
+        const feeds: Record<string, Tensor> = {};
+        for (const b of stage.inputs) {
+          const dims = concreteDims(compiled, b.tensor, 3);
+          feeds[b.name] = { dtype: 'float32', dims, data: filled(dims.reduce((a, c) => a * c, 1), 1) };
+        }
+        const out = await session.run(feeds);
+        stages.push({
+          id: stage.id,
+          provider: session.provider,
+          attempts: session.attempts.map((a) => ({ provider: a.provider, ok: a.ok, ...(a.reason ? { reason: a.reason } : {}) })),
+          outputs: Object.keys(out),
+        });
+        await session.release();
+      }
+      return { stages };
+    } finally {
+      await rt.close();
+    }
+  },
+
+  async transfer(graph) {
+    const compiled = compile(graph);
+    const stage = compiled.plan.stages.find((s) => s.kind === 'onnx' && s.inputs.length === 1)!;
+    if (stage.kind !== 'onnx') throw new Error('no onnx stage');
+    const model = compiled.models[stage.model]!;
+    const modelBuffer = model.buffer;
+    const rt = createWebRuntime({ providers: ['wasm'] });
+    try {
+      const session = await rt.createSession(model, { label: stage.id });
+      const modelDetached = modelBuffer.byteLength === 0;
+      const width = concreteDims(compiled, stage.inputs[0]!.tensor, 1)[1]!;
+      const name = session.inputNames[0]!;
+      const source = filled(2 * width, 3);
+      const expected = Array.from(source);
+      const sourceBuffer = source.buffer;
+      const input: Tensor = { dtype: 'float32', dims: [2, width], data: source };
+      const first = await session.run({ [name]: input });
+      const inputDetached = sourceBuffer.byteLength === 0;
+      const inputReattached = input.data !== source && (input.data as Float32Array).length === 2 * width;
+      const inputValuesKept = Array.from(input.data as Float32Array).every((v, k) => v === expected[k]);
+      const outputsOwnBuffers = Object.values(first).every((t) => {
+        const d = t.data as Float32Array;
+        return d.byteOffset === 0 && d.byteLength === d.buffer.byteLength;
+      });
+
+      // A view on a bigger buffer is copied, so the memory around it stays with the caller.
+      const big = new Float32Array(4 * width).fill(0.5);
+      const view = big.subarray(width, 3 * width);
+      const second = await session.run({ [name]: { dtype: 'float32', dims: [2, width], data: view } });
+      const partialSourceIntact = big.buffer.byteLength === 4 * width * 4 && view.length === 2 * width;
+      const secondRunOk = Object.values(second).every((t) => (t.data as Float32Array).length > 0);
+
+      let reloadError = '';
+      try {
+        await rt.createSession(model, { label: 'again' });
+      } catch (e) {
+        reloadError = `${(e as { code?: string }).code}: ${(e as Error).message}`;
+      }
+      return { modelDetached, inputDetached, inputReattached, inputValuesKept, partialSourceIntact, outputsOwnBuffers, secondRunOk, reloadError };
+    } finally {
+      await rt.close();
+    }
+  },
+
+  async badModel(where) {
+    const rt = runtime(where);
+    try {
+      await rt.createSession(new TextEncoder().encode('this is not an ONNX model, just some bytes'), { label: 'junk' });
+      return { code: 'none', message: 'created a session from junk' };
+    } catch (e) {
+      return { code: String((e as { code?: string }).code), message: (e as Error).message };
+    } finally {
+      await rt.close();
+    }
+  },
+};
+
+(globalThis as unknown as { harness: HarnessApi }).harness = api;
+document.title = 'ready';

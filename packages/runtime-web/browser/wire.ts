@@ -1,0 +1,48 @@
+// What the harness page and the Node side exchange: JSON-safe shapes only.
+
+export interface PlainTensor {
+  dims: number[];
+  data: number[];
+}
+
+export type Where = 'worker' | 'inline';
+
+export interface GraphRunRequest {
+  graph: string;
+  inputs: Record<string, PlainTensor>;
+  provider: 'webgpu' | 'wasm';
+  where: Where;
+  /** Timed runs after one warm-up; 0 runs once. */
+  reps?: number;
+}
+
+export interface GraphRunResult {
+  outputs: Record<string, PlainTensor>;
+  providers: Record<string, { provider: string; skipped: { provider: string; reason?: string }[] }>;
+  cpuFallback: boolean;
+  loadMs: number;
+  runMs: number[];
+}
+
+export interface ModelRunResult {
+  stages: { id: string; provider: string; attempts: { provider: string; ok: boolean; reason?: string }[]; outputs: string[] }[];
+}
+
+export interface TransferReport {
+  modelDetached: boolean;
+  inputDetached: boolean;
+  inputReattached: boolean;
+  inputValuesKept: boolean;
+  partialSourceIntact: boolean;
+  outputsOwnBuffers: boolean;
+  secondRunOk: boolean;
+  reloadError: string;
+}
+
+export interface HarnessApi {
+  providers(): Promise<{ provider: string; available: boolean; reason?: string; adapter?: string }[]>;
+  runGraph(req: GraphRunRequest): Promise<GraphRunResult>;
+  runStages(graph: string, provider: 'webgpu' | 'wasm', where: Where): Promise<ModelRunResult>;
+  transfer(graph: string): Promise<TransferReport>;
+  badModel(where: Where): Promise<{ code: string; message: string }>;
+}
