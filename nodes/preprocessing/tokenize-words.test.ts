@@ -12,7 +12,7 @@ const params = (over: Record<string, unknown> = {}) => ({
 });
 const text = (...rows: string[]): Tensor => ({ dtype: 'string', dims: [rows.length], data: rows });
 const host = async (rows: string[], over: Record<string, unknown> = {}) => {
-  const out = await tokenize.host!({ text: text(...rows) }, { node: 'tok', params: params(over) as never });
+  const out = await tokenize.host!({ text: text(...rows) }, { node: 'tok', params: params(over) as never, asset: () => undefined });
   return { ids: Array.from(out['ids']!.data as BigInt64Array, Number), mask: Array.from(out['mask']!.data as BigInt64Array, Number), dims: out['ids']!.dims };
 };
 

@@ -28,6 +28,11 @@ export function singleNodeGraph(def: AnyNodeDef, options: RunNodeOptions): Graph
   const nodes: GraphDoc['nodes'] = [];
   const edges: GraphDoc['edges'] = [];
   for (const [port, t] of Object.entries(options.inputs)) {
+    if (t.dtype === 'string') {
+      nodes.push({ id: `in_${port}`, type: 'input.text', typeVersion: 1, params: {} });
+      edges.push({ from: [`in_${port}`, 'text'], to: ['n', port] });
+      continue;
+    }
     nodes.push({ id: `in_${port}`, type: 'input.tensor', typeVersion: 1, params: { dtype: t.dtype, shape: t.dims.join(',') } });
     edges.push({ from: [`in_${port}`, 'value'], to: ['n', port] });
   }

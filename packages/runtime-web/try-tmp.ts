@@ -10,7 +10,7 @@ const inputs = { text: { dims: [2, 16], data: Array.from({ length: 32 }, (_, k) 
 for (const provider of ['wasm', 'webgpu', 'wasm', 'webgpu'] as const) for (const where of ['worker', 'inline'] as const) {
   const t = Date.now();
   const r = await h.call('runGraph', { graph, inputs, provider, where, reps: 5 });
-  console.log(provider, where, 'load', r.loadMs.toFixed(0), 'runs', r.runMs.map((x) => x.toFixed(1)).join(','), 'total', Date.now() - t, JSON.stringify(r.providers['s2-fuse+2']));
+  console.log(provider, where, 'load', r.loadMs.toFixed(0), 'first', r.firstRunMs.toFixed(0), 'runs', r.runMs.map((x) => x.toFixed(1)).join(','), 'total', Date.now() - t, JSON.stringify(r.providers['s2-fuse+2']));
 }
 console.log(h.logs.join('\n'));
 await h.close();

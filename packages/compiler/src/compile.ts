@@ -7,6 +7,8 @@ import {
   type Analysis,
   type GraphDoc,
   type NodeRegistry,
+  type AssetLookup,
+  type AnyNodeDef,
 } from '@modalflow/core';
 import { encodeModel } from '@modalflow/onnx';
 import { partition } from './partition.ts';
@@ -27,11 +29,13 @@ export interface CompileOptions {
   weights?: WeightSource;
   /** Sizes for symbolic dims in cost estimates. */
   symbols?: Record<string, number>;
+  /** Loaded document assets (imported models, tokenizer files). */
+  asset?: AssetLookup;
 }
 
 /** Analyses a document and throws one error listing every problem, or returns the analysis. */
 export function analyzeOrThrow(doc: GraphDoc, registry: NodeRegistry, options: CompileOptions = {}): Analysis {
-  const analysis = analyzeGraph(doc, registry, { file: options.file, symbols: options.symbols });
+  const analysis = analyzeGraph(doc, registry, { file: options.file, symbols: options.symbols, asset: options.asset });
   const errors = analysis.problems.filter((p) => p.severity !== 'warning');
   if (errors.length) throw ModalflowError.fromProblems(errors);
   return analysis;
@@ -58,7 +62,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
   for (const tap of taps) {
     const [nodeId, port, extra] = tap.split('.');
     const info = nodeId ? nodes.get(nodeId) : undefined;
-    if (extra !== undefined || !info || !port || !info.def.outputs[port]) {
+    if (extra !== undefined || !info || !port || !info.outputs[port]) {
       throw new ModalflowError('MF_BAD_TAP', `tap "${tap}" does not name an output port as <nodeId>.<port>`, { file: options.file, node: nodeId, port });
     }
   }
@@ -70,7 +74,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
   // A tensor leaves its stage when another stage, an output node or a tap reads it.
   const exported = new Set<string>(taps);
   for (const id of order) {
-    for (const port of Object.keys(nodes.get(id)!.def.inputs)) {
+    for (const port of Object.keys(nodes.get(id)!.inputs)) {
       const e = incoming.get(`${id}.${port}`);
       if (!e) continue;
       const from = stageOfNode.get(e.from[0]);
@@ -81,27 +85,54 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
   const tensors: Plan['tensors'] = {};
   for (const id of order) {
     const info = nodes.get(id)!;
-    for (const port of Object.keys(info.def.outputs)) {
+    for (const port of Object.keys(info.outputs)) {
       tensors[`${id}.${port}`] = { dtype: info.outputDtypes[port]!, shape: info.outputShapes[port]! };
     }
   }
 
   const models: Record<string, Uint8Array> = {};
+  const assets: Record<string, Uint8Array> = {};
+  const lookup = options.asset ?? (() => undefined);
+  const needAsset = (name: string, node: string) => {
+    const a = lookup(name);
+    if (!a) {
+      throw new ModalflowError('MF_ASSET_NOT_LOADED', `asset "${name}" is needed to compile but was not loaded`, { file: options.file, node, path: `/assets/${name}` });
+    }
+    return a;
+  };
+  const bindings = (nodeId: string, ports: string[], names?: Record<string, string>) =>
+    ports.flatMap((port) => {
+      const e = incoming.get(`${nodeId}.${port}`);
+      return e ? [{ name: names ? names[port]! : port, tensor: `${e.from[0]}.${e.from[1]}` }] : [];
+    });
   const stages: Stage[] = segments.map((seg, i) => {
     const id = `s${i}-${seg.nodes[0]}${seg.nodes.length > 1 ? `+${seg.nodes.length - 1}` : ''}`;
     const flops = seg.nodes.reduce((a, n) => a + nodes.get(n)!.flops, 0);
+    if (seg.kind === 'model') {
+      const nodeId = seg.nodes[0]!;
+      const info = nodes.get(nodeId)!;
+      const ext = info.def.model!({ node: nodeId, params: info.params, asset: lookup });
+      const bytes = needAsset(ext.asset, nodeId).bytes;
+      const model = `${id}.onnx`;
+      models[model] = bytes;
+      return {
+        kind: 'onnx', id, nodes: seg.nodes, dependsOn: seg.dependsOn, flops, model, external: { asset: ext.asset },
+        inputs: bindings(nodeId, Object.keys(info.inputs), ext.inputs),
+        outputs: Object.keys(info.outputs).map((port) => ({ name: ext.outputs[port]!, tensor: `${nodeId}.${port}` })),
+        hash: sha256Hex(bytes), params: info.paramCount,
+      };
+    }
     if (seg.kind === 'host') {
       const nodeId = seg.nodes[0]!;
       const info = nodes.get(nodeId)!;
-      const inputs = Object.keys(info.def.inputs).flatMap((port) => {
-        const e = incoming.get(`${nodeId}.${port}`);
-        return e ? [{ name: port, tensor: `${e.from[0]}.${e.from[1]}` }] : [];
-      });
-      const outputs = Object.keys(info.def.outputs).map((port) => ({ name: port, tensor: `${nodeId}.${port}` }));
+      const used = assetParams(info.def, info.params);
+      for (const name of used) assets[name] = needAsset(name, nodeId).bytes;
       const stage: Stage = {
-        kind: 'host', id, nodes: seg.nodes, inputs, outputs, dependsOn: seg.dependsOn, flops,
-        step: info.def.type, typeVersion: info.def.version, params: info.params,
-        hash: sha256Hex(canonicalJson({ step: info.def.type, v: info.def.version, params: info.params })),
+        kind: 'host', id, nodes: seg.nodes, dependsOn: seg.dependsOn, flops,
+        inputs: bindings(nodeId, Object.keys(info.inputs)),
+        outputs: Object.keys(info.outputs).map((port) => ({ name: port, tensor: `${nodeId}.${port}` })),
+        step: info.def.type, typeVersion: info.def.version, params: info.params, assets: used,
+        hash: sha256Hex(canonicalJson({ step: info.def.type, v: info.def.version, params: info.params, assets: used.map((a) => sha256Hex(assets[a]!)) })),
       };
       return stage;
     }
@@ -128,16 +159,16 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
     if (info.def.role === 'input') {
       // One value per output port: a single-port input is fed under the node id, a
       // multi-port one (region features plus boxes) under `<id>.<port>`.
-      const ports = Object.keys(info.def.outputs);
+      const ports = Object.keys(info.outputs);
       for (const port of ports) {
         inputs.push({
           name: ports.length === 1 ? id : `${id}.${port}`, tensor: `${id}.${port}`, kind: info.def.inputKind ?? 'tensor',
           dtype: info.outputDtypes[port]!, shape: info.outputShapes[port]!,
-          description: info.def.outputs[port]!.description || info.def.title,
+          description: info.outputs[port]!.description || info.def.title,
         });
       }
     } else if (info.def.role === 'output') {
-      for (const port of Object.keys(info.def.inputs)) {
+      for (const port of Object.keys(info.inputs)) {
         const e = incoming.get(`${id}.${port}`);
         if (!e) continue;
         const tensor = `${e.from[0]}.${e.from[1]}`;
@@ -155,5 +186,12 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
       nodes: Object.fromEntries(order.map((id) => [id, { params: nodes.get(id)!.paramCount, flops: nodes.get(id)!.flops }])),
     },
   };
-  return { plan, models };
+  return { plan, models, assets };
+}
+
+/** Names of the assets a node's params point at. */
+function assetParams(def: AnyNodeDef, params: Record<string, unknown>): string[] {
+  return Object.entries(def.params as Record<string, { kind: string }>)
+    .filter(([name, spec]) => spec.kind === 'asset' && typeof params[name] === 'string' && params[name] !== '')
+    .map(([name]) => params[name] as string);
 }

@@ -32,7 +32,7 @@ export function lowerSegment(
   for (const id of nodeIds) {
     const info = analysis.nodes.get(id)!;
     const x: Record<string, string | undefined> = {};
-    for (const port of Object.keys(info.def.inputs)) {
+    for (const port of Object.keys(info.inputs)) {
       const edge = analysis.incoming.get(`${id}.${port}`);
       if (!edge) continue;
       const tensorId = `${edge.from[0]}.${edge.from[1]}`;
@@ -71,7 +71,7 @@ export function lowerSegment(
         ...(port ? { port } : {}),
       });
     }
-    for (const port of Object.keys(info.def.outputs)) {
+    for (const port of Object.keys(info.outputs)) {
       const v = produced[port];
       if (v === undefined) {
         throw new ModalflowError('MF_LOWERING', `"${info.def.type}" lowering produced no value for output "${port}"`, { node: id, port });
@@ -82,7 +82,7 @@ export function lowerSegment(
 
   for (const id of nodeIds) {
     const info = analysis.nodes.get(id)!;
-    for (const port of Object.keys(info.def.outputs)) {
+    for (const port of Object.keys(info.outputs)) {
       const tensorId = `${id}.${port}`;
       if (!exported.has(tensorId)) continue;
       const out = g.identity(values.get(tensorId)!, tensorId);

@@ -2,7 +2,8 @@ import type { Analysis } from '@modalflow/core';
 import type { Granularity } from './plan.ts';
 
 export interface Segment {
-  kind: 'onnx' | 'host';
+  /** `model`: a node that runs a model file as it is, alone in its stage. */
+  kind: 'onnx' | 'host' | 'model';
   nodes: string[];
   dependsOn: string[];
 }
@@ -25,7 +26,7 @@ export function partition(analysis: Analysis, granularity: Granularity): Segment
   const producers = (id: string): string[] => {
     const info = nodes.get(id)!;
     const out: string[] = [];
-    for (const port of Object.keys(info.def.inputs)) {
+    for (const port of Object.keys(info.inputs)) {
       const e = incoming.get(`${id}.${port}`);
       if (e) out.push(e.from[0]);
     }
@@ -70,7 +71,7 @@ export function partition(analysis: Analysis, granularity: Granularity): Segment
     }
     if (target === undefined) {
       target = segments.length;
-      segments.push({ kind: lowerable ? 'onnx' : 'host', nodes: [], dependsOn: [] });
+      segments.push({ kind: lowerable ? 'onnx' : info.def.model ? 'model' : 'host', nodes: [], dependsOn: [] });
       stageDeps.push(new Set());
     }
     const seg = segments[target]!;

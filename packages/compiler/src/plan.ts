@@ -27,6 +27,8 @@ interface StageBase {
 
 export interface OnnxStage extends StageBase {
   kind: 'onnx';
+  /** Set when the stage runs an imported model file as it is rather than compiled ops. */
+  external?: { asset: string };
   /** Key into CompiledPlan.models, also the file name when written to disk. */
   model: string;
   /** sha256 of the model bytes: together with input hashes it keys the engine's cache. */
@@ -36,6 +38,8 @@ export interface OnnxStage extends StageBase {
 
 export interface HostStage extends StageBase {
   kind: 'host';
+  /** Document assets the step reads (a tokenizer file), by name; their bytes travel beside the plan. */
+  assets: string[];
   /** Node type whose host() runs this stage. */
   step: string;
   typeVersion: number;
@@ -82,4 +86,6 @@ export interface Plan {
 export interface CompiledPlan {
   plan: Plan;
   models: Record<string, Uint8Array>;
+  /** Bytes of the document assets host steps read, by asset name. */
+  assets: Record<string, Uint8Array>;
 }

@@ -1,7 +1,8 @@
 import type { DType } from './tensor.ts';
 import type { Problem } from './errors.ts';
 import type { GraphDoc, GraphEdge } from './document.ts';
-import type { AnyNodeDef, CostContext, ShapeContext, WeightContext, WeightSpec } from './node.ts';
+import type { AnyNodeDef, AssetLookup, CostContext, ShapeContext, WeightContext, WeightSpec } from './node.ts';
+import type { PortSpec } from './ports.ts';
 import type { NodeRegistry } from './registry.ts';
 import { NodeError } from './node-error.ts';
 import { checkParam, type ParamSpecs } from './params.ts';
@@ -15,6 +16,9 @@ export interface NodeInfo {
   id: string;
   index: number;
   def: AnyNodeDef;
+  /** The node's ports: the definition's, or those its `ports()` gave for these params and assets. */
+  inputs: Record<string, PortSpec>;
+  outputs: Record<string, PortSpec>;
   /** Params with defaults filled in. */
   params: Record<string, unknown>;
   inputShapes: Record<string, Shape>;
@@ -45,6 +49,8 @@ export interface AnalyzeOptions {
   file?: string;
   /** Sizes for symbolic dims in cost estimates (default 1, i.e. per example). */
   symbols?: Record<string, number>;
+  /** Loaded assets, for nodes whose ports come from a file (an imported ONNX model). */
+  asset?: AssetLookup;
 }
 
 const key = (node: string, port: string) => `${node}.${port}`;
@@ -100,8 +106,25 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
     for (const [name, spec] of Object.entries(def.params as ParamSpecs)) {
       if (!(name in params)) params[name] = structuredClone(spec.default);
     }
+    let ports = { inputs: def.inputs, outputs: def.outputs };
+    for (const [name, spec] of Object.entries(def.params as ParamSpecs)) {
+      if (spec.kind !== 'asset' || typeof params[name] !== 'string' || params[name] === '') continue;
+      if (!doc.assets?.[params[name] as string]) {
+        report('MF_UNKNOWN_ASSET', `param "${name}" names asset "${String(params[name])}", which the document's "assets" does not list`, { node: n.id, param: name, path: `${path}/params/${name}` });
+        paramsOk = false;
+      }
+    }
+    if (def.ports && paramsOk) {
+      try {
+        ports = def.ports({ node: n.id, params, asset: options.asset ?? (() => undefined) });
+      } catch (e) {
+        const where = e instanceof NodeError ? clean({ port: e.port, param: e.param }) : {};
+        report((e as { code?: string }).code ?? 'MF_NODE_PORTS', (e as Error).message, { node: n.id, path, ...where });
+        paramsOk = false;
+      }
+    }
     nodes.set(n.id, {
-      id: n.id, index, def, params,
+      id: n.id, index, def, params, inputs: ports.inputs, outputs: ports.outputs,
       inputShapes: {}, inputDtypes: {}, outputShapes: {}, outputDtypes: {}, dims: {},
       weights: {}, paramCount: 0, flops: 0, ok: paramsOk,
     });
@@ -123,8 +146,8 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
         report('MF_DANGLING_EDGE', `edge starts at node "${fromId}", which does not exist`, { edge: index, node: fromId, path: `${path}/from` });
       }
       ok = false;
-    } else if (!from.def.outputs[fromPort]) {
-      report('MF_UNKNOWN_PORT', `"${from.def.type}" has no output port "${fromPort}" (outputs: ${Object.keys(from.def.outputs).join(', ') || 'none'})`, { edge: index, node: fromId, port: fromPort, path: `${path}/from/1` });
+    } else if (!from.outputs[fromPort]) {
+      report('MF_UNKNOWN_PORT', `"${from.def.type}" has no output port "${fromPort}" (outputs: ${Object.keys(from.outputs).join(', ') || 'none'})`, { edge: index, node: fromId, port: fromPort, path: `${path}/from/1` });
       ok = false;
     }
     if (!to) {
@@ -132,14 +155,14 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
         report('MF_DANGLING_EDGE', `edge ends at node "${toId}", which does not exist`, { edge: index, node: toId, path: `${path}/to` });
       }
       ok = false;
-    } else if (!to.def.inputs[toPort]) {
-      report('MF_UNKNOWN_PORT', `"${to.def.type}" has no input port "${toPort}" (inputs: ${Object.keys(to.def.inputs).join(', ') || 'none'})`, { edge: index, node: toId, port: toPort, path: `${path}/to/1` });
+    } else if (!to.inputs[toPort]) {
+      report('MF_UNKNOWN_PORT', `"${to.def.type}" has no input port "${toPort}" (inputs: ${Object.keys(to.inputs).join(', ') || 'none'})`, { edge: index, node: toId, port: toPort, path: `${path}/to/1` });
       ok = false;
     }
     if (!ok) {
       // The source exists but could not be analysed (unknown type, ...): that problem is
       // already reported, so the input counts as connected rather than missing.
-      if (to && to.def.inputs[toPort] && doc.nodes.some((n) => n.id === fromId)) {
+      if (to && to.inputs[toPort] && doc.nodes.some((n) => n.id === fromId)) {
         unresolved.add(key(toId, toPort));
         to.ok = false;
       }
@@ -158,7 +181,7 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
   });
 
   for (const info of nodes.values()) {
-    for (const [port, spec] of Object.entries(info.def.inputs)) {
+    for (const [port, spec] of Object.entries(info.inputs)) {
       if (!spec.optional && !incoming.has(key(info.id, port)) && !unresolved.has(key(info.id, port))) {
         report('MF_MISSING_INPUT', `required input port "${port}" is not connected`, { node: info.id, port, path: `/nodes/${info.index}` });
         info.ok = false;
@@ -180,7 +203,7 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
     const info = nodes.get(id)!;
     const { def, params } = info;
     let upstreamOk = info.ok;
-    for (const [port, spec] of Object.entries(def.inputs)) {
+    for (const [port, spec] of Object.entries(info.inputs)) {
       const edge = incoming.get(key(id, port));
       if (!edge) continue;
       const src = nodes.get(edge.from[0])!;
@@ -212,9 +235,9 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
     try {
       info.outputShapes = def.infer
         ? def.infer(shapeCtx)
-        : Object.fromEntries(Object.entries(def.outputs).map(([p, s]) => [p, fillTemplate(s.shape ?? [], info.dims, params)]));
+        : Object.fromEntries(Object.entries(info.outputs).map(([p, s]) => [p, fillTemplate(s.shape ?? [], info.dims, params)]));
       const dtypes = def.dtypes?.(shapeCtx) ?? {};
-      for (const [p, s] of Object.entries(def.outputs)) {
+      for (const [p, s] of Object.entries(info.outputs)) {
         info.outputDtypes[p] = dtypes[p] ?? s.dtypes[0]!;
         if (!info.outputShapes[p]) throw new NodeError(`infer() gave no shape for output "${p}"`, { port: p });
       }

@@ -78,10 +78,37 @@ export interface LowerContext<P> extends CostContext<P> {
   w: Record<string, string>;
 }
 
+/** A file the document names under `assets`, loaded by whoever runs the graph. */
+export interface AssetData {
+  name: string;
+  uri: string;
+  bytes: Uint8Array;
+}
+
+/** Looks up a loaded asset by its name in the document; undefined when it was not loaded. */
+export type AssetLookup = (name: string) => AssetData | undefined;
+
 export interface HostContext<P> {
   node: string;
   params: P;
   signal?: AbortSignal;
+  asset: AssetLookup;
+}
+
+export interface PortContext<P> {
+  node: string;
+  params: P;
+  asset: AssetLookup;
+}
+
+/** A node that runs a model file as it is, instead of emitting ONNX ops. */
+export interface ExternalModel {
+  /** Name of the asset holding the ONNX bytes. */
+  asset: string;
+  /** ONNX input name of each connected input port. */
+  inputs: Record<string, string>;
+  /** ONNX output name of each output port. */
+  outputs: Record<string, string>;
 }
 
 export interface Migration {
@@ -110,6 +137,13 @@ export interface NodeDef<P extends ParamSpecs = ParamSpecs> {
   outputs: Record<string, PortSpec>;
   params: P;
   migrations: Migration[];
+  /**
+   * Ports that depend on params or assets (an imported ONNX model's inputs and outputs).
+   * Replaces `inputs`/`outputs` for this node; those then describe the node in the palette.
+   */
+  ports?: (ctx: PortContext<ParamValues<P>>) => { inputs: Record<string, PortSpec>; outputs: Record<string, PortSpec> };
+  /** Runs a model file as its own stage (see ExternalModel). */
+  model?: (ctx: PortContext<ParamValues<P>>) => ExternalModel;
   /** Output shapes; without it, output templates are filled from params and bindings. */
   infer?: (ctx: ShapeContext<ParamValues<P>>) => Record<string, Shape>;
   /** Output dtypes when they depend on params (input nodes); otherwise each port's first dtype. */
@@ -142,7 +176,7 @@ export function defineNode<const P extends ParamSpecs = {}>(def: DefineInput<P>)
     if (!PORT_RE.test(port)) throw new Error(`${def.type}: port name "${port}" must be an identifier`);
   }
   const role = def.role ?? 'op';
-  if (role === 'op' && !def.lower && !def.host) throw new Error(`${def.type}: an op node needs lower() or host()`);
+  if (role === 'op' && !def.lower && !def.host && !def.model) throw new Error(`${def.type}: an op node needs lower(), host() or model()`);
   const migrations = def.migrations ?? [];
   for (let v = 1; v < def.version; v++) {
     if (!migrations.some((m) => m.from === v)) throw new Error(`${def.type}: no migration from version ${v}`);

@@ -38,7 +38,15 @@ export interface IntListParam extends ParamBase<number[]> {
   min?: number;
 }
 
+/** The name of an entry in the document's `assets` (a model file, a tokenizer). */
+export interface AssetParam extends ParamBase<string> {
+  kind: 'asset';
+  /** File name endings the asset may have, e.g. `.onnx`, `tokenizer.json`. */
+  accept: readonly string[];
+}
+
 export type ParamSpec =
+  | AssetParam
   | IntParam
   | FloatParam
   | BoolParam
@@ -74,6 +82,9 @@ export function choice<const T extends string>(
 }
 export function string(o: Opt<StringParam>): StringParam {
   return { kind: 'string', description: '', ...o };
+}
+export function asset(o: Opt<AssetParam> & { accept: readonly string[] }): AssetParam {
+  return { kind: 'asset', description: '', ...o };
 }
 export function strings(o: Opt<StringListParam>): StringListParam {
   return { kind: 'strings', description: '', ...o };
@@ -124,6 +135,9 @@ export function checkParam(spec: ParamSpec, value: unknown): { code: string; mes
       if (spec.maxItems !== undefined && value.length > spec.maxItems) {
         return { code: 'MF_PARAM_RANGE', message: `has ${value.length} items, at most ${spec.maxItems} allowed` };
       }
+      return null;
+    case 'asset':
+      if (typeof value !== 'string') return type('the name of an asset');
       return null;
     case 'ints':
       if (!Array.isArray(value) || !value.every((v) => Number.isSafeInteger(v))) return type('a list of integers');

@@ -66,14 +66,18 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T
 
 /** A loaded plan: one session per ONNX stage, created once and reused by every run. */
 export class Program {
-  private readonly stageKeyCache = new Map<string, string>();
-
   constructor(
     readonly plan: Plan,
     private readonly sessions: Map<string, RuntimeSession>,
     private readonly hostSteps: HostSteps,
     private readonly cache: StageCache,
+    private readonly assets: Record<string, Uint8Array> = {},
   ) {}
+
+  private readonly asset = (name: string) => {
+    const bytes = this.assets[name];
+    return bytes ? { name, uri: name, bytes } : undefined;
+  };
 
   /** The provider each ONNX stage actually runs on, with the reasons others were skipped. */
   get providers(): Record<string, StageProvider> {
@@ -145,7 +149,7 @@ export class Program {
           provider = 'host';
           const step = this.hostSteps.get(stage.step);
           if (!step) throw new ModalflowError('MF_NO_HOST_STEP', `no host step is registered for "${stage.step}"`, { node: stage.nodes[0] });
-          result = await raceAbort(Promise.resolve(step(feeds, { node: stage.nodes[0]!, params: stage.params, signal })), signal);
+          result = await raceAbort(Promise.resolve(step(feeds, { node: stage.nodes[0]!, params: stage.params, signal, asset: this.asset })), signal);
         }
       } catch (error) {
         if ((error as Error).name === 'AbortError') {
@@ -210,6 +214,9 @@ export function createEngine(runtime: Runtime, options: EngineOptions = {}): Eng
             if (!hostSteps.get(stage.step)) {
               throw new ModalflowError('MF_NO_HOST_STEP', `no host step is registered for "${stage.step}"`, { node: stage.nodes[0] });
             }
+            for (const a of stage.assets ?? []) {
+              if (!compiled.assets?.[a]) throw new ModalflowError('MF_ASSET_NOT_LOADED', `asset "${a}" needed by host step "${stage.step}" is missing from the compiled plan`, { node: stage.nodes[0] });
+            }
             continue;
           }
           const bytes = compiled.models[stage.model];
@@ -223,7 +230,7 @@ export function createEngine(runtime: Runtime, options: EngineOptions = {}): Eng
         await Promise.all([...sessions.values()].map((s) => s.release()));
         throw e;
       }
-      return new Program(compiled.plan, sessions, hostSteps, new StageCache(options.cacheBytes ?? 256 * 2 ** 20));
+      return new Program(compiled.plan, sessions, hostSteps, new StageCache(options.cacheBytes ?? 256 * 2 ** 20), compiled.assets ?? {});
     },
   };
 }

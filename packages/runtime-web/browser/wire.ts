@@ -19,8 +19,9 @@ export interface GraphRunRequest {
 export interface GraphRunResult {
   outputs: Record<string, PlainTensor>;
   providers: Record<string, { provider: string; skipped: { provider: string; reason?: string }[] }>;
-  cpuFallback: boolean;
   loadMs: number;
+  /** The first run, which compiles WebGPU shaders. */
+  firstRunMs: number;
   runMs: number[];
 }
 

@@ -154,6 +154,7 @@ export class OrtHost implements HostApi {
     // offers; the refusal comes at partitioning, before weights reach the GPU.
     const strict: ort.InferenceSession.SessionOptions = {
       ...base,
+      // ORT logs the expected refusal as an error; keep it off the console.
       logSeverityLevel: 4,
       extra: withSessionConfig(base.extra, { disable_cpu_ep_fallback: '1' }),
     };
@@ -162,7 +163,7 @@ export class OrtHost implements HostApi {
     } catch (e) {
       if (!isCpuFallbackRefusal(messageOf(e))) throw e;
     }
-    const why = `some nodes have no ${provider} kernel (int64 arithmetic on WebGPU, for instance) and ORT runs them on its wasm CPU provider`;
+    const why = `ORT placed some nodes on its wasm CPU provider (no ${provider} kernel for them in this build); logSeverity: 'verbose' makes ORT list them`;
     if (this.#config.cpuFallback === 'forbid') throw new ProviderRefused(`${why}; skipped because cpuFallback is 'forbid'`);
     return { session: await ort.InferenceSession.create(model, base), cpuFallback: true, note: why };
   }

@@ -102,6 +102,18 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
       });
     },
 
+    setCollapsed(nodeId, collapsed) {
+      const s = get();
+      const node = s.nodeIndex.get(nodeId);
+      if (!node || !!node.ui?.collapsed === collapsed) return;
+      set({
+        doc: updateNode(s.doc, nodeId, (n) => {
+          const { collapsed: _old, ...ui } = n.ui ?? {};
+          return { ...n, ui: collapsed ? { ...ui, collapsed: true } : ui };
+        }),
+      });
+    },
+
     setMeta(patch) {
       const s = get();
       const meta = { ...s.doc.meta, ...patch };

@@ -67,6 +67,8 @@ export interface DocumentSlice {
   deleteSelection(): void;
   setParam(nodeId: string, name: string, value: unknown): void;
   setLabel(nodeId: string, label: string): void;
+  /** Folds a node's params away (the document's `ui.collapsed`). */
+  setCollapsed(nodeId: string, collapsed: boolean): void;
   setMeta(patch: { title?: string; description?: string }): void;
   moveNodes(positions: Readonly<Record<string, XY>>): void;
   copySelection(): string | null;

@@ -38,6 +38,8 @@ export interface UiState {
   savedAt: number | null;
   /** The node type whose documentation tooltip is showing, and where. */
   tooltip: { type: string; x: number; y: number } | null;
+  /** Bumped to ask the canvas to fit the whole graph in view (after opening a document). */
+  fitSeq: number;
   notify(n: Omit<Notice, 'id'>): void;
   dismiss(id: number): void;
   set(patch: Partial<Omit<UiState, 'notify' | 'dismiss' | 'set'>>): void;
@@ -56,6 +58,7 @@ export function createUiStore(theme: Theme) {
     busy: null,
     savedAt: null,
     tooltip: null,
+    fitSeq: 0,
     notify(n) {
       const notice = { ...n, id: nextNotice++ };
       // Keep a short queue: a burst of refused connections should not bury the canvas.

@@ -1,0 +1,44 @@
+import { useMemo } from 'react';
+import { useEditorApi, useRegistry, useUi, useUiApi } from '../app/context.tsx';
+import { loadExamples } from './examples.ts';
+import { Thumbnail } from './Thumbnail.tsx';
+import { Modal } from '../ui/Modal.tsx';
+
+export function Gallery() {
+  const open = useUi((s) => s.galleryOpen);
+  if (!open) return null;
+  return <GalleryDialog />;
+}
+
+function GalleryDialog() {
+  const examples = useMemo(() => loadExamples(), []);
+  const registry = useRegistry();
+  const editor = useEditorApi();
+  const ui = useUiApi();
+  const close = () => ui.getState().set({ galleryOpen: false });
+  const choose = (id: string) => {
+    const ex = examples.find((e) => e.id === id);
+    if (!ex?.doc) return;
+    editor.getState().replaceDocument(structuredClone(ex.doc), `${ex.id}.json`);
+    ui.getState().set({ galleryOpen: false, fitSeq: ui.getState().fitSeq + 1 });
+    ui.getState().notify({ kind: 'success', title: `Opened example “${ex.title}”` });
+  };
+  return (
+    <Modal title="Examples" onClose={close} testId="gallery" wide>
+      <p className="mf-muted mf-gallery__intro">Each example is a complete graph with its teaching notes. Opening one replaces the canvas; undo brings your graph back.</p>
+      <div className="mf-gallery">
+        {examples.map((ex) => (
+          <button key={ex.id} type="button" className="mf-card" disabled={!ex.doc} onClick={() => choose(ex.id)} data-testid={`example-${ex.id}`}>
+            <div className="mf-card__thumb">{ex.doc ? <Thumbnail doc={ex.doc} registry={registry} /> : <span className="mf-error-text">{ex.error}</span>}</div>
+            <div className="mf-card__body">
+              <div className="mf-card__title">{ex.title}</div>
+              <div className="mf-card__desc">{ex.description}</div>
+              {ex.doc && <div className="mf-card__meta">{ex.doc.nodes.length} nodes · {ex.doc.edges.length} edges</div>}
+            </div>
+          </button>
+        ))}
+        {!examples.length && <p className="mf-muted">No examples found.</p>}
+      </div>
+    </Modal>
+  );
+}

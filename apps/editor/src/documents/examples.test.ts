@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from '@modalflow/core';
+import { createRegistry } from '@modalflow/nodes';
+import { loadExamples } from './examples.ts';
+
+describe('examples gallery', () => {
+  it('bundles every example graph and each one loads and analyses cleanly', () => {
+    const examples = loadExamples();
+    expect(examples.map((e) => e.id)).toContain('late-fusion');
+    const registry = createRegistry();
+    for (const ex of examples) {
+      expect(ex.error, ex.id).toBeNull();
+      expect(ex.title).not.toBe('');
+      const problems = analyzeGraph(ex.doc!, registry).problems.filter((p) => p.severity !== 'warning');
+      expect(problems, ex.id).toEqual([]);
+    }
+  });
+
+  it('reports an example that does not load instead of dropping it', () => {
+    const [bad] = loadExamples({ '/x/examples/broken/graph.json': '{"format":"modalflow.graph","version":9,"nodes":[]}' });
+    expect(bad).toMatchObject({ id: 'broken', doc: null, error: expect.stringContaining('MF_VERSION_TOO_NEW') });
+  });
+});
