@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from './chromium.ts';
-import { buildPage, serveStatic } from './serve.ts';
+import { buildPage, serveDev, serveStatic, type StaticServer } from './serve.ts';
 import type { HarnessApi } from './wire.ts';
 
 export interface Harness {
@@ -15,11 +15,24 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Builds the harness page, serves it and opens it in Chromium. */
-export async function openHarness(options: { isolated?: boolean } = {}): Promise<Harness> {
-  const dir = await mkdtemp(join(tmpdir(), 'modalflow-web-'));
-  await buildPage(dir);
-  const server = await serveStatic(dir, options);
+export interface HarnessOptions {
+  /** 'build' (default): a production build, served statically; 'dev': Vite's dev server. */
+  mode?: 'build' | 'dev';
+  /** Serve with COOP/COEP so the page is cross-origin isolated (build mode). */
+  isolated?: boolean;
+}
+
+/** Serves the harness page (built, or from the dev server) and opens it in Chromium. */
+export async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
+  let dir: string | undefined;
+  let server: StaticServer;
+  if (options.mode === 'dev') {
+    server = await serveDev();
+  } else {
+    dir = await mkdtemp(join(tmpdir(), 'modalflow-web-'));
+    await buildPage(dir);
+    server = await serveStatic(dir, options);
+  }
   const browser = await launchChromium();
   const logs: string[] = [];
   try {
@@ -28,7 +41,8 @@ export async function openHarness(options: { isolated?: boolean } = {}): Promise
     page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
     page.on('worker', (w) => w.on('console', (m) => logs.push(`[worker ${m.type()}] ${m.text()}`)));
     await page.goto(server.url);
-    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
+    // The dev server bundles dependencies on the first request, so allow it more time.
+    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 60_000 });
     return {
       page,
       logs,
@@ -40,12 +54,13 @@ export async function openHarness(options: { isolated?: boolean } = {}): Promise
       async close() {
         await browser.close();
         await server.close();
-        await rm(dir, { recursive: true, force: true });
+        if (dir) await rm(dir, { recursive: true, force: true });
       },
     };
   } catch (e) {
     await browser.close();
     await server.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
     throw new Error(`${(e as Error).message}\n${logs.join('\n')}`);
   }
 }

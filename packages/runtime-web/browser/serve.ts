@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { build, createServer as createViteServer } from 'vite';
 
 const PAGE = fileURLToPath(new URL('./page/', import.meta.url));
 
@@ -16,14 +16,32 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** Builds the harness page as a production app would be built: Vite, default settings. */
+// Copying ORT's 28 MB .wasm always trips rolldown's slow-plugin report; it is noise here.
+const quiet = { checks: { bundlerTimings: false } };
+
+/** Builds the harness page as a production app would be: Vite with its default settings. */
 export async function buildPage(outDir: string): Promise<void> {
   await build({
     root: PAGE,
     configFile: false,
     logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, reportCompressedSize: false, chunkSizeWarningLimit: 4096 },
+    build: { outDir, emptyOutDir: true, reportCompressedSize: false, chunkSizeWarningLimit: 4096, rolldownOptions: quiet },
+    worker: { rolldownOptions: quiet },
   });
+}
+
+/** Serves the harness page from Vite's dev server, as the editor runs during development. */
+export async function serveDev(): Promise<StaticServer> {
+  const server = await createViteServer({
+    root: PAGE,
+    configFile: false,
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+  });
+  await server.listen();
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('the Vite dev server did not report its address');
+  return { url, close: () => server.close() };
 }
 
 export interface StaticServer {

@@ -30,6 +30,7 @@ export interface ModelRunResult {
 }
 
 export interface TransferReport {
+  inputName: string;
   modelDetached: boolean;
   inputDetached: boolean;
   inputReattached: boolean;
@@ -37,6 +38,8 @@ export interface TransferReport {
   partialSourceIntact: boolean;
   outputsOwnBuffers: boolean;
   secondRunOk: boolean;
+  runError: { code: string; port: string };
+  failedInputReattached: boolean;
   reloadError: string;
 }
 
@@ -45,5 +48,6 @@ export interface HarnessApi {
   runGraph(req: GraphRunRequest): Promise<GraphRunResult>;
   runStages(graph: string, provider: 'webgpu' | 'wasm', where: Where): Promise<ModelRunResult>;
   transfer(graph: string): Promise<TransferReport>;
+  fallback(): Promise<{ provider: string; attempts: { provider: string; ok: boolean; reason?: string }[] }>;
   badModel(where: Where): Promise<{ code: string; message: string }>;
 }

@@ -33,7 +33,7 @@ export async function openFile(file: File, editor: EditorStore, ui: UiStore): Pr
   try {
     text = await file.text();
   } catch (e) {
-    ui.getState().set({ openError: { file: file.name, problems: [{ code: 'MF_READ', message: (e as Error).message, at: { file: file.name } }] } });
+    ui.getState().set({ report: { title: `Could not open ${file.name}`, problems: [{ code: 'MF_READ', message: (e as Error).message, at: { file: file.name } }] } });
     return false;
   }
   return openText(text, file.name, editor, ui);
@@ -44,12 +44,12 @@ export function openText(text: string, name: string, editor: EditorStore, ui: Ui
     const doc = parseGraph(text, { file: name });
     editor.getState().replaceDocument(doc, name);
     forgetSaveHandle();
-    ui.getState().set({ openError: null, fitSeq: ui.getState().fitSeq + 1 });
+    ui.getState().set({ report: null, fitSeq: ui.getState().fitSeq + 1 });
     ui.getState().notify({ kind: 'success', title: `Opened ${name}` });
     return true;
   } catch (e) {
     if (!isModalflowError(e)) throw e;
-    ui.getState().set({ openError: { file: name, problems: e.problems } });
+    ui.getState().set({ report: { title: `Could not open ${name}`, problems: e.problems } });
     return false;
   }
 }

@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AnyNodeDef } from '@modalflow/core';
 import { fxAllParams, fxLinear } from '../test/fixtures.ts';
 import { blur, click, key, render, type } from '../test/dom.ts';
 import { ParamList } from './ParamList.tsx';
@@ -7,7 +8,7 @@ import { ParamList } from './ParamList.tsx';
 let cleanup: (() => void) | null = null;
 afterEach(() => cleanup?.());
 
-function mount(def = fxAllParams, params: Record<string, unknown> = {}) {
+function mount(def: AnyNodeDef = fxAllParams, params: Record<string, unknown> = {}) {
   const onChange = vi.fn();
   const r = render(<ParamList def={def} params={params} onChange={onChange} testIdPrefix="p" />);
   cleanup = r.unmount;

@@ -35,8 +35,8 @@ export function createEditorStore(options: EditorStoreOptions): EditorStore {
         ...createSelectionSlice(set as SetState, get as GetState),
         ...createViewSlice(set as SetState, get as GetState),
         ...derive(initial, registry, null),
-        undo: () => api.temporal.getState().undo(),
-        redo: () => api.temporal.getState().redo(),
+        undo: () => (api as unknown as EditorStore).temporal.getState().undo(),
+        redo: () => (api as unknown as EditorStore).temporal.getState().redo(),
       }),
       {
         partialize: (s) => ({ doc: s.doc }),

@@ -22,8 +22,9 @@ export interface PickerState {
   matches?: PortMatch[];
 }
 
-export interface OpenError {
-  file: string;
+/** Problems to show in full: a file that did not open, a graph that did not compile. */
+export interface Report {
+  title: string;
   problems: Problem[];
 }
 
@@ -33,7 +34,7 @@ export interface UiState {
   picker: PickerState | null;
   helpOpen: boolean;
   galleryOpen: boolean;
-  openError: OpenError | null;
+  report: Report | null;
   busy: string | null;
   savedAt: number | null;
   /** The node type whose documentation tooltip is showing, and where. */
@@ -54,7 +55,7 @@ export function createUiStore(theme: Theme) {
     picker: null,
     helpOpen: false,
     galleryOpen: false,
-    openError: null,
+    report: null,
     busy: null,
     savedAt: null,
     tooltip: null,

@@ -6,6 +6,22 @@ import { createInlineWebRuntime, createWebRuntime, type WebRuntime } from '@moda
 import type { GraphRunRequest, HarnessApi, PlainTensor, Where } from '../wire.ts';
 
 const registry = createRegistry();
+
+const FALLBACK_GRAPH = JSON.stringify({
+  format: 'modalflow.graph',
+  version: 1,
+  meta: { title: 'one linear layer' },
+  seed: 1,
+  nodes: [
+    { id: 'x', type: 'input.tensor', typeVersion: 1, params: { dtype: 'float32', shape: 'B, 4' } },
+    { id: 'lin', type: 'layer.linear', typeVersion: 1, params: { out: 3 } },
+    { id: 'y', type: 'output.tensor', typeVersion: 1, params: {} },
+  ],
+  edges: [
+    { from: ['x', 'value'], to: ['lin', 'x'] },
+    { from: ['lin', 'y'], to: ['y', 'value'] },
+  ],
+});
 const hostSteps = HostSteps.fromRegistry(registry);
 
 function runtime(where: Where, provider?: 'webgpu' | 'wasm'): WebRuntime {
@@ -135,15 +151,57 @@ const api: HarnessApi = {
       const partialSourceIntact = big.buffer.byteLength === 4 * width * 4 && view.length === 2 * width;
       const secondRunOk = Object.values(second).every((t) => (t.data as Float32Array).length > 0);
 
+      // A failed run hands the inputs back too.
+      const wrong = new Float32Array(2 * (width + 1));
+      const bad: Tensor = { dtype: 'float32', dims: [2, width + 1], data: wrong };
+      let runError = { code: '', port: '' };
+      try {
+        await session.run({ [name]: bad });
+      } catch (e) {
+        runError = { code: String((e as { code?: string }).code), port: String((e as { at?: { port?: string } }).at?.port) };
+      }
+      const failedInputReattached = wrong.buffer.byteLength === 0 && bad.data.length === 2 * (width + 1);
+
       let reloadError = '';
       try {
         await rt.createSession(model, { label: 'again' });
       } catch (e) {
-        reloadError = `${(e as { code?: string }).code}: ${(e as Error).message}`;
+        reloadError = (e as Error).message;
       }
-      return { modelDetached, inputDetached, inputReattached, inputValuesKept, partialSourceIntact, outputsOwnBuffers, secondRunOk, reloadError };
+      return {
+        inputName: name,
+        modelDetached,
+        inputDetached,
+        inputReattached,
+        inputValuesKept,
+        partialSourceIntact,
+        outputsOwnBuffers,
+        secondRunOk,
+        runError,
+        failedInputReattached,
+        reloadError,
+      };
     } finally {
       await rt.close();
+    }
+  },
+
+  async fallback() {
+    // Hides WebGPU from this page (the inline runtime checks the page's navigator).
+    const proto = Object.getPrototypeOf(navigator) as object;
+    const original = Object.getOwnPropertyDescriptor(proto, 'gpu');
+    Object.defineProperty(proto, 'gpu', { get: () => undefined, configurable: true });
+    const rt = createInlineWebRuntime();
+    try {
+      const compiled = compile(FALLBACK_GRAPH);
+      const stage = compiled.plan.stages[0]!;
+      if (stage.kind !== 'onnx') throw new Error('no onnx stage');
+      const session = await rt.createSession(compiled.models[stage.model]!, { label: stage.id });
+      return { provider: session.provider, attempts: session.attempts.map((a) => ({ provider: a.provider, ok: a.ok, ...(a.reason ? { reason: a.reason } : {}) })) };
+    } finally {
+      await rt.close();
+      if (original) Object.defineProperty(proto, 'gpu', original);
+      else delete (proto as { gpu?: unknown }).gpu;
     }
   },
 

@@ -1,0 +1,62 @@
+import { useEffect } from 'react';
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { Canvas } from '../canvas/Canvas.tsx';
+import { NodePicker } from '../canvas/NodePicker.tsx';
+import { DocTooltip } from '../docs/DocTooltip.tsx';
+import { Inspector } from '../docs/Inspector.tsx';
+import { Gallery } from '../documents/Gallery.tsx';
+import { Palette } from '../palette/Palette.tsx';
+import type { EditorStore } from '../store/createEditorStore.ts';
+import { HelpOverlay } from '../ui/HelpOverlay.tsx';
+import { ReportDialog } from '../ui/ReportDialog.tsx';
+import { StatusBar } from '../ui/StatusBar.tsx';
+import { applyTheme } from '../ui/theme.ts';
+import { Toasts } from '../ui/Toasts.tsx';
+import { Toolbar } from '../ui/Toolbar.tsx';
+import type { UiStore } from '../ui/uiStore.ts';
+import { useActions } from './actions.ts';
+import { EditorProvider, useUi } from './context.tsx';
+import { useGlobalKeys } from './useGlobalKeys.ts';
+
+function useThemeAndFit() {
+  const theme = useUi((s) => s.theme);
+  const fitSeq = useUi((s) => s.fitSeq);
+  const flow = useReactFlow();
+  useEffect(() => applyTheme(theme), [theme]);
+  useEffect(() => {
+    if (fitSeq) void flow.fitView({ padding: 0.15, maxZoom: 1.1 });
+  }, [fitSeq, flow]);
+}
+
+function Shell() {
+  const actions = useActions();
+  useGlobalKeys(actions);
+  useThemeAndFit();
+  return (
+    <div className="mf-app">
+      <Toolbar actions={actions} />
+      <main className="mf-main">
+        <Palette />
+        <Canvas />
+        <Inspector />
+      </main>
+      <StatusBar />
+      <NodePicker />
+      <DocTooltip />
+      <Gallery />
+      <HelpOverlay />
+      <ReportDialog />
+      <Toasts />
+    </div>
+  );
+}
+
+export function App({ editor, ui }: { editor: EditorStore; ui: UiStore }) {
+  return (
+    <EditorProvider editor={editor} ui={ui}>
+      <ReactFlowProvider>
+        <Shell />
+      </ReactFlowProvider>
+    </EditorProvider>
+  );
+}

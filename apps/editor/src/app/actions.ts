@@ -1,0 +1,94 @@
+import { useMemo } from 'react';
+import { useReactFlow, type ReactFlowInstance } from '@xyflow/react';
+import { emptyGraph, isModalflowError, type NodeRegistry } from '@modalflow/core';
+import { buildOnnxZip } from '../documents/exportOnnx.ts';
+import { downloadBlob, fileNameFor, forgetSaveHandle, saveDocument } from '../documents/files.ts';
+import { layoutGraph } from '../graph/layout.ts';
+import type { EditorStore } from '../store/createEditorStore.ts';
+import type { UiStore } from '../ui/uiStore.ts';
+import type { ActionId } from '../ui/keymap.ts';
+import { useEditorApi, useRegistry, useUiApi } from './context.tsx';
+
+export const OPEN_INPUT_ID = 'mf-open-input';
+
+export type Actions = Record<ActionId | 'examples' | 'exportOnnx' | 'toggleTheme', () => void>;
+
+interface Deps {
+  editor: EditorStore;
+  ui: UiStore;
+  flow: ReactFlowInstance;
+  registry: NodeRegistry;
+}
+
+/** Every command of the toolbar and the keymap, in one place so both behave the same. */
+export function createActions({ editor, ui, flow, registry }: Deps): Actions {
+  const fit = () => void flow.fitView({ padding: 0.15, duration: 250, maxZoom: 1.1 });
+  const busy = (label: string | null) => ui.getState().set({ busy: label });
+
+  return {
+    undo: () => editor.getState().undo(),
+    redo: () => editor.getState().redo(),
+    delete: () => editor.getState().deleteSelection(),
+    selectAll: () => editor.getState().selectAll(),
+    fit,
+    help: () => ui.getState().set({ helpOpen: !ui.getState().helpOpen }),
+    save: () => void saveDocument(editor, ui),
+    saveAs: () => void saveDocument(editor, ui, { saveAs: true }),
+    open: () => document.getElementById(OPEN_INPUT_ID)?.click(),
+    examples: () => ui.getState().set({ galleryOpen: true }),
+    toggleTheme: () => ui.getState().set({ theme: ui.getState().theme === 'dark' ? 'light' : 'dark' }),
+
+    new: () => {
+      editor.getState().replaceDocument(emptyGraph());
+      forgetSaveHandle();
+      ui.getState().notify({ kind: 'info', title: 'New graph', detail: 'Undo brings the previous one back.' });
+    },
+
+    escape: () => {
+      const u = ui.getState();
+      if (u.picker || u.helpOpen || u.galleryOpen || u.report) u.set({ picker: null, helpOpen: false, galleryOpen: false, report: null });
+      else editor.getState().clearSelection();
+    },
+
+    layout: async () => {
+      const s = editor.getState();
+      if (!s.doc.nodes.length) return;
+      busy('Laying out…');
+      try {
+        const positions = await layoutGraph(s.doc, registry, s.measured);
+        editor.getState().moveNodes(positions);
+        requestAnimationFrame(fit);
+      } catch (e) {
+        ui.getState().notify({ kind: 'error', title: 'Layout failed', detail: (e as Error).message });
+      } finally {
+        busy(null);
+      }
+    },
+
+    exportOnnx: async () => {
+      const { doc, fileName } = editor.getState();
+      busy('Compiling to ONNX…');
+      // Let the busy indicator paint before the compiler takes the main thread.
+      await new Promise((r) => setTimeout(r, 30));
+      try {
+        const { zip, files } = await buildOnnxZip(doc, registry);
+        const name = fileNameFor(doc, fileName).replace(/\.json$/i, '') + '-onnx.zip';
+        downloadBlob(name, new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+        ui.getState().notify({ kind: 'success', title: `Exported ${name}`, detail: files.join(', ') });
+      } catch (e) {
+        if (isModalflowError(e)) ui.getState().set({ report: { title: 'The graph does not compile yet', problems: e.problems } });
+        else ui.getState().notify({ kind: 'error', title: 'Export failed', detail: (e as Error).message });
+      } finally {
+        busy(null);
+      }
+    },
+  };
+}
+
+export function useActions(): Actions {
+  const editor = useEditorApi();
+  const ui = useUiApi();
+  const registry = useRegistry();
+  const flow = useReactFlow();
+  return useMemo(() => createActions({ editor, ui, flow, registry }), [editor, ui, flow, registry]);
+}
