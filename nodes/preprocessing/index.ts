@@ -1,5 +1,7 @@
 import type { AnyNodeDef } from '@modalflow/core';
 import image from './image.ts';
 import tokenizeWords from './tokenize-words.ts';
+import tokenizeHf from './tokenize-hf.ts';
+import clipImage from './clip-image.ts';
 
-export const PREPROCESSING_NODES: AnyNodeDef[] = [image, tokenizeWords];
+export const PREPROCESSING_NODES: AnyNodeDef[] = [image, tokenizeWords, tokenizeHf, clipImage];

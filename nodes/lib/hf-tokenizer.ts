@@ -1,0 +1,209 @@
+/**
+ * Hugging Face `tokenizer.json` files read through @huggingface/tokenizers (pure JS, so it
+ * runs in the engine in Node and in browsers). The library encodes one text without padding or
+ * truncation; this module adds what `PreTrainedTokenizerFast.__call__` does around that, the
+ * way the Rust crate does it: truncate the text's own tokens to leave room for the special
+ * tokens, add the specials, then pad to a common length.
+ */
+import { Tokenizer } from '@huggingface/tokenizers';
+import { AssetFileError, readJsonObject } from './asset-json.ts';
+
+export { AssetFileError };
+
+export interface HfTokenizer {
+  tokenizer: Tokenizer;
+  /** Special tokens the post-processor puts before and after one sequence. */
+  prefix: number[];
+  suffix: number[];
+  /** From tokenizer_config.json, when it names them. */
+  config: TokenizerConfig;
+  /** Token id of each added/special token string, and every vocabulary entry. */
+  idOf(token: string): number | undefined;
+  /** pad_id of tokenizer.json's own padding section, when it has one. */
+  filePadId?: number;
+}
+
+export interface TokenizerConfig {
+  padToken?: string;
+  modelMaxLength?: number;
+  paddingSide: 'right' | 'left';
+  truncationSide: 'right' | 'left';
+}
+
+/** A token written as a string or as an AddedToken object `{ content }`. */
+function tokenText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string') return (v as { content: string }).content;
+  return undefined;
+}
+
+// transformers writes int(1e30) for "no limit"; that is not a usable length.
+const NO_LIMIT = 1e12;
+
+export function parseTokenizerConfig(json: Record<string, unknown>): TokenizerConfig {
+  const side = (v: unknown, key: string): 'right' | 'left' => {
+    if (v === undefined || v === null || v === 'right') return 'right';
+    if (v === 'left') return 'left';
+    throw new AssetFileError(`has ${key} ${JSON.stringify(v)}; expected "left" or "right"`);
+  };
+  const max = json['model_max_length'];
+  return {
+    padToken: tokenText(json['pad_token']),
+    modelMaxLength: typeof max === 'number' && Number.isInteger(max) && max > 0 && max < NO_LIMIT ? max : undefined,
+    paddingSide: side(json['padding_side'], 'padding_side'),
+    truncationSide: side(json['truncation_side'], 'truncation_side'),
+  };
+}
+
+function build(json: Record<string, unknown>, configJson: Record<string, unknown> | undefined): HfTokenizer {
+  const model = json['model'];
+  if (!model || typeof model !== 'object' || Array.isArray(model)) throw new AssetFileError('has no "model" object; is it a tokenizer.json?');
+  const m = model as Record<string, unknown>;
+  if (!m['vocab'] || typeof m['vocab'] !== 'object') throw new AssetFileError('has a "model" without a "vocab"');
+  if (m['type'] === 'BPE' && !Array.isArray(m['merges'])) throw new AssetFileError('has a BPE "model" without a "merges" list');
+  if (json['added_tokens'] !== undefined && !Array.isArray(json['added_tokens'])) throw new AssetFileError('has "added_tokens" that is not a list');
+  // Files written by hand or by other tools may leave out sections the Rust crate treats as null.
+  const full: Record<string, unknown> = { normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, added_tokens: [], ...json };
+  let tokenizer: Tokenizer;
+  try {
+    tokenizer = new Tokenizer(full, configJson ?? {});
+  } catch (e) {
+    throw new AssetFileError(`could not be read as a tokenizer: ${(e as Error).message}`);
+  }
+  const idOf = (t: string) => tokenizer.token_to_id(t);
+  let prefix: number[] = [];
+  let suffix: number[] = [];
+  if (tokenizer.post_processor) {
+    // Where the post-processor puts the text among its special tokens, found with a marker.
+    const marker = '\u0000modalflow-sequence\u0000';
+    const around = tokenizer.post_processor.post_process([marker], null, true).tokens;
+    const at = around.indexOf(marker);
+    if (at < 0) throw new AssetFileError('has a post_processor that drops the text');
+    const ids = (tokens: string[]) =>
+      tokens.map((t) => {
+        const id = idOf(t);
+        if (id === undefined) throw new AssetFileError(`has a post_processor adding "${t}", which is not in the vocabulary`);
+        return id;
+      });
+    prefix = ids(around.slice(0, at));
+    suffix = ids(around.slice(at + 1));
+  }
+  const padding = json['padding'] as { pad_id?: unknown } | null | undefined;
+  const filePadId = padding && typeof padding.pad_id === 'number' ? padding.pad_id : undefined;
+  const config = configJson ? parseTokenizerConfig(configJson) : { paddingSide: 'right' as const, truncationSide: 'right' as const };
+  return { tokenizer, prefix, suffix, config, idOf, filePadId };
+}
+
+// The engine hands a host step the same asset bytes on every run, so a tokenizer (a parse of a
+// file that can hold megabytes of vocabulary) is built once per pair of files.
+const cache = new WeakMap<Uint8Array, { plain?: HfTokenizer; withConfig: WeakMap<Uint8Array, HfTokenizer> }>();
+
+/** Builds (or finds) the tokenizer for these file bytes. Throws AssetFileError for bad files. */
+export function loadTokenizer(tokenizerBytes: Uint8Array, configBytes?: Uint8Array): HfTokenizer {
+  let entry = cache.get(tokenizerBytes);
+  if (!entry) {
+    entry = { withConfig: new WeakMap() };
+    cache.set(tokenizerBytes, entry);
+  }
+  const hit = configBytes ? entry.withConfig.get(configBytes) : entry.plain;
+  if (hit) return hit;
+  const configJson = configBytes ? readConfigJson(configBytes) : undefined;
+  const built = build(readJsonObject(tokenizerBytes), configJson);
+  if (configBytes) entry.withConfig.set(configBytes, built);
+  else entry.plain = built;
+  return built;
+}
+
+/** Errors in the second file are told apart from errors in the first. */
+export class ConfigFileError extends AssetFileError {}
+
+function readConfigJson(bytes: Uint8Array): Record<string, unknown> {
+  try {
+    const json = readJsonObject(bytes);
+    parseTokenizerConfig(json);
+    return json;
+  } catch (e) {
+    throw new ConfigFileError((e as Error).message);
+  }
+}
+
+/** Tokens tried, in order, when neither param nor files name a pad token. */
+export const FALLBACK_PAD_TOKENS = ['[PAD]', '<pad>', '<|endoftext|>'];
+
+/**
+ * The pad id: an explicit token, else tokenizer_config.json's pad_token, else the padding
+ * section of tokenizer.json, else the first of FALLBACK_PAD_TOKENS in the vocabulary (CLIP's
+ * files say <|endoftext|>, which that list ends with). Undefined when nothing fits.
+ */
+export function padId(tok: HfTokenizer, explicit: string): number | undefined {
+  if (explicit !== '') return tok.idOf(explicit);
+  if (tok.config.padToken !== undefined) {
+    const id = tok.idOf(tok.config.padToken);
+    if (id !== undefined) return id;
+  }
+  if (tok.filePadId !== undefined) return tok.filePadId;
+  for (const t of FALLBACK_PAD_TOKENS) {
+    const id = tok.idOf(t);
+    if (id !== undefined) return id;
+  }
+  return undefined;
+}
+
+export interface EncodeOptions {
+  /** Row length when padding to max_length; the truncation limit. */
+  maxLength: number;
+  padding: 'max_length' | 'longest';
+  truncation: boolean;
+  addSpecialTokens: boolean;
+  padId: number | undefined;
+}
+
+export interface EncodedBatch {
+  ids: BigInt64Array;
+  mask: BigInt64Array;
+  /** Tokens per row. */
+  length: number;
+}
+
+/** A batch problem a user fixes through a param; `param` names it. */
+export class EncodeError extends Error {
+  constructor(message: string, readonly param: string) {
+    super(message);
+  }
+}
+
+export function encodeBatch(tok: HfTokenizer, texts: readonly string[], o: EncodeOptions): EncodedBatch {
+  const specials = o.addSpecialTokens ? tok.prefix.length + tok.suffix.length : 0;
+  const budget = o.maxLength - specials;
+  if (o.truncation && budget < 0) {
+    throw new EncodeError(`max_length ${o.maxLength} is shorter than the ${specials} special tokens this tokenizer adds`, 'max_length');
+  }
+  const rows = texts.map((text, b) => {
+    let ids = tok.tokenizer.encode(text, { add_special_tokens: false }).ids;
+    if (o.truncation && ids.length > budget) {
+      ids = tok.config.truncationSide === 'left' ? ids.slice(ids.length - budget) : ids.slice(0, budget);
+    }
+    const row = o.addSpecialTokens ? [...tok.prefix, ...ids, ...tok.suffix] : ids;
+    if (o.padding === 'max_length' && row.length > o.maxLength) {
+      throw new EncodeError(`text ${b} has ${row.length} tokens, more than max_length ${o.maxLength}; turn truncation on or raise max_length`, 'truncation');
+    }
+    return row;
+  });
+  const length = o.padding === 'max_length' ? o.maxLength : rows.reduce((a, r) => Math.max(a, r.length), 0);
+  const ids = new BigInt64Array(rows.length * length);
+  const mask = new BigInt64Array(rows.length * length);
+  rows.forEach((row, b) => {
+    const pad = length - row.length;
+    if (pad > 0 && o.padId === undefined) {
+      throw new EncodeError('rows need padding but the tokenizer has no pad token; set pad_token or give tokenizer_config.json', 'pad_token');
+    }
+    const start = tok.config.paddingSide === 'left' ? pad : 0;
+    const base = b * length;
+    if (pad > 0) ids.fill(BigInt(o.padId!), base, base + length);
+    for (let k = 0; k < row.length; k++) {
+      ids[base + start + k] = BigInt(row[k]!);
+      mask[base + start + k] = 1n;
+    }
+  });
+  return { ids, mask, length };
+}
