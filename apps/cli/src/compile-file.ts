@@ -2,6 +2,7 @@ import type { NodeRegistry } from '@modalflow/core';
 import { compileGraph, type CompiledPlan, type Granularity } from '@modalflow/compiler';
 import type { GraphFile } from './graph-file.ts';
 import { loadWeights } from './weights-file.ts';
+import type { LoadedAssets } from './assets-file.ts';
 import type { Io } from './io.ts';
 import type { Progress } from './progress.ts';
 
@@ -9,6 +10,8 @@ export interface CompileFileOptions {
   granularity?: Granularity;
   taps?: string[];
   weights?: string;
+  /** The document's assets, already read (see loadAssets). */
+  assets?: LoadedAssets;
 }
 
 /** Loads the weights a graph uses (if any) and compiles it into a plan and ONNX models. */
@@ -27,6 +30,7 @@ export async function compileFile(
       granularity: options.granularity ?? 'segments',
       taps: options.taps ?? [],
       ...(weights ? { weights: weights.tensors } : {}),
+      ...(options.assets ? { asset: options.assets.lookup } : {}),
     }),
   );
 }

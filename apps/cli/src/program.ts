@@ -22,6 +22,17 @@ function granularity(): Option {
   return new Option('--granularity <how>', 'how nodes are grouped into ONNX stages').choices(GRANULARITIES).default('segments');
 }
 
+/** Where the graph's assets (imported models, tokenizer files) come from, for every command that reads the graph. */
+function withAssets(command: Command): Command {
+  return command
+    .option('--asset <name=path>', "read this file for one of the graph's assets instead of the one it names (repeatable)", collect)
+    .option(
+      '--model-dir <folder>',
+      'take assets named onnx/<name>.onnx, tokenizer.json, tokenizer_config.json or preprocessor_config.json from this Hugging Face Optimum / transformers.js model folder',
+    )
+    .option('--variant <name>', 'with --model-dir: use onnx/<name>_<variant>.onnx, e.g. quantized, fp16, q4');
+}
+
 /** The whole command-line surface; each command's work lives in src/commands/. */
 export function createProgram(io: Io): Command {
   const program = new Command('modalflow')
@@ -41,22 +52,22 @@ export function createProgram(io: Io): Command {
     .option('--json', 'print machine-readable JSON')
     .action(lazy(async () => (await import('./commands/nodes.ts')).nodesCommand, io));
 
-  program
+  withAssets(program
     .command('validate')
     .description('check a graph file and report every problem with its location')
     .argument('<graph>', 'graph JSON file')
-    .option('--json', 'print { ok, problems } as JSON')
+    .option('--json', 'print { ok, problems } as JSON'))
     .action(lazy(async () => (await import('./commands/validate.ts')).validateCommand, io));
 
-  program
+  withAssets(program
     .command('inspect')
     .description("show each node's output shapes, parameter count and FLOPs (no weights are built)")
     .argument('<graph>', 'graph JSON file')
     .option('--json', 'print machine-readable JSON')
-    .option('--symbol <NAME=SIZE>', 'size of a named dimension for FLOP counts, e.g. B=8 (repeatable)', collectSymbol)
+    .option('--symbol <NAME=SIZE>', 'size of a named dimension for FLOP counts, e.g. B=8 (repeatable)', collectSymbol))
     .action(lazy(async () => (await import('./commands/inspect.ts')).inspectCommand, io));
 
-  program
+  withAssets(program
     .command('compile')
     .description('compile a graph into plan.json and one ONNX model per stage')
     .argument('<graph>', 'graph JSON file')
@@ -64,10 +75,10 @@ export function createProgram(io: Io): Command {
     .addOption(granularity())
     .option('--tap <node.port>', 'also output this tensor (repeatable)', collect)
     .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
-    .option('--verbose', 'report progress on stderr even when it is not a terminal')
+    .option('--verbose', 'report progress on stderr even when it is not a terminal'))
     .action(lazy(async () => (await import('./commands/compile.ts')).compileCommand, io));
 
-  program
+  withAssets(program
     .command('run')
     .description('compile and run a graph on onnxruntime, printing its outputs')
     .argument('<graph>', 'graph JSON file')
@@ -84,15 +95,15 @@ export function createProgram(io: Io): Command {
     .option('--tap <node.port>', 'also return this intermediate tensor (repeatable)', collect)
     .addOption(granularity())
     .option('--verbose', 'report progress on stderr even when it is not a terminal')
-    .option('-q, --quiet', 'do not report providers and timing on stderr')
+    .option('-q, --quiet', 'do not report providers and timing on stderr'))
     .action(lazy(async () => (await import('./commands/run.ts')).runCommand, io));
 
   const weights = program.command('weights').description("work with a graph's weights");
-  weights
+  withAssets(weights
     .command('export')
     .description("write the graph's weights (from its weights file, or seeded) as .safetensors named <nodeId>.<weight>")
     .argument('<graph>', 'graph JSON file')
-    .requiredOption('-o, --out <file>', 'the .safetensors file to write')
+    .requiredOption('-o, --out <file>', 'the .safetensors file to write'))
     .action(lazy(async () => (await import('./commands/weights-export.ts')).weightsExportCommand, io));
 
   return program;

@@ -1,11 +1,12 @@
 import { ModalflowError, analyzeGraph, formatShape, type Analysis } from '@modalflow/core';
 import { createRegistry } from '@modalflow/nodes';
 import { loadGraphFile } from '../graph-file.ts';
+import { loadAssets, type AssetOptions } from '../assets-file.ts';
 import { formatTable } from '../format/table.ts';
 import { shortCount, shortFlops, withThousands } from '../format/numbers.ts';
 import type { Io } from '../io.ts';
 
-export interface InspectOptions {
+export interface InspectOptions extends AssetOptions {
   json?: boolean;
   symbol?: Record<string, number>;
 }
@@ -20,7 +21,7 @@ export function inspectJson(analysis: Analysis, symbols: Record<string, number>)
         id,
         type: n.def.type,
         outputs: Object.fromEntries(
-          Object.keys(n.def.outputs).map((p) => [p, { dtype: n.outputDtypes[p], shape: n.outputShapes[p] }]),
+          Object.keys(n.outputs).map((p) => [p, { dtype: n.outputDtypes[p], shape: n.outputShapes[p] }]),
         ),
         params: n.paramCount,
         flops: n.flops,
@@ -34,7 +35,7 @@ export function inspectTable(analysis: Analysis, symbols: Record<string, number>
   const rows: string[][] = [['node', 'type', 'output', 'shape', 'params', 'FLOPs']];
   for (const id of analysis.order) {
     const n = analysis.nodes.get(id)!;
-    const ports = Object.keys(n.def.outputs);
+    const ports = Object.keys(n.outputs);
     const cost = [n.paramCount ? withThousands(n.paramCount) : '-', n.flops ? shortFlops(n.flops) : '-'];
     if (ports.length === 0) rows.push([id, n.def.type, '', '', ...cost]);
     ports.forEach((p, i) => {
@@ -59,7 +60,8 @@ export function inspectTable(analysis: Analysis, symbols: Record<string, number>
 export async function inspectCommand(io: Io, file: string, opts: InspectOptions): Promise<void> {
   const symbols = opts.symbol ?? {};
   const graph = await loadGraphFile(file, io.cwd);
-  const analysis = analyzeGraph(graph.doc, createRegistry(), { file, symbols });
+  const assets = await loadAssets(graph, opts, io.cwd);
+  const analysis = analyzeGraph(graph.doc, createRegistry(), { file, symbols, asset: assets.lookup });
   const errors = analysis.problems.filter((p) => p.severity !== 'warning');
   if (errors.length) throw ModalflowError.fromProblems(errors);
   io.out(opts.json ? JSON.stringify(inspectJson(analysis, symbols), null, 2) + '\n' : inspectTable(analysis, symbols) + '\n');

@@ -6,6 +6,7 @@ import { HostSteps, checkInputs, createEngine, type EngineEvent } from '@modalfl
 import { createRegistry } from '@modalflow/nodes';
 import { loadGraphFile } from '../graph-file.ts';
 import { compileFile } from '../compile-file.ts';
+import { loadAssets, type AssetOptions } from '../assets-file.ts';
 import { parseInputValue, splitInputArg } from '../inputs/parse-input.ts';
 import { writeNpy } from '../inputs/npy.ts';
 import { providerOrder } from '../providers.ts';
@@ -16,7 +17,7 @@ import { formatMs } from '../format/numbers.ts';
 import { UsageError } from '../usage-error.ts';
 import type { Io } from '../io.ts';
 
-export interface RunOptions {
+export interface RunOptions extends AssetOptions {
   input?: string[];
   device?: string;
   providers?: string;
@@ -61,11 +62,12 @@ export async function runCommand(io: Io, file: string, opts: RunOptions): Promis
 
   const registry = createRegistry();
   const graph = await loadGraphFile(file, io.cwd);
+  const assets = await loadAssets(graph, opts, io.cwd);
   const taps = opts.tap ?? [];
   const compiled = await compileFile(
     graph,
     registry,
-    { granularity: opts.granularity, taps, ...(opts.weights ? { weights: opts.weights } : {}) },
+    { granularity: opts.granularity, taps, ...(opts.weights ? { weights: opts.weights } : {}), assets },
     io,
     progress,
   );

@@ -9,6 +9,7 @@ import { checkWeights } from '@modalflow/compiler';
 import { createRegistry } from '@modalflow/nodes';
 import { loadGraphFile } from '../graph-file.ts';
 import { loadWeights } from '../weights-file.ts';
+import { loadAssets, type AssetOptions } from '../assets-file.ts';
 import { shortCount, shortFlops } from '../format/numbers.ts';
 import type { Io } from '../io.ts';
 
@@ -24,7 +25,7 @@ async function weightProblems(analysis: Analysis, load: () => ReturnType<typeof 
   }
 }
 
-export interface ValidateOptions {
+export interface ValidateOptions extends AssetOptions {
   json?: boolean;
 }
 
@@ -33,9 +34,10 @@ export async function validateCommand(io: Io, file: string, opts: ValidateOption
   let analysis: Analysis | undefined;
   try {
     const graph = await loadGraphFile(file, io.cwd);
-    analysis = analyzeGraph(graph.doc, createRegistry(), { file });
-    problems = [...analysis.problems];
-    if (analysis.ok && graph.doc.weights) {
+    const assets = await loadAssets(graph, opts, io.cwd, true);
+    analysis = analyzeGraph(graph.doc, createRegistry(), { file, asset: assets.lookup });
+    problems = [...assets.problems, ...analysis.problems];
+    if (analysis.ok && assets.problems.length === 0 && graph.doc.weights) {
       problems.push(...(await weightProblems(analysis, () => loadWeights(graph, undefined, io.cwd))));
     }
   } catch (e) {

@@ -6,16 +6,18 @@ import { writeSafetensors } from '@modalflow/onnx';
 import { createRegistry } from '@modalflow/nodes';
 import { loadGraphFile } from '../graph-file.ts';
 import { loadWeights } from '../weights-file.ts';
+import { loadAssets, type AssetOptions } from '../assets-file.ts';
 import { formatBytes, shortCount, withThousands } from '../format/numbers.ts';
 import type { Io } from '../io.ts';
 
-export interface WeightsExportOptions {
+export interface WeightsExportOptions extends AssetOptions {
   out: string;
 }
 
 export async function weightsExportCommand(io: Io, file: string, opts: WeightsExportOptions): Promise<void> {
   const graph = await loadGraphFile(file, io.cwd);
-  const analysis = analyzeOrThrow(graph.doc, createRegistry(), { file });
+  const assets = await loadAssets(graph, opts, io.cwd);
+  const analysis = analyzeOrThrow(graph.doc, createRegistry(), { file, asset: assets.lookup });
   const loaded = await loadWeights(graph, undefined, io.cwd);
   if (loaded) checkWeights(analysis, loaded.tensors, loaded.file);
   const tensors = allWeights(analysis, loaded?.tensors);
