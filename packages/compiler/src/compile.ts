@@ -112,14 +112,15 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
       const nodeId = seg.nodes[0]!;
       const info = nodes.get(nodeId)!;
       const ext = info.def.model!({ node: nodeId, params: info.params, asset: lookup });
-      const bytes = needAsset(ext.asset, nodeId).bytes;
+      const loaded = needAsset(ext.asset, nodeId);
+      const bytes = loaded.bytes;
       const model = `${id}.onnx`;
       models[model] = bytes;
       return {
         kind: 'onnx', id, nodes: seg.nodes, dependsOn: seg.dependsOn, flops, model, external: { asset: ext.asset },
         inputs: bindings(nodeId, Object.keys(info.inputs), ext.inputs),
         outputs: Object.keys(info.outputs).map((port) => ({ name: ext.outputs[port]!, tensor: `${nodeId}.${port}` })),
-        hash: sha256Hex(bytes), params: info.paramCount,
+        hash: loaded.sha256 ?? sha256Hex(bytes), params: info.paramCount,
       };
     }
     if (seg.kind === 'host') {

@@ -76,6 +76,8 @@ export interface Plan {
   taps: string[];
   tensors: Record<string, TensorInfo>;
   stages: Stage[];
+  /** Where each asset a host step reads was written, by asset name (set when saved to disk). */
+  assets?: Record<string, string>;
   costs: {
     params: number;
     flops: number;

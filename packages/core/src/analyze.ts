@@ -1,5 +1,5 @@
 import type { DType } from './tensor.ts';
-import type { Problem } from './errors.ts';
+import { isModalflowError, type Problem } from './errors.ts';
 import type { GraphDoc, GraphEdge } from './document.ts';
 import type { AnyNodeDef, AssetLookup, CostContext, ShapeContext, WeightContext, WeightSpec } from './node.ts';
 import type { PortSpec } from './ports.ts';
@@ -19,6 +19,9 @@ export interface NodeInfo {
   /** The node's ports: the definition's, or those its `ports()` gave for these params and assets. */
   inputs: Record<string, PortSpec>;
   outputs: Record<string, PortSpec>;
+  /** False when the ports depend on an asset or params that could not be read: edges to
+   *  such a node are not checked, since its real ports are unknown. */
+  portsKnown: boolean;
   /** Params with defaults filled in. */
   params: Record<string, unknown>;
   inputShapes: Record<string, Shape>;
@@ -114,19 +117,30 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
         paramsOk = false;
       }
     }
+    let portsKnown = true;
+    let externalParams = 0;
     if (def.ports && paramsOk) {
       try {
-        ports = def.ports({ node: n.id, params, asset: options.asset ?? (() => undefined) });
+        const given = def.ports({ node: n.id, params, asset: options.asset ?? (() => undefined) });
+        ports = given;
+        externalParams = given.params ?? 0;
       } catch (e) {
-        const where = e instanceof NodeError ? clean({ port: e.port, param: e.param }) : {};
-        report((e as { code?: string }).code ?? 'MF_NODE_PORTS', (e as Error).message, { node: n.id, path, ...where });
+        if (isModalflowError(e)) {
+          for (const p of e.problems) report(p.code, p.message, { path, ...p.at, node: n.id });
+        } else {
+          const where = e instanceof NodeError ? clean({ port: e.port, param: e.param }) : {};
+          report('MF_NODE_PORTS', (e as Error).message, { node: n.id, path, ...where });
+        }
         paramsOk = false;
+        portsKnown = false;
       }
+    } else if (def.ports) {
+      portsKnown = false;
     }
     nodes.set(n.id, {
-      id: n.id, index, def, params, inputs: ports.inputs, outputs: ports.outputs,
+      id: n.id, index, def, params, inputs: ports.inputs, outputs: ports.outputs, portsKnown,
       inputShapes: {}, inputDtypes: {}, outputShapes: {}, outputDtypes: {}, dims: {},
-      weights: {}, paramCount: 0, flops: 0, ok: paramsOk,
+      weights: {}, paramCount: externalParams, flops: 0, ok: paramsOk,
     });
   });
 
@@ -146,6 +160,8 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
         report('MF_DANGLING_EDGE', `edge starts at node "${fromId}", which does not exist`, { edge: index, node: fromId, path: `${path}/from` });
       }
       ok = false;
+    } else if (!from.portsKnown) {
+      ok = false;
     } else if (!from.outputs[fromPort]) {
       report('MF_UNKNOWN_PORT', `"${from.def.type}" has no output port "${fromPort}" (outputs: ${Object.keys(from.outputs).join(', ') || 'none'})`, { edge: index, node: fromId, port: fromPort, path: `${path}/from/1` });
       ok = false;
@@ -155,6 +171,8 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
         report('MF_DANGLING_EDGE', `edge ends at node "${toId}", which does not exist`, { edge: index, node: toId, path: `${path}/to` });
       }
       ok = false;
+    } else if (!to.portsKnown) {
+      ok = false;
     } else if (!to.inputs[toPort]) {
       report('MF_UNKNOWN_PORT', `"${to.def.type}" has no input port "${toPort}" (inputs: ${Object.keys(to.inputs).join(', ') || 'none'})`, { edge: index, node: toId, port: toPort, path: `${path}/to/1` });
       ok = false;
@@ -162,7 +180,7 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
     if (!ok) {
       // The source exists but could not be analysed (unknown type, ...): that problem is
       // already reported, so the input counts as connected rather than missing.
-      if (to && to.inputs[toPort] && doc.nodes.some((n) => n.id === fromId)) {
+      if (to && (to.inputs[toPort] || !to.portsKnown) && doc.nodes.some((n) => n.id === fromId)) {
         unresolved.add(key(toId, toPort));
         to.ok = false;
       }
@@ -250,7 +268,7 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
         },
       };
       info.weights = def.weights?.(weightCtx) ?? {};
-      info.paramCount = Object.values(info.weights).reduce((acc, w) => acc + numel(w.shape), 0);
+      info.paramCount += Object.values(info.weights).reduce((acc, w) => acc + numel(w.shape), 0);
       info.flops = def.flops?.(costCtx) ?? 0;
     } catch (e) {
       const where = e instanceof NodeError ? { port: e.port, param: e.param } : {};

@@ -4,6 +4,7 @@ import type { PortSpec } from './ports.ts';
 import type { ParamSpecs, ParamValues } from './params.ts';
 
 export type Category =
+  | 'models'
   | 'inputs'
   | 'preprocessing'
   | 'encoders'
@@ -17,6 +18,7 @@ export type Category =
 
 export const CATEGORIES: readonly Category[] = [
   'inputs',
+  'models',
   'preprocessing',
   'encoders',
   'pooling',
@@ -83,6 +85,8 @@ export interface AssetData {
   name: string;
   uri: string;
   bytes: Uint8Array;
+  /** Hex SHA-256 of `bytes` when the loader already knows it (saves hashing large models twice). */
+  sha256?: string;
 }
 
 /** Looks up a loaded asset by its name in the document; undefined when it was not loaded. */
@@ -141,7 +145,12 @@ export interface NodeDef<P extends ParamSpecs = ParamSpecs> {
    * Ports that depend on params or assets (an imported ONNX model's inputs and outputs).
    * Replaces `inputs`/`outputs` for this node; those then describe the node in the palette.
    */
-  ports?: (ctx: PortContext<ParamValues<P>>) => { inputs: Record<string, PortSpec>; outputs: Record<string, PortSpec> };
+  ports?: (ctx: PortContext<ParamValues<P>>) => {
+    inputs: Record<string, PortSpec>;
+    outputs: Record<string, PortSpec>;
+    /** Parameters held inside an imported model file, for the graph's totals. */
+    params?: number;
+  };
   /** Runs a model file as its own stage (see ExternalModel). */
   model?: (ctx: PortContext<ParamValues<P>>) => ExternalModel;
   /** Output shapes; without it, output templates are filled from params and bindings. */
