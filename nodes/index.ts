@@ -9,10 +9,12 @@ import { HEAD_NODES } from './heads/index.ts';
 import { LOSS_NODES } from './losses/index.ts';
 import { OUTPUT_NODES } from './outputs/index.ts';
 import { LAYER_NODES } from './layers/index.ts';
+import { MODEL_NODES } from './models/index.ts';
 
 /** Every node type of the library, listed explicitly so nothing registers by side effect. */
 export const NODE_TYPES: AnyNodeDef[] = [
   ...INPUT_NODES,
+  ...MODEL_NODES,
   ...PREPROCESSING_NODES,
   ...ENCODER_NODES,
   ...POOLING_NODES,

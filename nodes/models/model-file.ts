@@ -20,9 +20,7 @@ const decoded = new WeakMap<Uint8Array, { info: ModelInfo } | { failure: Failure
  * the message is kept bare rather than formatted as ModalflowError does by default.
  */
 export function modelError(code: string, message: string, at: Location): ModalflowError {
-  const e = new ModalflowError(code, message, at);
-  e.message = message;
-  return e;
+  return new ModalflowError(code, message, at);
 }
 
 /** The decoded model of a loaded asset, or a ModalflowError that says what is wrong with it. */

@@ -38,7 +38,7 @@ function ports(ctx: Ctx): ModelPorts {
 export default defineNode({
   type: 'model.onnx',
   version: 1,
-  category: 'layers',
+  category: 'models',
   title: 'ONNX model',
   doc:
     'Runs a model exported to ONNX (from PyTorch, Hugging Face Optimum, transformers.js, ...) as one block of the graph. ' +
