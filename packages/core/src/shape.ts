@@ -1,3 +1,4 @@
+import { evaluateDim } from './dim-expr.ts';
 /**
  * A dimension is either known (a number) or symbolic (a name such as `B` or an expression
  * such as `T+1`). Symbols let a graph say "batch" without fixing it, and unify across edges.
@@ -50,10 +51,11 @@ export function parseShape(text: string): Shape {
   });
 }
 
-/** Numeric value of a dimension for cost estimates: symbols count as 1 (one example). */
+/** Numeric value of a dimension for cost estimates: unknown names count as 1 (one example),
+ *  expressions of names are evaluated. */
 export function dimValue(d: Dim, symbols: Readonly<Record<string, number>> = {}): number {
   if (typeof d === 'number') return d;
-  return symbols[d] ?? 1;
+  return symbols[d] ?? evaluateDim(d, symbols) ?? 1;
 }
 
 export function shapeValue(shape: readonly Dim[], symbols?: Readonly<Record<string, number>>): number[] {
