@@ -5,7 +5,9 @@ export default defineConfig({
     // The browser tests also run onnxruntime-node, a native addon that breaks inside vmThreads.
     pool: 'forks',
     include: ['src/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 90_000,
+    // Generous: `npm test` runs every package at once on two cores, and the browser tests
+    // build an app and start Chromium in their hooks.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
   },
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,9 +8,11 @@ import { chromium, type BrowserContext } from 'playwright-core';
 export const CHROMIUM = process.env.MODALFLOW_CHROMIUM ?? '/usr/bin/chromium';
 
 /**
- * Enough for WebGPU on Chromium's bundled SwiftShader Vulkan adapter on a machine without a
- * GPU: the page must also be a secure context (http://127.0.0.1 is; data: URLs are not).
- * The rest keep a test browser from phoning home.
+ * `--enable-unsafe-webgpu` is the one that matters: without it Linux Chromium exposes
+ * navigator.gpu but requestAdapter() returns null. With it, a machine without a GPU gets the
+ * SwiftShader Vulkan adapter bundled with Chromium ("google swiftshader", a fallback adapter),
+ * in pages and workers alike, provided the page is a secure context (http://127.0.0.1 is; a
+ * data: URL is not and has no navigator.gpu). The rest keep a test browser quiet and offline.
  */
 export const CHROMIUM_ARGS: readonly string[] = [
   '--headless',
@@ -29,6 +32,9 @@ export interface Chromium {
 
 /** Starts Chromium with a fresh profile that is deleted on close. */
 export async function launchChromium(): Promise<Chromium> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's (apt-get install chromium) or set MODALFLOW_CHROMIUM`);
+  }
   const profile = await mkdtemp(join(tmpdir(), 'modalflow-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

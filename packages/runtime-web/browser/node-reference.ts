@@ -32,6 +32,9 @@ function toTensor(p: PlainTensor): Tensor {
 export interface NodeRun {
   outputs: Record<string, PlainTensor>;
   loadMs: number;
+  /** A second load of the same plan: session creation alone, ORT already initialised. */
+  reloadMs: number;
+  firstRunMs: number;
   runMs: number[];
 }
 
@@ -39,11 +42,18 @@ export interface NodeRun {
 export async function runInNode(graph: string, inputs: Record<string, PlainTensor>, reps = 0): Promise<NodeRun> {
   const registry = createRegistry();
   const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { hostSteps: HostSteps.fromRegistry(registry) });
+  const compiled = compileGraph(parseGraph(graph), registry);
   const t0 = performance.now();
-  const program = await engine.load(compileGraph(parseGraph(graph), registry));
+  let program = await engine.load(compiled);
   const loadMs = performance.now() - t0;
+  await program.release();
+  const t1 = performance.now();
+  program = await engine.load(compiled);
+  const reloadMs = performance.now() - t1;
   const feeds = () => Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, toTensor(v)]));
+  const f0 = performance.now();
   let result = await program.run(feeds(), { cache: false });
+  const firstRunMs = performance.now() - f0;
   const runMs: number[] = [];
   for (let r = 0; r < reps; r++) {
     const f = feeds();
@@ -55,7 +65,7 @@ export async function runInNode(graph: string, inputs: Record<string, PlainTenso
   const outputs = Object.fromEntries(
     Object.entries(result.outputs).map(([k, t]) => [k, { dims: t.dims, data: Array.from(t.data as Float32Array) }]),
   );
-  return { outputs, loadMs, runMs };
+  return { outputs, loadMs, reloadMs, firstRunMs, runMs };
 }
 
 export function maxAbsDiff(a: PlainTensor, b: PlainTensor): number {

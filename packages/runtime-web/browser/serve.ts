@@ -68,6 +68,9 @@ export async function serveStatic(root: string, options: { isolated?: boolean } 
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'content-length': String(s.size),
       };
+      // Hashed assets never change: lets Chromium keep ORT's compiled wasm between workers, as
+      // it would for a deployed app.
+      if (path.startsWith('/assets/')) headers['cache-control'] = 'public, max-age=31536000, immutable';
       if (options.isolated) {
         headers['cross-origin-opener-policy'] = 'same-origin';
         headers['cross-origin-embedder-policy'] = 'require-corp';

@@ -14,12 +14,20 @@ export interface GraphRunRequest {
   where: Where;
   /** Timed runs after one warm-up; 0 runs once. */
   reps?: number;
+  /** Also time a second load of the plan, once ORT's wasm is compiled. */
+  reload?: boolean;
+  /** WebAssembly threads (only honoured on a cross-origin-isolated page). */
+  wasmThreads?: number;
 }
 
 export interface GraphRunResult {
   outputs: Record<string, PlainTensor>;
   providers: Record<string, { provider: string; skipped: { provider: string; reason?: string }[] }>;
+  /** The first load: worker start, ORT's wasm compiled, sessions created. */
   loadMs: number;
+  /** A second load in the same runtime: session creation alone. */
+  reloadMs?: number;
+  crossOriginIsolated: boolean;
   /** The first run, which compiles WebGPU shaders. */
   firstRunMs: number;
   runMs: number[];
@@ -49,5 +57,8 @@ export interface HarnessApi {
   runStages(graph: string, provider: 'webgpu' | 'wasm', where: Where): Promise<ModelRunResult>;
   transfer(graph: string): Promise<TransferReport>;
   fallback(): Promise<{ provider: string; attempts: { provider: string; ok: boolean; reason?: string }[] }>;
+  roundTrip(reps: number): Promise<{ worker: number[]; inline: number[] }>;
+  concurrent(graph: string, provider: 'webgpu' | 'wasm', where: Where): Promise<{ runs: number; identical: number }>;
+  deadWorker(): Promise<{ code: string; message: string }>;
   badModel(where: Where): Promise<{ code: string; message: string }>;
 }

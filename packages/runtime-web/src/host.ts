@@ -12,7 +12,7 @@ import {
   ortMessage,
   portFromRunError,
 } from './ort-errors.ts';
-import { fromOrtTensor, tensorProblem, toOrtTensor } from './tensors.ts';
+import { fromOrtTensor, shapeProblem, tensorProblem, toOrtTensor } from './tensors.ts';
 import type { OrtSessionOptions, WebProviderAttempt } from './types.ts';
 import { checkWebGpu, type WebGpuCheck } from './webgpu.ts';
 import { toWire, type CreateRequest, type HostApi, type HostConfig, type ProviderStatus, type Reply, type RunReply, type SessionInfo } from './wire.ts';
@@ -37,13 +37,18 @@ function staticReason(provider: Provider): string | undefined {
 
 class ProviderRefused extends Error {}
 
-type Meta = ort.InferenceSession.ValueMetadata;
+/**
+ * ORT's calls into its wasm instance, one per realm, must not overlap: a run entering while
+ * another awaits the GPU fails with "Session already started" and can break the instance, so
+ * every host in this realm (two inline runtimes on one page, say) takes turns.
+ */
+let queue: Promise<unknown> = Promise.resolve();
 
 interface Entry {
   session: ort.InferenceSession;
   label: string;
   provider: Provider;
-  inputs: ReadonlyMap<string, Meta>;
+  inputs: ReadonlyMap<string, ort.InferenceSession.ValueMetadata>;
 }
 
 /**
@@ -58,6 +63,12 @@ export class OrtHost implements HostApi {
   readonly #unavailable = new Map<Provider, string>();
   #webgpu: Promise<WebGpuCheck> | undefined;
 
+  #serial<T>(task: () => Promise<T>): Promise<T> {
+    const result = queue.then(task);
+    queue = result.catch(() => undefined);
+    return result;
+  }
+
   configure(config: HostConfig): void {
     this.#config = config;
     configureOrt(config);
@@ -65,7 +76,7 @@ export class OrtHost implements HostApi {
 
   async createSession(model: Uint8Array, request: CreateRequest): Promise<Reply<SessionInfo>> {
     try {
-      return { ok: true, value: await this.#createSession(model, request) };
+      return { ok: true, value: await this.#serial(() => this.#createSession(model, request)) };
     } catch (e) {
       return { ok: false, error: toWire(e) };
     }
@@ -175,7 +186,7 @@ export class OrtHost implements HostApi {
       if (t) returned[name] = t.data;
     }
     try {
-      return { outputs: await this.#run(id, feeds, fetches), returned };
+      return { outputs: await this.#serial(() => this.#run(id, feeds, fetches)), returned };
     } catch (e) {
       return { returned, error: toWire(e) };
     }
@@ -225,7 +236,7 @@ export class OrtHost implements HostApi {
   async release(id: number): Promise<void> {
     const entry = this.#sessions.get(id);
     this.#sessions.delete(id);
-    await entry?.session.release();
+    if (entry) await this.#serial(() => entry.session.release());
   }
 
   async releaseAll(): Promise<void> {
@@ -249,20 +260,4 @@ function withSessionConfig(extra: unknown, entries: Record<string, string>): Rec
   const e = (extra && typeof extra === 'object' ? extra : {}) as Record<string, unknown>;
   const session = (e.session && typeof e.session === 'object' ? e.session : {}) as Record<string, unknown>;
   return { ...e, session: { ...entries, ...session } };
-}
-
-function shapeProblem(t: Tensor, meta: Meta): string | undefined {
-  if (!meta.isTensor) return undefined;
-  if (meta.type !== t.dtype) return `the model expects ${meta.type}, got ${t.dtype}`;
-  const want = meta.shape;
-  if (want.length !== t.dims.length) {
-    return `the model expects rank ${want.length} [${want.join(', ')}], got dims [${t.dims.join(', ')}]`;
-  }
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i];
-    if (typeof w === 'number' && w !== t.dims[i]) {
-      return `dimension ${i} must be ${w} (model shape [${want.join(', ')}]), got dims [${t.dims.join(', ')}]`;
-    }
-  }
-  return undefined;
 }

@@ -1,5 +1,5 @@
 import type { Tensor } from '@modalflow/core';
-import type { CreateRequest, HostConfig, ProviderStatus, SessionInfo } from './wire.ts';
+import type { CreateRequest, ProviderStatus, SessionInfo } from './wire.ts';
 
 /** How the main-thread runtime reaches the ORT host: across a worker, or directly. */
 export interface Link {
@@ -9,5 +9,3 @@ export interface Link {
   describeProviders(): Promise<ProviderStatus[]>;
   close(): Promise<void>;
 }
-
-export type { HostConfig };

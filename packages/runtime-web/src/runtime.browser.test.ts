@@ -77,6 +77,15 @@ describe('runtime-web in Chromium', () => {
     expect(r.reloadError).toMatch(/^RUNTIME_BAD_MODEL: .*transferred to a web runtime's worker/);
   });
 
+  it('takes overlapping runs one at a time, as ORT requires, with the same results', async () => {
+    expect(await h.call('concurrent', lateFusion, 'webgpu', 'worker')).toEqual({ runs: 12, identical: 12 });
+  });
+
+  it('reports a worker that cannot start instead of waiting forever', async () => {
+    const r = await h.call('deadWorker');
+    expect(r.code).toBe('RUNTIME_WORKER_FAILED');
+  });
+
   for (const where of ['worker', 'inline'] as const) {
     it(`rejects bytes that are not a model with RUNTIME_BAD_MODEL (${where})`, async () => {
       const r = await h.call('badModel', where);

@@ -67,6 +67,9 @@ class OnnxWebRuntime implements WebRuntime {
  * long run never blocks it. Providers are tried in order (default webgpu, then wasm).
  */
 export function createWebRuntime(options: WorkerRuntimeOptions = {}): WebRuntime {
+  if (!options.worker && typeof Worker === 'undefined') {
+    throw new ModalflowError('RUNTIME_WORKER_FAILED', 'this environment has no Worker; use createInlineWebRuntime() here');
+  }
   // This exact shape is what Vite recognises to bundle the worker and its imports (ORT, its wasm).
   const worker = options.worker ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'modalflow-onnxruntime' });
   return new OnnxWebRuntime('worker', workerLink(worker, hostConfig(options), options.modelBytes ?? 'transfer'));

@@ -73,3 +73,20 @@ export function fromOrtTensor(t: ort.Tensor): Tensor | string {
   }
   return { dtype: t.type, dims: [...t.dims], data };
 }
+
+/** Why `t` does not fit the model's declared input, or undefined when it does. */
+export function shapeProblem(t: Tensor, meta: ort.InferenceSession.ValueMetadata): string | undefined {
+  if (!meta.isTensor) return undefined;
+  if (meta.type !== t.dtype) return `the model expects ${meta.type}, got ${t.dtype}`;
+  const want = meta.shape;
+  if (want.length !== t.dims.length) {
+    return `the model expects rank ${want.length} [${want.join(', ')}], got dims [${t.dims.join(', ')}]`;
+  }
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i];
+    if (typeof w === 'number' && w !== t.dims[i]) {
+      return `dimension ${i} must be ${w} (model shape [${want.join(', ')}]), got dims [${t.dims.join(', ')}]`;
+    }
+  }
+  return undefined;
+}

@@ -16,15 +16,15 @@ export interface WebRuntimeOptions extends OrtEnvOptions {
    */
   cpuFallback?: 'allow' | 'forbid';
   powerPreference?: 'low-power' | 'high-performance';
+}
+
+export interface WorkerRuntimeOptions extends WebRuntimeOptions {
   /**
    * 'transfer' (default) moves the model bytes to the worker: no copy, but the caller's
    * Uint8Array is left empty, so the same bytes cannot create a second session. 'copy' keeps
    * them usable (for loading one compiled plan more than once).
    */
   modelBytes?: 'transfer' | 'copy';
-}
-
-export interface WorkerRuntimeOptions extends WebRuntimeOptions {
   /** A worker running this package's `worker.ts`, for bundlers other than Vite. */
   worker?: Worker;
 }
@@ -36,8 +36,6 @@ export interface WebSessionOptions extends SessionOptions {
 export interface WebProviderAttempt extends ProviderAttempt {
   /** Time spent on this provider: the check or the session creation. */
   ms: number;
-  /** For the provider used: anything a user should know, such as nodes left on CPU. */
-  note?: string;
 }
 
 export interface WebRuntimeSession extends RuntimeSession {

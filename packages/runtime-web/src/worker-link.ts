@@ -24,8 +24,11 @@ export function workerLink(worker: Worker, config: HostConfig, modelBytes: 'tran
   };
   worker.addEventListener('error', onError);
   worker.addEventListener('messageerror', () => fail(new ModalflowError('RUNTIME_WORKER_FAILED', "a message from onnxruntime-web's worker could not be read")));
+  let closed = false;
   const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, died]);
   const ready = guard(remote.configure(config));
+  // A worker that dies before the first call reports it through that call, not as unhandled.
+  ready.catch(() => undefined);
 
   async function run(id: number, feeds: Record<string, Tensor>, fetches: string[] | undefined): Promise<RunReply & { moved: string[] }> {
     let packed = packFeeds(feeds);
@@ -55,6 +58,8 @@ export function workerLink(worker: Worker, config: HostConfig, modelBytes: 'tran
       return reply.outputs!;
     },
     async release(id) {
+      // Closing ended the worker and every session in it.
+      if (closed) return;
       await guard(remote.release(id));
     },
     async describeProviders() {
@@ -62,6 +67,8 @@ export function workerLink(worker: Worker, config: HostConfig, modelBytes: 'tran
       return guard(remote.describeProviders());
     },
     async close() {
+      if (closed) return;
+      closed = true;
       worker.removeEventListener('error', onError);
       remote[releaseProxy]();
       worker.terminate();

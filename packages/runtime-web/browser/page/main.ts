@@ -6,8 +6,10 @@ import { createInlineWebRuntime, createWebRuntime, type WebRuntime } from '@moda
 import type { GraphRunRequest, HarnessApi, PlainTensor, Where } from '../wire.ts';
 
 const registry = createRegistry();
+const hostSteps = HostSteps.fromRegistry(registry);
 
-const FALLBACK_GRAPH = JSON.stringify({
+/** The smallest compiled model: one linear layer, 4 -> 3. */
+const ONE_LINEAR = JSON.stringify({
   format: 'modalflow.graph',
   version: 1,
   meta: { title: 'one linear layer' },
@@ -22,10 +24,9 @@ const FALLBACK_GRAPH = JSON.stringify({
     { from: ['lin', 'y'], to: ['y', 'value'] },
   ],
 });
-const hostSteps = HostSteps.fromRegistry(registry);
 
-function runtime(where: Where, provider?: 'webgpu' | 'wasm'): WebRuntime {
-  const options = provider ? { providers: [provider] } : {};
+function runtime(where: Where, provider?: 'webgpu' | 'wasm', wasmThreads?: number): WebRuntime {
+  const options = { ...(provider ? { providers: [provider] } : {}), ...(wasmThreads ? { wasmThreads } : {}) };
   return where === 'worker' ? createWebRuntime(options) : createInlineWebRuntime(options);
 }
 
@@ -53,12 +54,22 @@ function concreteDims(compiled: CompiledPlan, tensor: string, batch: number): nu
 }
 
 async function runGraph(req: GraphRunRequest) {
-  const rt = runtime(req.where, req.provider);
+  const rt = runtime(req.where, req.provider, req.wasmThreads);
   try {
     const engine = createEngine(rt, { hostSteps });
+    let compiled = compile(req.graph);
     const t0 = performance.now();
-    const program = await engine.load(compile(req.graph), { providers: [req.provider] });
+    let program = await engine.load(compiled, { providers: [req.provider] });
     const loadMs = performance.now() - t0;
+    let reloadMs: number | undefined;
+    if (req.reload) {
+      await program.release();
+      // The first load moved the model bytes into the worker.
+      compiled = compile(req.graph);
+      const t1 = performance.now();
+      program = await engine.load(compiled, { providers: [req.provider] });
+      reloadMs = performance.now() - t1;
+    }
     const inputs = () => Object.fromEntries(Object.entries(req.inputs).map(([k, v]) => [k, toTensor(v)]));
     const f0 = performance.now();
     let result = await program.run(inputs(), { cache: false });
@@ -73,7 +84,7 @@ async function runGraph(req: GraphRunRequest) {
     const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, t]) => [k, toPlain(t)]));
     const providers = program.providers;
     await program.release();
-    return { outputs, providers, loadMs, firstRunMs, runMs };
+    return { outputs, providers, loadMs, ...(reloadMs !== undefined ? { reloadMs } : {}), crossOriginIsolated, firstRunMs, runMs };
   } finally {
     await rt.close();
   }
@@ -193,7 +204,7 @@ const api: HarnessApi = {
     Object.defineProperty(proto, 'gpu', { get: () => undefined, configurable: true });
     const rt = createInlineWebRuntime();
     try {
-      const compiled = compile(FALLBACK_GRAPH);
+      const compiled = compile(ONE_LINEAR);
       const stage = compiled.plan.stages[0]!;
       if (stage.kind !== 'onnx') throw new Error('no onnx stage');
       const session = await rt.createSession(compiled.models[stage.model]!, { label: stage.id });
@@ -202,6 +213,77 @@ const api: HarnessApi = {
       await rt.close();
       if (original) Object.defineProperty(proto, 'gpu', original);
       else delete (proto as { gpu?: unknown }).gpu;
+    }
+  },
+
+  async roundTrip(reps) {
+    // A one-node model run over and over: what crossing to the worker and back costs.
+    const compiled = compile(ONE_LINEAR);
+    const stage = compiled.plan.stages[0]!;
+    if (stage.kind !== 'onnx') throw new Error('no onnx stage');
+    const out: Record<string, number[]> = {};
+    for (const where of ['worker', 'inline'] as const) {
+      const rt = runtime(where, 'wasm');
+      try {
+        const session = await rt.createSession(compiled.models[stage.model]!.slice(), { label: stage.id });
+        const feed = () => ({ [session.inputNames[0]!]: { dtype: 'float32' as const, dims: [1, 4], data: new Float32Array(4) } });
+        await session.run(feed());
+        const times: number[] = [];
+        for (let r = 0; r < reps; r++) {
+          const f = feed();
+          const t0 = performance.now();
+          await session.run(f);
+          times.push(performance.now() - t0);
+        }
+        out[where] = times;
+      } finally {
+        await rt.close();
+      }
+    }
+    return out as { worker: number[]; inline: number[] };
+  },
+
+  async concurrent(graph, provider, where) {
+    // Every stage's session run at once, several times over: the host must keep ORT's single
+    // wasm instance from interleaving them.
+    const compiled = compile(graph);
+    const rt = runtime(where, provider);
+    try {
+      const jobs = [];
+      for (const stage of compiled.plan.stages) {
+        if (stage.kind !== 'onnx') continue;
+        const session = await rt.createSession(compiled.models[stage.model]!, { label: stage.id });
+        const feed = () =>
+          Object.fromEntries(
+            stage.inputs.map((b) => {
+              const dims = concreteDims(compiled, b.tensor, 16);
+              return [b.name, { dtype: 'float32' as const, dims, data: filled(dims.reduce((a, c) => a * c, 1), 2) }];
+            }),
+          );
+        const first = await session.run(feed());
+        const expected = Object.values(first).map((t) => Array.from(t.data as Float32Array));
+        for (let k = 0; k < 4; k++) {
+          jobs.push(
+            session.run(feed()).then((out) => Object.values(out).every((t, i) => Array.from(t.data as Float32Array).every((v, j) => v === expected[i]![j]))),
+          );
+        }
+      }
+      const same = await Promise.all(jobs);
+      return { runs: same.length, identical: same.filter(Boolean).length };
+    } finally {
+      await rt.close();
+    }
+  },
+
+  async deadWorker() {
+    const rt = createWebRuntime({ worker: new Worker('/no-such-worker.js', { type: 'module' }) });
+    try {
+      await rt.createSession(new Uint8Array([1, 2, 3]), { label: 'never' });
+      return { code: 'none', message: 'created a session without a worker' };
+    } catch (e) {
+      return { code: String((e as { code?: string }).code), message: (e as Error).message };
+    } finally {
+      await rt.close();
     }
   },
 
