@@ -43,3 +43,15 @@ describe('compileGraph', () => {
     expect(() => compileGraph(d, registry, { taps: ['a.z'], file: 'g.json' })).toThrow(expect.objectContaining({ code: 'MF_BAD_TAP', at: expect.objectContaining({ file: 'g.json' }) }));
   });
 });
+
+describe('stage outputs', () => {
+  it('are named by renaming the producing node, with no Identity left over', async () => {
+    const { decodeGraph } = await import('@modalflow/onnx');
+    const d = doc([['x', 'input'], ['a', 'add'], ['b', 'add'], ['o', 'output'], ['p', 'output']], [['x', 'v', 'a', 'a'], ['a', 'y', 'b', 'a'], ['a', 'y', 'b', 'b'], ['b', 'y', 'o', 'value'], ['a', 'y', 'p', 'value']]);
+    const { plan, models } = compileGraph(d, registry);
+    const graph = decodeGraph(models[(plan.stages[0] as { model: string }).model]!);
+    expect(graph.outputs.map((o) => o.name).sort()).toEqual(['a.y', 'b.y']);
+    expect(graph.nodes.map((n) => n.opType)).toEqual(['Identity', 'Add']);
+    expect(graph.nodes[1]!.inputs).toEqual(['a.y', 'a.y']);
+  });
+});

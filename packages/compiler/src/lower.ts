@@ -1,5 +1,5 @@
 import { ModalflowError, NodeError, dimValue, type Analysis, type Dim, type LowerContext } from '@modalflow/core';
-import { OnnxGraph } from '@modalflow/onnx';
+import { OnnxGraph, type OnnxNode } from '@modalflow/onnx';
 import type { Binding } from './plan.ts';
 import { nodeWeights, type WeightSource } from './weights.ts';
 
@@ -80,15 +80,37 @@ export function lowerSegment(
     }
   }
 
+  const producers = new Map<string, OnnxNode>();
+  const renamed = new Map<string, string>();
+  for (const node of g.nodes) for (const o of node.outputs) producers.set(o, node);
   for (const id of nodeIds) {
     const info = analysis.nodes.get(id)!;
     for (const port of Object.keys(info.outputs)) {
       const tensorId = `${id}.${port}`;
       if (!exported.has(tensorId)) continue;
-      const out = g.identity(values.get(tensorId)!, tensorId);
+      const out = exposeAs(g, producers, values.get(tensorId)!, tensorId, renamed);
       g.addOutput(out, info.outputDtypes[port], info.outputShapes[port]);
       outputs.push({ name: out, tensor: tensorId });
     }
   }
   return { graph: g, inputs, outputs };
+}
+
+/**
+ * Gives a computed value its global name. Renaming the producing node's output costs
+ * nothing at run time, where an Identity node would; some providers (onnxruntime-web's
+ * WebGPU) even place a lone Identity on the CPU. Inputs, initializers and values that are
+ * already outputs keep an Identity.
+ */
+function exposeAs(g: OnnxGraph, producers: Map<string, OnnxNode>, value: string, name: string, renamed = new Map<string, string>()): string {
+  const current = renamed.get(value) ?? value;
+  const node = producers.get(current);
+  if (!node || current !== value || g.outputs.some((o) => o.name === value)) return g.identity(current, name);
+  g.claim(name);
+  node.outputs = node.outputs.map((o) => (o === value ? name : o));
+  for (const n of g.nodes) n.inputs = n.inputs.map((v) => (v === value ? name : v));
+  producers.delete(value);
+  producers.set(name, node);
+  renamed.set(value, name);
+  return name;
 }
