@@ -55,7 +55,11 @@ export function createActions({ editor, ui, flow, registry }: Deps): Actions {
       if (!s.doc.nodes.length) return;
       busy('Laying out…');
       try {
-        const positions = await layoutGraph(s.doc, registry, s.measured);
+        const ports = (id: string) => {
+          const v = s.nodeViews.get(id);
+          return { inputs: v?.inputs.map((p) => p.name) ?? [], outputs: v?.outputs.map((p) => p.name) ?? [] };
+        };
+        const positions = await layoutGraph(s.doc, ports, s.measured);
         editor.getState().moveNodes(positions);
         requestAnimationFrame(fit);
       } catch (e) {
@@ -66,12 +70,12 @@ export function createActions({ editor, ui, flow, registry }: Deps): Actions {
     },
 
     exportOnnx: async () => {
-      const { doc, fileName } = editor.getState();
+      const { doc, fileName, assetLookup } = editor.getState();
       busy('Compiling to ONNX…');
       // Let the busy indicator paint before the compiler takes the main thread.
       await new Promise((r) => setTimeout(r, 30));
       try {
-        const { zip, files } = await buildOnnxZip(doc, registry);
+        const { zip, files } = await buildOnnxZip(doc, registry, assetLookup);
         const name = fileNameFor(doc, fileName).replace(/\.json$/i, '') + '-onnx.zip';
         downloadBlob(name, new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
         ui.getState().notify({ kind: 'success', title: `Exported ${name}`, detail: files.join(', ') });

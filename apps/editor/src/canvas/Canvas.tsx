@@ -1,102 +1,104 @@
-import { useCallback, useState, type DragEvent, type MouseEvent } from 'react';
-import { Background, BackgroundVariant, MiniMap, ReactFlow, useReactFlow, type Node } from '@xyflow/react';
+import { useCallback, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
+import { Background, BackgroundVariant, MiniMap, ReactFlow, useReactFlow, type Node, type Viewport } from '@xyflow/react';
+import { useStore } from 'zustand';
 import { useEditor, useEditorApi, useRegistry, useUi, useUiApi } from '../app/context.tsx';
-import { openFile } from '../documents/files.ts';
 import { categoryColor } from './colors.ts';
+import { DetailProvider } from './detail.tsx';
+import { EmptyHint } from './EmptyHint.tsx';
 import { createEdgeDeriver, createNodeDeriver, type FlowEdge, type FlowNode } from './flowElements.ts';
 import { NodeView } from './NodeView.tsx';
-import { ShapeEdge } from './ShapeEdge.tsx';
-import { useFlowHandlers } from './useFlowHandlers.ts';
-import { NODE_MIME } from '../palette/dnd.ts';
 import { trackPointer } from './pointer.ts';
+import { ShapeEdge } from './ShapeEdge.tsx';
+import { useCanvasDrop } from './useCanvasDrop.ts';
+import { useDragCapture } from './useDragCapture.ts';
+import { useFlowHandlers } from './useFlowHandlers.ts';
+import { MAX_ZOOM, MIN_ZOOM, viewportFor } from './viewport.ts';
 
 const nodeTypes = { mf: NodeView };
 const edgeTypes = { shape: ShapeEdge };
 const fitOptions = { padding: 0.15, maxZoom: 1.1 };
+// Props React Flow compares by identity live outside the component, so a drag frame re-renders nothing else.
+const multiSelectKeys = ['Shift', 'Meta', 'Control'];
+const proOptions = { hideAttribution: true };
 
 /** Large graphs skip off-screen elements; small ones keep them so panning never pops. */
 const VIRTUALIZE_FROM = 300;
 
 export function Canvas() {
-  const [deriveNodes] = useState(createNodeDeriver);
-  const [deriveEdges] = useState(createEdgeDeriver);
-  const nodes = useEditor((s) => deriveNodes(s.doc, s.drag, s.selectedNodes, s.measured));
-  const edges = useEditor((s) => deriveEdges(s.doc.edges, s.edgeIds, s.selectedEdges));
-  const theme = useUi((s) => s.theme);
-  const handlers = useFlowHandlers();
   const editor = useEditorApi();
   const ui = useUiApi();
   const registry = useRegistry();
   const flow = useReactFlow<FlowNode, FlowEdge>();
+  const [deriveNodes] = useState(createNodeDeriver);
+  const [deriveEdges] = useState(createEdgeDeriver);
+  const drag = useStore(editor.dragging, (s) => s.positions);
+  const nodes = useEditor((s) => deriveNodes(s.doc, drag, s.selectedNodes, s.measured));
+  const edges = useEditor((s) => deriveEdges(s.doc.edges, s.edgeIds, s.selectedEdges));
+  const theme = useUi((s) => s.theme);
+  const handlers = useFlowHandlers();
+  const ref = useRef<HTMLDivElement>(null);
+  const { onPointerDownCapture, ...dragHandlers } = useDragCapture(ref, handlers.onNodeDragStop);
+  const { onDragOver, onDrop } = useCanvasDrop();
+
+  // The first frame is drawn at the zoom that fits the graph, so a big graph never renders
+  // every node at full detail only to shrink it a moment later.
+  const [initial, setInitial] = useState<Viewport | null>(null);
+  useLayoutEffect(() => {
+    const r = ref.current!.getBoundingClientRect();
+    setInitial(viewportFor(editor.getState().doc, r.width, r.height));
+  }, [editor]);
 
   const onDoubleClick = useCallback(
     (e: MouseEvent) => {
-      const target = e.target as HTMLElement;
-      if (!target.classList.contains('react-flow__pane')) return;
+      if (!(e.target as HTMLElement).classList.contains('react-flow__pane')) return;
       const screen = { x: e.clientX, y: e.clientY };
       ui.getState().set({ picker: { screen, flow: flow.screenToFlowPosition(screen) } });
     },
     [ui, flow],
   );
 
-  const onDragOver = (e: DragEvent) => {
-    if (e.dataTransfer.types.includes(NODE_MIME) || e.dataTransfer.types.includes('Files')) {
-      e.preventDefault();
-      e.dataTransfer.dropEffect = 'copy';
-    }
-  };
-
-  const onDrop = (e: DragEvent) => {
-    const type = e.dataTransfer.getData(NODE_MIME);
-    if (type) {
-      e.preventDefault();
-      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      editor.getState().addNode(type, { x: p.x - 110, y: p.y - 20 });
-      return;
-    }
-    const file = [...e.dataTransfer.files].find((f) => f.name.toLowerCase().endsWith('.json')) ?? e.dataTransfer.files[0];
-    if (file) {
-      e.preventDefault();
-      void openFile(file, editor, ui);
-    }
-  };
-
-  const minimapColor = useCallback(
-    (n: Node) => categoryColor(registry.get((n as FlowNode).data.nodeType)?.category),
-    [registry],
-  );
+  const minimapColor = useCallback((n: Node) => categoryColor(registry.get((n as FlowNode).data.nodeType)?.category), [registry]);
 
   return (
     <div
+      ref={ref}
       className="mf-canvas"
       data-testid="canvas"
       onDoubleClick={onDoubleClick}
       onDragOver={onDragOver}
       onDrop={onDrop}
       onMouseMove={(e) => trackPointer(e.clientX, e.clientY)}
+      onPointerDownCapture={onPointerDownCapture}
     >
-      <ReactFlow<FlowNode, FlowEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        {...handlers}
-        colorMode={theme}
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        zoomOnDoubleClick={false}
-        minZoom={0.05}
-        maxZoom={2.5}
-        fitView
-        fitViewOptions={fitOptions}
-        onlyRenderVisibleElements={nodes.length >= VIRTUALIZE_FROM}
-        proOptions={{ hideAttribution: true }}
-        connectionRadius={28}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
-        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="var(--mf-minimap-mask)" />
-      </ReactFlow>
+      {initial && (
+        <DetailProvider>
+          <ReactFlow<FlowNode, FlowEdge>
+            defaultViewport={initial}
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            {...handlers}
+            {...dragHandlers}
+            colorMode={theme}
+            deleteKeyCode={null}
+            selectionKeyCode="Shift"
+            multiSelectionKeyCode={multiSelectKeys}
+            zoomOnDoubleClick={false}
+            minZoom={MIN_ZOOM}
+            maxZoom={MAX_ZOOM}
+            fitView
+            fitViewOptions={fitOptions}
+            onlyRenderVisibleElements={nodes.length >= VIRTUALIZE_FROM}
+            proOptions={proOptions}
+            connectionRadius={28}
+          >
+            <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+            <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="var(--mf-minimap-mask)" />
+          </ReactFlow>
+        </DetailProvider>
+      )}
+      <EmptyHint />
     </div>
   );
 }

@@ -8,61 +8,65 @@ function template(spec: PortSpec): string {
   return spec.shape ? spec.shape.join('×') || 'scalar' : 'any';
 }
 
-interface PortRowProps {
-  nodeId: string;
-  name: string;
-  spec: PortSpec;
-  view: PortView | undefined;
-  side: 'in' | 'out';
-  detail: boolean;
+function describe(p: PortView): string {
+  if (p.unknown) return `${p.name}: not a port of this node as analysed (load its assets, or fix the edge)`;
+  const s = p.spec;
+  const base = `${p.name}: ${s.dtypes.join(' | ')} [${s.shape?.join(', ') ?? 'any rank'}]${s.optional ? ' (optional)' : ''}`;
+  return `${base}${s.description ? ` — ${s.description}` : ''}${p.problem ? `\n⚠ ${p.problem}` : ''}`;
 }
 
-function PortRow({ nodeId, name, spec, view, side, detail }: PortRowProps) {
-  const kind = portKind(spec);
-  const shape = view?.shape;
-  const title = `${name}: ${spec.dtypes.join(' | ')} [${spec.shape?.join(', ') ?? 'any rank'}]${spec.optional ? ' (optional)' : ''}${spec.description ? ` — ${spec.description}` : ''}${view?.problem ? `\n⚠ ${view.problem}` : ''}`;
+function PortRow({ nodeId, port, side, detail }: { nodeId: string; port: PortView; side: 'in' | 'out'; detail: boolean }) {
+  const cls = ['mf-port', `mf-port--${side}`, port.problem && 'has-problem', port.unknown && 'is-unknown'].filter(Boolean).join(' ');
   return (
-    <div className={`mf-port mf-port--${side}${view?.problem ? ' has-problem' : ''}`} title={title}>
+    <div className={cls} title={detail ? describe(port) : undefined}>
       <Handle
         type={side === 'in' ? 'target' : 'source'}
         position={side === 'in' ? Position.Left : Position.Right}
-        id={name}
-        className={`mf-handle mf-handle--${kind}${spec.optional ? ' is-optional' : ''}`}
-        style={{ '--kind': portKindColor(kind) } as CSSProperties}
-        data-testid={`handle-${nodeId}-${side}-${name}`}
+        id={port.name}
+        className={`mf-handle mf-handle--${port.kind}${port.spec.optional ? ' is-optional' : ''}`}
+        style={{ '--kind': portKindColor(port.kind) } as CSSProperties}
+        data-testid={`handle-${nodeId}-${side}-${port.name}`}
       />
-      <span className="mf-port__name">
-        {name}
-        {spec.optional && <span className="mf-port__opt">?</span>}
-      </span>
-      {detail && <span className={`mf-port__shape${shape ? '' : ' is-template'}`}>{shape ?? template(spec)}</span>}
+      {detail && (
+        <span className="mf-port__name">
+          {port.name}
+          {port.spec.optional && !port.unknown && <span className="mf-port__opt">?</span>}
+        </span>
+      )}
+      {detail && <span className={`mf-port__shape${port.shape ? '' : ' is-template'}`}>{port.unknown ? 'unknown port' : (port.shape ?? template(port.spec))}</span>}
     </div>
   );
 }
 
+/** The definition's ports as views, for a node the analysis has not seen yet. */
+export function declaredPorts(def: AnyNodeDef): { inputs: PortView[]; outputs: PortView[] } {
+  const view = (name: string, spec: PortSpec): PortView => ({ name, spec, shape: null, dtype: null, kind: portKind(spec), problem: null });
+  return {
+    inputs: Object.entries(def.inputs).map(([n, s]) => view(n, s)),
+    outputs: Object.entries(def.outputs).map(([n, s]) => view(n, s)),
+  };
+}
+
 export interface NodePortsProps {
   id: string;
-  def: AnyNodeDef;
-  inputs: Readonly<Record<string, PortView>> | undefined;
-  outputs: Readonly<Record<string, PortView>> | undefined;
+  inputs: readonly PortView[];
+  outputs: readonly PortView[];
   detail: boolean;
 }
 
-/** Handles come from the definition's ports: inputs on the left, outputs on the right. */
-export const NodePorts = memo(function NodePorts({ id, def, inputs, outputs, detail }: NodePortsProps) {
-  const ins = Object.entries(def.inputs);
-  const outs = Object.entries(def.outputs);
-  if (!ins.length && !outs.length) return null;
+/** Handles come from the node's ports as analysed: inputs on the left, outputs on the right. */
+export const NodePorts = memo(function NodePorts({ id, inputs, outputs, detail }: NodePortsProps) {
+  if (!inputs.length && !outputs.length) return null;
   return (
     <div className="mf-node__ports">
       <div className="mf-node__col">
-        {ins.map(([name, spec]) => (
-          <PortRow key={name} nodeId={id} name={name} spec={spec} view={inputs?.[name]} side="in" detail={detail} />
+        {inputs.map((p) => (
+          <PortRow key={p.name} nodeId={id} port={p} side="in" detail={detail} />
         ))}
       </div>
       <div className="mf-node__col mf-node__col--out">
-        {outs.map(([name, spec]) => (
-          <PortRow key={name} nodeId={id} name={name} spec={spec} view={outputs?.[name]} side="out" detail={detail} />
+        {outputs.map((p) => (
+          <PortRow key={p.name} nodeId={id} port={p} side="out" detail={detail} />
         ))}
       </div>
     </div>

@@ -1,7 +1,7 @@
 import type { Category } from '@modalflow/core';
 
 /** One hue per category, readable on both themes; the palette, nodes, minimap and thumbnails share it. */
-export const CATEGORY_COLORS: Record<Category, string> = {
+export const CATEGORY_COLORS: Partial<Record<Category, string>> = {
   inputs: '#3b82f6',
   preprocessing: '#06b6d4',
   encoders: '#8b5cf6',
@@ -25,10 +25,17 @@ export const PORT_KIND_COLORS: Record<string, string> = {
   tensor: '#64748b',
 };
 
-export const categoryColor = (c: string | undefined) => CATEGORY_COLORS[c as Category] ?? '#94a3b8';
+/** A stable hue for a category this build has no colour for, so new categories still read apart. */
+function hashedColor(name: string): string {
+  let h = 0;
+  for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return `hsl(${h % 360} 62% 52%)`;
+}
+
+export const categoryColor = (c: string | undefined) => (c ? (CATEGORY_COLORS[c as Category] ?? hashedColor(c)) : '#94a3b8');
 export const portKindColor = (k: string) => PORT_KIND_COLORS[k] ?? PORT_KIND_COLORS['tensor']!;
 
-export const CATEGORY_LABELS: Record<Category, string> = {
+const CATEGORY_LABELS: Partial<Record<Category, string>> = {
   inputs: 'Inputs',
   preprocessing: 'Preprocessing',
   encoders: 'Encoders',
@@ -40,3 +47,5 @@ export const CATEGORY_LABELS: Record<Category, string> = {
   outputs: 'Outputs',
   layers: 'Layers',
 };
+
+export const categoryLabel = (c: string) => CATEGORY_LABELS[c as Category] ?? c.charAt(0).toUpperCase() + c.slice(1);

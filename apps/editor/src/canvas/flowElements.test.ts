@@ -9,7 +9,7 @@ describe('flow elements', () => {
     const derive = createNodeDeriver();
     const nodesOf = () => {
       const s = store.getState();
-      return derive(s.doc, s.drag, s.selectedNodes, s.measured);
+      return derive(s.doc, store.dragging.getState().positions, s.selectedNodes, s.measured);
     };
     const before = nodesOf();
     expect(nodesOf()).toBe(before);

@@ -7,17 +7,11 @@ import type { EditorState, WireEnd } from '../store/types.ts';
  * dtype and shape are used when known (else its template); from an input, its template.
  */
 export function wireMatches(state: EditorState, registry: NodeRegistry, end: WireEnd): PortMatch[] {
-  const node = state.nodeIndex.get(end.node);
-  const def = node && registry.get(node.type);
-  if (!def) return [];
-  if (end.side === 'source') {
-    const spec = def.outputs[end.port];
-    if (!spec) return [];
-    const info = state.analysis.nodes.get(end.node);
-    const dtype = info?.ok ? info.outputDtypes[end.port] : undefined;
-    const shape = info?.ok ? info.outputShapes[end.port] : undefined;
-    return typesAccepting(registry, { dtypes: dtype ? [dtype] : spec.dtypes, shape: shape ?? spec.shape });
-  }
-  const spec = def.inputs[end.port];
-  return spec ? typesFeeding(registry, spec) : [];
+  const port = (end.side === 'source' ? state.nodeViews.get(end.node)?.outputs : state.nodeViews.get(end.node)?.inputs)?.find((p) => p.name === end.port);
+  if (!port || port.unknown) return [];
+  if (end.side === 'target') return typesFeeding(registry, port.spec);
+  const info = state.analysis.nodes.get(end.node);
+  const dtype = info?.ok ? info.outputDtypes[end.port] : undefined;
+  const shape = info?.ok ? info.outputShapes[end.port] : undefined;
+  return typesAccepting(registry, { dtypes: dtype ? [dtype] : port.spec.dtypes, shape: shape ?? port.spec.shape });
 }

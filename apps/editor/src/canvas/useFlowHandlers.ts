@@ -43,7 +43,7 @@ export function useFlowHandlers() {
       if (selects.length) editor.setState({ selectedNodes: applySelection(s.selectedNodes, selects) });
       if (Object.keys(dragging).length) s.dragTo(dragging);
       if (Object.keys(dropped).length) {
-        if (editor.getState().drag) {
+        if (s.isDragging()) {
           s.dragTo(dropped);
           editor.getState().endDrag();
         } else {

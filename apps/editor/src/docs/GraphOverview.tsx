@@ -2,6 +2,7 @@ import { useReactFlow } from '@xyflow/react';
 import type { Problem } from '@modalflow/core';
 import { useEditor, useEditorApi } from '../app/context.tsx';
 import { formatCount, formatFlops } from '../graph/format.ts';
+import { AssetList } from './AssetList.tsx';
 import { ProblemList } from './ProblemList.tsx';
 
 /** With nothing selected: the document's title and description, totals, and every problem. */
@@ -73,6 +74,7 @@ export function GraphOverview() {
           </div>
         </div>
       </section>
+      <AssetList />
       <section className="mf-section">
         <h3>Problems</h3>
         {problems.length ? <ProblemList problems={problems} onPick={pick} /> : <p className="mf-ok">✓ The graph checks out: every shape is known.</p>}

@@ -1,28 +1,28 @@
 import { useCallback } from 'react';
-import { formatShape, type PortSpec } from '@modalflow/core';
+import { formatShape } from '@modalflow/core';
+import type { PortView } from '../store/types.ts';
 import { useEditor, useEditorApi, useRegistry } from '../app/context.tsx';
-import { CATEGORY_LABELS, categoryColor } from '../canvas/colors.ts';
+import { categoryColor, categoryLabel } from '../canvas/colors.ts';
 import { formatCount, formatFlops } from '../graph/format.ts';
 import { ParamList } from '../params/ParamList.tsx';
 import { NodeDocs } from './NodeDocs.tsx';
 import { ProblemList } from './ProblemList.tsx';
 
-function PortTable({ title, ports, shapes }: { title: string; ports: Record<string, PortSpec>; shapes: Record<string, { shape: string | null; dtype: string | null }> | undefined }) {
-  const rows = Object.entries(ports);
-  if (!rows.length) return null;
+function PortTable({ title, ports }: { title: string; ports: readonly PortView[] }) {
+  if (!ports.length) return null;
   return (
     <section className="mf-section">
       <h3>{title}</h3>
       <table className="mf-table">
         <tbody>
-          {rows.map(([name, spec]) => (
-            <tr key={name} title={spec.description}>
+          {ports.map((p) => (
+            <tr key={p.name} title={p.spec.description}>
               <td className="mf-mono">
-                {name}
-                {spec.optional && <span className="mf-muted">?</span>}
+                {p.name}
+                {p.spec.optional && !p.unknown && <span className="mf-muted">?</span>}
               </td>
-              <td className="mf-mono mf-muted">{shapes?.[name]?.dtype ?? spec.dtypes.join('|')}</td>
-              <td className="mf-mono">{shapes?.[name]?.shape ?? <span className="mf-muted">[{spec.shape?.join(', ') ?? 'any'}]</span>}</td>
+              <td className="mf-mono mf-muted">{p.unknown ? '—' : (p.dtype ?? p.spec.dtypes.join('|'))}</td>
+              <td className="mf-mono">{p.unknown ? <span className="mf-error-text">unknown port</span> : (p.shape ?? <span className="mf-muted">[{p.spec.shape?.join(', ') ?? 'any'}]</span>)}</td>
             </tr>
           ))}
         </tbody>
@@ -46,7 +46,7 @@ export function NodeInspector({ id }: { id: string }) {
     <div className="mf-inspector__content" data-testid="inspector-node">
       <header className="mf-inspector__head">
         <span className="mf-chip" style={{ background: categoryColor(def.category) }}>
-          {CATEGORY_LABELS[def.category]}
+          {categoryLabel(def.category)}
         </span>
         <h2>{def.title}</h2>
         <div className="mf-muted mf-mono">
@@ -84,8 +84,8 @@ export function NodeInspector({ id }: { id: string }) {
           <ParamList def={def} params={node.params} onChange={onParam} testIdPrefix={`inspector-param-${id}`} />
         </section>
       )}
-      <PortTable title="Inputs" ports={def.inputs} shapes={view?.inputs} />
-      <PortTable title="Outputs" ports={def.outputs} shapes={view?.outputs} />
+      <PortTable title="Inputs" ports={view?.inputs ?? []} />
+      <PortTable title="Outputs" ports={view?.outputs ?? []} />
       <section className="mf-section">
         <h3>Cost</h3>
         <div className="mf-stats">

@@ -9,6 +9,8 @@ export interface PortValue {
 export interface PortMatch {
   def: AnyNodeDef;
   port: string;
+  /** The port is optional (a mask, an extra input): such matches are listed after the others. */
+  optional?: boolean;
 }
 
 /**
@@ -33,9 +35,13 @@ export function typesAccepting(registry: NodeRegistry, value: PortValue): PortMa
   const out: PortMatch[] = [];
   for (const def of registry.list()) {
     const hit = portsByNeed(def.inputs).find(([, spec]) => inputAccepts(spec, value));
-    if (hit) out.push({ def, port: hit[0] });
+    if (hit) out.push({ def, port: hit[0], optional: hit[1].optional });
   }
-  return out;
+  return byNeed(out);
+}
+
+function byNeed(matches: PortMatch[]): PortMatch[] {
+  return [...matches.filter((m) => !m.optional), ...matches.filter((m) => m.optional)];
 }
 
 /** Node types with an output port that could feed the input port `spec`. */

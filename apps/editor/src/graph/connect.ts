@@ -1,9 +1,15 @@
-import { analyzeGraph, type Analysis, type GraphDoc, type GraphEdge, type NodeRegistry } from '@modalflow/core';
+import { analyzeGraph, type Analysis, type AssetLookup, type GraphDoc, type GraphEdge, type NodeRegistry, type PortSpec } from '@modalflow/core';
 import { inputAccepts } from './compat.ts';
 
 export type ConnectResult =
   | { ok: true; doc: GraphDoc; analysis: Analysis | null; replaced: GraphEdge | null }
   | { ok: false; code: string; message: string };
+
+export interface ConnectOptions {
+  /** The document's current analysis, for ports that depend on params or assets. */
+  analysis?: Analysis;
+  asset?: AssetLookup;
+}
 
 const REFUSING = new Set(['MF_DTYPE_MISMATCH', 'MF_SHAPE_MISMATCH']);
 
@@ -26,24 +32,28 @@ function reaches(doc: GraphDoc, from: string, to: string): boolean {
   return false;
 }
 
+/** A node's port as the analysis sees it; `unknown` when its ports could not be read (an unloaded model file). */
+function portOf(doc: GraphDoc, registry: NodeRegistry, analysis: Analysis | undefined, id: string, side: 'inputs' | 'outputs', port: string): PortSpec | 'unknown' | null {
+  const info = analysis?.nodes.get(id);
+  if (info) return info.portsKnown ? (info[side][port] ?? null) : (info[side][port] ?? 'unknown');
+  const type = doc.nodes.find((n) => n.id === id)?.type;
+  const def = type ? registry.get(type) : undefined;
+  return def ? (def[side][port] ?? null) : null;
+}
+
 /**
  * Checks a new edge the way the compiler will: the document with the edge is analysed by core,
  * and a dtype or shape mismatch on that edge, or a shape error the target reports for that
  * port, refuses it. An existing edge into the same input is replaced. When the source's output
  * is not known yet (its own inputs are missing), the port templates are unified instead.
  */
-export function tryConnect(doc: GraphDoc, registry: NodeRegistry, edge: GraphEdge): ConnectResult {
+export function tryConnect(doc: GraphDoc, registry: NodeRegistry, edge: GraphEdge, options: ConnectOptions = {}): ConnectResult {
   const [fromId, fromPort] = edge.from;
   const [toId, toPort] = edge.to;
-  const from = doc.nodes.find((n) => n.id === fromId);
-  const to = doc.nodes.find((n) => n.id === toId);
-  const fromDef = from && registry.get(from.type);
-  const toDef = to && registry.get(to.type);
-  if (!fromDef || !toDef) return { ok: false, code: 'MF_UNKNOWN_NODE_TYPE', message: 'both ends must be known node types' };
-  const out = fromDef.outputs[fromPort];
-  const inp = toDef.inputs[toPort];
-  if (!out) return { ok: false, code: 'MF_UNKNOWN_PORT', message: `"${fromDef.type}" has no output port "${fromPort}"` };
-  if (!inp) return { ok: false, code: 'MF_UNKNOWN_PORT', message: `"${toDef.type}" has no input port "${toPort}"` };
+  const out = portOf(doc, registry, options.analysis, fromId, 'outputs', fromPort);
+  const inp = portOf(doc, registry, options.analysis, toId, 'inputs', toPort);
+  if (!out) return { ok: false, code: 'MF_UNKNOWN_PORT', message: `"${fromId}" has no output port "${fromPort}"` };
+  if (!inp) return { ok: false, code: 'MF_UNKNOWN_PORT', message: `"${toId}" has no input port "${toPort}"` };
   if (fromId === toId || reaches(doc, toId, fromId)) {
     return { ok: false, code: 'MF_CYCLE', message: `connecting "${fromId}.${fromPort}" to "${toId}.${toPort}" would make a cycle` };
   }
@@ -53,7 +63,7 @@ export function tryConnect(doc: GraphDoc, registry: NodeRegistry, edge: GraphEdg
   }
   const next: GraphDoc = { ...doc, edges: [...doc.edges.filter((e) => e !== replaced), edge] };
   const index = next.edges.length - 1;
-  const analysis = analyzeGraph(next, registry);
+  const analysis = analyzeGraph(next, registry, { asset: options.asset });
   const bad = analysis.problems.find(
     (p) =>
       (p.at.edge === index && REFUSING.has(p.code)) ||
@@ -62,7 +72,7 @@ export function tryConnect(doc: GraphDoc, registry: NodeRegistry, edge: GraphEdg
   if (bad) return { ok: false, code: bad.code, message: bad.message };
 
   const src = analysis.nodes.get(fromId);
-  if (!src?.outputShapes[fromPort]) {
+  if (!src?.outputShapes[fromPort] && out !== 'unknown' && inp !== 'unknown') {
     // The source's shape is unknown until its own inputs are wired: judge by the templates.
     if (!inputAccepts(inp, { dtypes: out.dtypes, shape: out.shape })) {
       const dtypeOk = out.dtypes.some((d) => inp.dtypes.includes(d));

@@ -1,4 +1,4 @@
-import type { GraphDoc, NodeRegistry } from '@modalflow/core';
+import type { GraphDoc } from '@modalflow/core';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import type { Size, XY } from '../store/types.ts';
 
@@ -8,7 +8,9 @@ const DEFAULT_SIZE: Size = { width: 240, height: 140 };
  * Left-to-right layered layout by ELK. Ports keep their declared order on the node's sides, so
  * wires into `a`, `b`, `c` stay untangled. Returns a top-left position for every node.
  */
-export async function layoutGraph(doc: GraphDoc, registry: NodeRegistry, sizes: ReadonlyMap<string, Size>): Promise<Record<string, XY>> {
+export type PortNames = (nodeId: string) => { inputs: readonly string[]; outputs: readonly string[] };
+
+export async function layoutGraph(doc: GraphDoc, ports: PortNames, sizes: ReadonlyMap<string, Size>): Promise<Record<string, XY>> {
   const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
   const elk = new ELK();
   const ids = new Set(doc.nodes.map((n) => n.id));
@@ -25,18 +27,18 @@ export async function layoutGraph(doc: GraphDoc, registry: NodeRegistry, sizes: 
       'elk.spacing.componentComponent': '80',
     },
     children: doc.nodes.map((n) => {
-      const def = registry.get(n.type);
       const size = sizes.get(n.id) ?? DEFAULT_SIZE;
-      const ports = [
-        ...Object.keys(def?.inputs ?? {}).map((p, i) => ({ id: `${n.id}\u0000in\u0000${p}`, side: 'WEST', index: i })),
-        ...Object.keys(def?.outputs ?? {}).map((p, i) => ({ id: `${n.id}\u0000out\u0000${p}`, side: 'EAST', index: i })),
+      const names = ports(n.id);
+      const sides = [
+        ...names.inputs.map((p, i) => ({ id: `${n.id}\u0000in\u0000${p}`, side: 'WEST', index: i })),
+        ...names.outputs.map((p, i) => ({ id: `${n.id}\u0000out\u0000${p}`, side: 'EAST', index: i })),
       ];
       return {
         id: n.id,
         width: size.width,
         height: size.height,
         layoutOptions: { 'elk.portConstraints': 'FIXED_ORDER' },
-        ports: ports.map((p) => ({ id: p.id, width: 1, height: 1, layoutOptions: { 'elk.port.side': p.side, 'elk.port.index': String(p.index) } })),
+        ports: sides.map((p) => ({ id: p.id, width: 1, height: 1, layoutOptions: { 'elk.port.side': p.side, 'elk.port.index': String(p.index) } })),
       };
     }),
     edges: doc.edges

@@ -2,7 +2,7 @@ import { memo, useMemo, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { CATEGORIES, type AnyNodeDef, type Category } from '@modalflow/core';
 import { useEditorApi, useRegistry, useUiApi } from '../app/context.tsx';
-import { CATEGORY_LABELS, categoryColor } from '../canvas/colors.ts';
+import { categoryColor, categoryLabel } from '../canvas/colors.ts';
 import { summary } from '../docs/DocText.tsx';
 import { NODE_MIME } from './dnd.ts';
 import { searchTypes } from './search.ts';
@@ -51,7 +51,9 @@ export function Palette() {
   const groups = useMemo(() => {
     const by = new Map<Category, AnyNodeDef[]>();
     for (const def of found) by.set(def.category, [...(by.get(def.category) ?? []), def]);
-    return CATEGORIES.flatMap((c) => (by.has(c) ? [[c, by.get(c)!] as const] : []));
+    // Core's order first; a category core does not list yet still gets its group, at the end.
+    const order = [...CATEGORIES, ...[...by.keys()].filter((c) => !CATEGORIES.includes(c))];
+    return order.flatMap((c) => (by.has(c) ? [[c, by.get(c)!] as const] : []));
   }, [found]);
 
   const onAdd = (type: string) => {
@@ -88,7 +90,7 @@ export function Palette() {
             <section key={category} className="mf-palette__group" data-testid={`palette-group-${category}`}>
               <button type="button" className="mf-palette__heading" onClick={() => toggle(category)} aria-expanded={open}>
                 <span className="mf-dot" style={{ background: categoryColor(category) }} />
-                {CATEGORY_LABELS[category]}
+                {categoryLabel(category)}
                 <span className="mf-palette__count">{defs.length}</span>
                 <span className="mf-palette__chevron">{open ? '▾' : '▸'}</span>
               </button>

@@ -124,7 +124,7 @@ describe('editor store: history', () => {
     expect(store.getState().doc.nodes[1]!.ui).toEqual({ x: 200, y: 0 });
     store.getState().endDrag();
     expect(store.getState().doc.nodes[1]!.ui).toEqual({ x: 230, y: 30 });
-    expect(store.getState().drag).toBeNull();
+    expect(store.getState().isDragging()).toBe(false);
     expect(pastCount(store)).toBe(steps + 1);
     store.getState().undo();
     expect(store.getState().doc.nodes[1]!.ui).toEqual({ x: 200, y: 0 });

@@ -4,8 +4,9 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createDocumentSlice } from './documentSlice.ts';
 import { createSelectionSlice } from './selectionSlice.ts';
 import { createViewSlice } from './viewSlice.ts';
+import { NO_ASSETS, createAssetSlice } from './assetSlice.ts';
 import { derive } from './derive.ts';
-import type { EditorState, GetState, SetState } from './types.ts';
+import type { DragState, EditorState, GetState, SetState } from './types.ts';
 
 export interface EditorStoreOptions {
   registry: NodeRegistry;
@@ -17,7 +18,7 @@ export interface EditorStoreOptions {
 /** Only the document is history: selection, drag and measurements are view state. */
 export type HistoryState = TemporalState<Pick<EditorState, 'doc'>>;
 
-export type EditorStore = StoreApi<EditorState> & { temporal: StoreApi<HistoryState> };
+export type EditorStore = StoreApi<EditorState> & { temporal: StoreApi<HistoryState>; dragging: StoreApi<DragState> };
 
 function prune(ids: ReadonlySet<string>, exists: (id: string) => boolean): ReadonlySet<string> {
   for (const id of ids) if (!exists(id)) return new Set([...ids].filter(exists));
@@ -28,13 +29,15 @@ function prune(ids: ReadonlySet<string>, exists: (id: string) => boolean): Reado
 export function createEditorStore(options: EditorStoreOptions): EditorStore {
   const { registry } = options;
   const initial = options.doc ?? emptyGraph();
+  const dragging = createStore<DragState>()(() => ({ positions: null }));
   const store = createStore<EditorState>()(
     temporal(
       (set, get, api) => ({
         ...createDocumentSlice(set as SetState, get as GetState, registry, initial),
         ...createSelectionSlice(set as SetState, get as GetState),
-        ...createViewSlice(set as SetState, get as GetState),
-        ...derive(initial, registry, null),
+        ...createViewSlice(set as SetState, get as GetState, dragging),
+        ...createAssetSlice(set as SetState, get as GetState),
+        ...derive(initial, registry, null, NO_ASSETS),
         undo: () => (api as unknown as EditorStore).temporal.getState().undo(),
         redo: () => (api as unknown as EditorStore).temporal.getState().redo(),
       }),
@@ -45,11 +48,12 @@ export function createEditorStore(options: EditorStoreOptions): EditorStore {
       },
     ),
   ) as EditorStore;
+  store.dragging = dragging;
 
   // Undo and redo replace `doc` directly, so derived data follows the document, not the actions.
   store.subscribe((s) => {
-    if (s.doc === s.analyzedDoc) return;
-    const derived = derive(s.doc, registry, s);
+    if (s.doc === s.analyzedDoc && s.assets === s.analyzedAssets) return;
+    const derived = derive(s.doc, registry, s, s.assets);
     store.setState({
       ...derived,
       selectedNodes: prune(s.selectedNodes, (id) => derived.nodeIndex.has(id)),

@@ -1,4 +1,7 @@
-import { analyzeGraph, formatShape, type Analysis, type GraphDoc, type GraphEdge, type GraphNode, type NodeRegistry, type Problem } from '@modalflow/core';
+import {
+  analyzeGraph, formatShape, portKind,
+  type Analysis, type AssetData, type DType, type Dim, type GraphDoc, type GraphEdge, type GraphNode, type NodeRegistry, type PortSpec, type Problem,
+} from '@modalflow/core';
 import { edgeId } from '../graph/edges.ts';
 import type { AnalysisSlice, EdgeView, NodeView, PortView } from './types.ts';
 
@@ -14,8 +17,22 @@ function sameStructure(a: GraphDoc, b: GraphDoc): boolean {
   return true;
 }
 
-function portView(shape: readonly (number | string)[] | undefined, dtype: string | undefined, problem: string | null): PortView {
-  return { shape: shape ? formatShape(shape) : null, dtype: dtype ?? null, problem };
+/** A port's kind from the value it carries when known: an `any rank` template still colours by what flows. */
+function kindOf(spec: PortSpec, shape: readonly Dim[] | undefined, dtype: DType | undefined): string {
+  return portKind(shape && dtype ? { ...spec, dtypes: [dtype], shape } : spec);
+}
+
+function portView(name: string, spec: PortSpec, shape: readonly Dim[] | undefined, dtype: DType | undefined, problem: string | null): PortView {
+  return { name, spec, shape: shape ? formatShape(shape) : null, dtype: dtype ?? null, kind: kindOf(spec, shape, dtype), problem };
+}
+
+const UNKNOWN_PORT: PortSpec = { dtypes: [], shape: null, optional: true, description: 'not a port of this node as analysed' };
+
+/** Ports the document's edges use but the analysis does not know, so their edges still draw. */
+function extraPorts(known: Record<string, PortSpec>, used: readonly string[]): PortView[] {
+  return [...new Set(used)]
+    .filter((p) => !known[p])
+    .map((name) => ({ ...portView(name, UNKNOWN_PORT, undefined, undefined, null), unknown: true }));
 }
 
 const viewKeys = new WeakMap<object, string>();
@@ -43,19 +60,26 @@ function buildViews(doc: GraphDoc, analysis: Analysis, edgeIds: readonly string[
     }
   }
 
+  const usedIn = new Map<string, string[]>();
+  const usedOut = new Map<string, string[]>();
+  for (const e of doc.edges) {
+    usedOut.set(e.from[0], [...(usedOut.get(e.from[0]) ?? []), e.from[1]]);
+    usedIn.set(e.to[0], [...(usedIn.get(e.to[0]) ?? []), e.to[1]]);
+  }
+
   const nodeViews = new Map<string, NodeView>();
   for (const n of doc.nodes) {
     const info = analysis.nodes.get(n.id);
-    const inputs: Record<string, PortView> = {};
-    const outputs: Record<string, PortView> = {};
-    if (info) {
-      for (const port of Object.keys(info.def.inputs)) {
-        inputs[port] = portView(info.inputShapes[port], info.inputDtypes[port], portProblems.get(`${n.id}.${port}`) ?? null);
-      }
-      for (const port of Object.keys(info.def.outputs)) {
-        outputs[port] = portView(info.outputShapes[port], info.outputDtypes[port], null);
-      }
-    }
+    const knownIn = info?.inputs ?? {};
+    const knownOut = info?.outputs ?? {};
+    const inputs = Object.entries(knownIn).map(([port, spec]) =>
+      portView(port, spec, info!.inputShapes[port], info!.inputDtypes[port], portProblems.get(`${n.id}.${port}`) ?? null),
+    );
+    const outputs = Object.entries(knownOut).map(([port, spec]) =>
+      info!.ok ? portView(port, spec, info!.outputShapes[port], info!.outputDtypes[port], null) : portView(port, spec, undefined, undefined, null),
+    );
+    inputs.push(...extraPorts(knownIn, usedIn.get(n.id) ?? []));
+    outputs.push(...extraPorts(knownOut, usedOut.get(n.id) ?? []));
     const view: NodeView = {
       ok: !!info?.ok && !nodeProblems.get(n.id)?.some((p) => p.severity !== 'warning'),
       paramCount: info?.paramCount ?? 0,
@@ -71,9 +95,12 @@ function buildViews(doc: GraphDoc, analysis: Analysis, edgeIds: readonly string[
   doc.edges.forEach((e, i) => {
     const src = analysis.nodes.get(e.from[0]);
     const shape = src?.ok ? src.outputShapes[e.from[1]] : undefined;
+    const dtype = src?.ok ? src.outputDtypes[e.from[1]] : undefined;
+    const spec = src?.outputs[e.from[1]];
     const view: EdgeView = {
       shape: shape ? formatShape(shape) : null,
-      dtype: (src?.ok && src.outputDtypes[e.from[1]]) || null,
+      dtype: dtype ?? null,
+      kind: spec ? kindOf(spec, shape, dtype) : 'tensor',
       problem: edgeProblems.get(i) ?? null,
     };
     const id = edgeIds[i]!;
@@ -99,12 +126,18 @@ function indexEdges(edges: readonly GraphEdge[]) {
  * Everything the views read from a document. `analysis` may be passed in when the caller already
  * analysed this exact document (connect does, to check the new edge).
  */
-export function derive(doc: GraphDoc, registry: NodeRegistry, prev: AnalysisSlice | null, analysis?: Analysis): AnalysisSlice {
+export function derive(
+  doc: GraphDoc,
+  registry: NodeRegistry,
+  prev: AnalysisSlice | null,
+  assets: ReadonlyMap<string, AssetData>,
+  analysis?: Analysis,
+): AnalysisSlice {
   const nodeIndex = new Map<string, GraphNode>(doc.nodes.map((n) => [n.id, n]));
-  if (prev && !analysis && sameStructure(prev.analyzedDoc, doc)) {
+  if (prev && !analysis && prev.analyzedAssets === assets && sameStructure(prev.analyzedDoc, doc)) {
     return { ...prev, analyzedDoc: doc, nodeIndex };
   }
-  const result = analysis ?? analyzeGraph(doc, registry);
+  const result = analysis ?? analyzeGraph(doc, registry, { asset: (name) => assets.get(name) });
   const { edgeIds, edgeIndex } = prev && prev.analyzedDoc.edges === doc.edges ? prev : indexEdges(doc.edges);
-  return { analyzedDoc: doc, analysis: result, nodeIndex, edgeIds, edgeIndex, ...buildViews(doc, result, edgeIds, prev) };
+  return { analyzedDoc: doc, analyzedAssets: assets, analysis: result, nodeIndex, edgeIds, edgeIndex, ...buildViews(doc, result, edgeIds, prev) };
 }

@@ -3,6 +3,7 @@ import { tryConnect, type ConnectResult } from '../graph/connect.ts';
 import { freshId } from '../graph/ids.ts';
 import { preparePaste, subgraph } from './clipboard.ts';
 import { derive } from './derive.ts';
+import { NO_ASSETS, lookupFor } from './assetSlice.ts';
 import type { DocumentSlice, GetState, SetState, XY } from './types.ts';
 
 function newNode(registry: NodeRegistry, doc: GraphDoc, type: string, position: XY): GraphNode {
@@ -23,7 +24,7 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
   const commitConnect = (result: ConnectResult, extra: Partial<ReturnType<GetState>> = {}) => {
     if (!result.ok) return;
     const s = get();
-    set({ doc: result.doc, ...derive(result.doc, registry, s, result.analysis ?? undefined), ...extra });
+    set({ doc: result.doc, ...derive(result.doc, registry, s, s.assets, result.analysis ?? undefined), ...extra });
   };
 
   return {
@@ -32,7 +33,10 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
     fileName: null,
 
     replaceDocument(next, fileName = null) {
-      set({ doc: next, fileName, selectedNodes: new Set(), selectedEdges: new Set(), drag: null });
+      get().cancelDrag();
+      // Loaded asset bytes belong to the folder the old document came from.
+      const assets = get().assets.size ? { assets: NO_ASSETS, assetLookup: lookupFor(NO_ASSETS) } : {};
+      set({ doc: next, fileName, selectedNodes: new Set(), selectedEdges: new Set(), ...assets });
     },
 
     addNode(type, position) {
@@ -48,7 +52,7 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
       const withNode: GraphDoc = { ...s.doc, nodes: [...s.doc.nodes, node] };
       const edge: GraphEdge =
         link.side === 'source' ? { from: [link.node, link.port], to: [node.id, port] } : { from: [node.id, port], to: [link.node, link.port] };
-      const result = tryConnect(withNode, registry, edge);
+      const result = tryConnect(withNode, registry, edge, { asset: s.assetLookup });
       const selection = { selectedNodes: new Set([node.id]), selectedEdges: new Set<string>() };
       if (result.ok) commitConnect(result, selection);
       else set({ doc: withNode, ...selection });
@@ -56,7 +60,8 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
     },
 
     connect(edge) {
-      const result = tryConnect(get().doc, registry, edge);
+      const s = get();
+      const result = tryConnect(s.doc, registry, edge, { analysis: s.analysis, asset: s.assetLookup });
       if (result.ok && result.doc !== get().doc) commitConnect(result);
       return result;
     },
@@ -133,7 +138,7 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
         moved = true;
         return { ...n, ui: { ...n.ui, x, y } };
       });
-      set(moved ? { doc: { ...s.doc, nodes }, drag: null } : { drag: null });
+      if (moved) set({ doc: { ...s.doc, nodes } });
     },
 
     copySelection() {

@@ -1,4 +1,4 @@
-import type { Analysis, GraphDoc, GraphEdge, GraphNode, NodeRegistry, Problem } from '@modalflow/core';
+import type { Analysis, AssetData, AssetLookup, GraphDoc, GraphEdge, GraphNode, NodeRegistry, PortSpec, Problem } from '@modalflow/core';
 import type { ConnectResult } from '../graph/connect.ts';
 
 export interface XY {
@@ -20,9 +20,18 @@ export interface WireEnd {
 }
 
 export interface PortView {
+  name: string;
+  spec: PortSpec;
   shape: string | null;
   dtype: string | null;
+  /** core's `portKind` of the value actually flowing, or of the template while unknown. */
+  kind: string;
   problem: string | null;
+  /**
+   * The node does not have this port as analysed (its ports come from a file not loaded, or the
+   * document names a port the type lacks); shown so the edge using it stays visible.
+   */
+  unknown?: boolean;
 }
 
 /** What a node shows from the analysis; the object is reused while its content is unchanged. */
@@ -31,19 +40,22 @@ export interface NodeView {
   paramCount: number;
   flops: number;
   problems: readonly Problem[];
-  inputs: Readonly<Record<string, PortView>>;
-  outputs: Readonly<Record<string, PortView>>;
+  /** The node's ports as analysed (a definition's `ports()` can depend on params and assets). */
+  inputs: readonly PortView[];
+  outputs: readonly PortView[];
 }
 
 export interface EdgeView {
   shape: string | null;
   dtype: string | null;
+  kind: string;
   problem: Problem | null;
 }
 
 /** Everything computed from the document; recomputed whenever `doc` changes, undo included. */
 export interface AnalysisSlice {
   analyzedDoc: GraphDoc;
+  analyzedAssets: ReadonlyMap<string, AssetData>;
   analysis: Analysis;
   nodeIndex: ReadonlyMap<string, GraphNode>;
   /** Parallel to `doc.edges`. */
@@ -90,17 +102,36 @@ export interface HistorySlice {
   redo(): void;
 }
 
+/**
+ * Positions of nodes being dragged, committed to the document as one step on release. Kept in a
+ * store of its own: a drag frame then wakes only the canvas, not every node's subscriptions.
+ */
+export interface DragState {
+  positions: Readonly<Record<string, XY>> | null;
+}
+
 /** Transient view state, never part of the document or its history. */
 export interface ViewSlice {
-  /** Positions of nodes being dragged; committed to the document as one step on release. */
-  drag: Readonly<Record<string, XY>> | null;
   measured: ReadonlyMap<string, Size>;
   dragTo(positions: Readonly<Record<string, XY>>): void;
   endDrag(): void;
+  cancelDrag(): void;
+  isDragging(): boolean;
   setMeasured(sizes: Readonly<Record<string, Size>>): void;
 }
 
-export type EditorState = DocumentSlice & SelectionSlice & HistorySlice & ViewSlice & AnalysisSlice;
+/**
+ * Files the document lists under `assets` (imported models, tokenizer files), loaded by the user.
+ * They are not part of the document: it names them, the user supplies the bytes.
+ */
+export interface AssetSlice {
+  assets: ReadonlyMap<string, AssetData>;
+  assetLookup: AssetLookup;
+  /** Matches files to the document's assets by file name and checks recorded hashes. */
+  loadAssetFiles(files: readonly { name: string; bytes: Uint8Array }[]): { loaded: string[]; problems: Problem[] };
+}
+
+export type EditorState = DocumentSlice & SelectionSlice & HistorySlice & ViewSlice & AssetSlice & AnalysisSlice;
 
 export type SetState = (partial: Partial<EditorState> | ((s: EditorState) => Partial<EditorState>)) => void;
 export type GetState = () => EditorState;

@@ -1,18 +1,26 @@
-import type { GetState, SetState, Size, ViewSlice } from './types.ts';
+import type { StoreApi } from 'zustand/vanilla';
+import type { DragState, GetState, SetState, Size, ViewSlice } from './types.ts';
 
-export function createViewSlice(set: SetState, get: GetState): ViewSlice {
+export function createViewSlice(set: SetState, get: GetState, drag: StoreApi<DragState>): ViewSlice {
   return {
-    drag: null,
     measured: new Map(),
 
     dragTo(positions) {
-      set((s) => ({ drag: { ...s.drag, ...positions } }));
+      drag.setState((s) => ({ positions: { ...s.positions, ...positions } }));
     },
 
     endDrag() {
-      const { drag, moveNodes } = get();
-      if (drag) moveNodes(drag);
+      const { positions } = drag.getState();
+      if (!positions) return;
+      get().moveNodes(positions);
+      drag.setState({ positions: null });
     },
+
+    cancelDrag() {
+      if (drag.getState().positions) drag.setState({ positions: null });
+    },
+
+    isDragging: () => drag.getState().positions !== null,
 
     setMeasured(sizes) {
       const current = get().measured;

@@ -21,7 +21,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'F', description: 'Fit the graph in view', action: 'fit' },
   { keys: 'Double-click canvas', description: 'Search and add a node' },
   { keys: 'Drag a port into space', description: 'Add a node that fits that port' },
-  { keys: 'Ctrl/⌘ S · Shift S', description: 'Save · Save as', action: 'save' },
+  { keys: 'Ctrl/⌘ S · Ctrl/⌘ Shift S', description: 'Save · Save as', action: 'save' },
   { keys: 'Ctrl/⌘ O', description: 'Open a graph file', action: 'open' },
   { keys: '?', description: 'This help', action: 'help' },
   { keys: 'Esc', description: 'Close dialogs, clear the selection', action: 'escape' },

@@ -1,0 +1,149 @@
+/**
+ * Editor benchmark: a generated graph (default 1,000 nodes) in headless Chromium. Prints JSON:
+ * time to first render, and for a node drag zoomed out (every node on screen) and at 100% zoom,
+ * the p95 frame time measured with requestAnimationFrame and how many node and edge components
+ * rendered. Usage: npm run bench -w @modalflow/editor [-- --nodes 1000]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/browser.ts';
+import { serveBuiltApp } from '../e2e/serve.ts';
+
+const arg = process.argv.indexOf('--nodes');
+const size = arg > 0 ? Number(process.argv[arg + 1]) : 1000;
+
+interface BenchWindow {
+  __modalflowBench: { renders: { node: number; edge: number }; start: number };
+  __frames?: number[];
+  __recording?: boolean;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+const FRAME_RECORDER = `(() => {
+  const w = window;
+  w.__modalflowBench.renders.node = 0;
+  w.__modalflowBench.renders.edge = 0;
+  w.__frames = [];
+  w.__recording = true;
+  let last = 0;
+  function tick(t) {
+    if (!w.__recording) return;
+    w.__frames.push(t - last);
+    last = t;
+    requestAnimationFrame(tick);
+  }
+  requestAnimationFrame((t) => { last = t; requestAnimationFrame(tick); });
+})()`;
+
+async function dragOnce(page: Page, nodeId: string, steps: number) {
+  const box = await page.locator(`.react-flow__node[data-id="${nodeId}"]`).boundingBox();
+  if (!box) throw new Error(`node ${nodeId} is not on screen`);
+  const x = box.x + box.width / 2;
+  const y = box.y + Math.min(12, box.height / 2);
+  // Passed as source text: tsx's name-keeping helpers do not exist inside the page.
+  await page.evaluate(FRAME_RECORDER);
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let i = 1; i <= steps; i++) {
+    await page.mouse.move(x + i * 3, y + i * 2);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  }
+  await page.mouse.up();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
+  const result = await page.evaluate(() => {
+    const w = window as unknown as BenchWindow;
+    w.__recording = false;
+    return { frames: w.__frames!.slice(1), renders: { ...w.__modalflowBench.renders } };
+  });
+  const undoSteps = await page.evaluate(
+    () => (window as unknown as { modalflow: { editor: { temporal: { getState(): { pastStates: unknown[] } } } } }).modalflow.editor.temporal.getState().pastStates.length,
+  );
+  return {
+    moves: steps,
+    frames: result.frames.length,
+    p95FrameMs: Number(percentile(result.frames, 95).toFixed(2)),
+    medianFrameMs: Number(percentile(result.frames, 50).toFixed(2)),
+    maxFrameMs: Number(Math.max(...result.frames).toFixed(2)),
+    nodeRenders: result.renders.node,
+    edgeRenders: result.renders.edge,
+    undoStepsAfter: undoSteps,
+  };
+}
+
+async function main() {
+  const app = await serveBuiltApp();
+  const dir = mkdtempSync(join(tmpdir(), 'modalflow-bench-'));
+  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1920, height: 1080 } });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${app.url}?bench=${size}`);
+    // First render: every node React Flow mounted has been measured and made visible.
+    await page.waitForFunction(
+      () => {
+        const nodes = document.querySelectorAll<HTMLElement>('.react-flow__node');
+        return nodes.length > 0 && [...nodes].every((n) => n.style.visibility !== 'hidden');
+      },
+      undefined,
+      { polling: 'raf', timeout: 120_000 },
+    );
+    const firstRender = await page.evaluate(() => ({
+      sinceNavigation: performance.now(),
+      sinceAppStart: performance.now() - (window as unknown as BenchWindow).__modalflowBench.start,
+      renderedNodes: document.querySelectorAll('.react-flow__node').length,
+      renderedEdges: document.querySelectorAll('.react-flow__edge').length,
+    }));
+    const counts = await page.evaluate(() => {
+      const s = (window as unknown as { modalflow: { editor: { getState(): { doc: { nodes: unknown[]; edges: unknown[] } } } } }).modalflow.editor.getState();
+      return { nodes: s.doc.nodes.length, edges: s.doc.edges.length };
+    });
+    await page.waitForTimeout(500);
+    const zoomedOut = await dragOnce(page, 'n_0_5', 60);
+
+    // At 100% zoom only the nodes in view are mounted, each with its widgets and labels.
+    const pane = (await page.locator('.react-flow').boundingBox())!;
+    await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+    const zoom = () =>
+      page.evaluate(() => {
+        const m = /scale\(([\d.]+)\)/.exec((document.querySelector('.react-flow__viewport') as HTMLElement).style.transform);
+        return m ? Number(m[1]) : 1;
+      });
+    for (let i = 0; i < 80 && (await zoom()) < 1; i++) {
+      await page.mouse.wheel(0, -100);
+      await page.waitForTimeout(30);
+    }
+    await page.waitForTimeout(600);
+    const visibleAtDetail = await page.locator('.react-flow__node').count();
+    const target = await page.evaluate((p) => {
+      const el = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].find((n) => {
+        const r = n.getBoundingClientRect();
+        return r.left > p.x + 40 && r.top > p.y + 40 && r.right < p.x + p.width - 260 && r.bottom < p.y + p.height - 40;
+      });
+      return el?.dataset['id'] ?? null;
+    }, pane);
+    const detail = target ? { zoom: Number((await zoom()).toFixed(2)), mountedNodes: visibleAtDetail, ...(await dragOnce(page, target, 60)) } : null;
+
+    const report = {
+      benchmark: 'editor',
+      graph: counts,
+      viewport: '1920x1080',
+      firstRenderMs: Math.round(firstRender.sinceNavigation),
+      appStartToRenderMs: Math.round(firstRender.sinceAppStart),
+      firstRenderMounted: { nodes: firstRender.renderedNodes, edges: firstRender.renderedEdges },
+      dragZoomedOut: zoomedOut,
+      dragAt100Percent: detail,
+    };
+    console.log(JSON.stringify(report, null, 2));
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+    await app.close();
+  }
+}
+
+await main();
