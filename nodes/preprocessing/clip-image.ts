@@ -45,7 +45,7 @@ function steps(p: Params, lookup: AssetLookup): ImageSteps | undefined {
     return applyPreprocessorConfig(file.bytes, base);
   } catch (e) {
     if (!(e instanceof AssetFileError)) throw e;
-    throw Object.assign(new NodeError(`asset "${p.config}" ${e.message}`, { param: 'config' }), { code: 'MF_ASSET_INVALID' });
+    throw new NodeError(`asset "${p.config}" ${e.message}`, { param: 'config', code: 'MF_ASSET_INVALID' });
   }
 }
 

@@ -77,7 +77,7 @@ export default defineNode({
   },
   ports: ({ node, params, asset: lookup }) => {
     const r = resolve(params, lookup);
-    if (r && 'code' in r) throw Object.assign(new NodeError(r.message, { param: r.param }), { code: r.code });
+    if (r && 'code' in r) throw new NodeError(r.message, { param: r.param, code: r.code });
     if (r && params.padding === 'max_length' && params.truncation && params.add_special_tokens) {
       const specials = r.tok.prefix.length + r.tok.suffix.length;
       if (r.maxLength < specials) {

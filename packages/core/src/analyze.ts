@@ -129,7 +129,7 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
           for (const p of e.problems) report(p.code, p.message, { path, ...p.at, node: n.id });
         } else {
           const where = e instanceof NodeError ? clean({ port: e.port, param: e.param }) : {};
-          report('MF_NODE_PORTS', (e as Error).message, { node: n.id, path, ...where });
+          report((e instanceof NodeError && e.code) || 'MF_NODE_PORTS', (e as Error).message, { node: n.id, path, ...where });
         }
         paramsOk = false;
         portsKnown = false;
@@ -268,11 +268,11 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
         },
       };
       info.weights = def.weights?.(weightCtx) ?? {};
-      info.paramCount += Object.values(info.weights).reduce((acc, w) => acc + numel(w.shape), 0);
+      info.paramCount += Object.values(info.weights).reduce((acc, w) => acc + (w.buffer ? 0 : numel(w.shape)), 0);
       info.flops = def.flops?.(costCtx) ?? 0;
     } catch (e) {
       const where = e instanceof NodeError ? { port: e.port, param: e.param } : {};
-      report('MF_SHAPE_INFER', (e as Error).message, { node: id, path: `/nodes/${info.index}`, ...clean(where) });
+      report((e instanceof NodeError && e.code) || 'MF_SHAPE_INFER', (e as Error).message, { node: id, path: `/nodes/${info.index}`, ...clean(where) });
       info.ok = false;
     }
   }

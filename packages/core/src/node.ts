@@ -42,6 +42,12 @@ export interface WeightSpec {
   shape: number[];
   init: WeightInit;
   dtype?: 'float32';
+  /**
+   * State that is loaded and used but not trained, as a PyTorch buffer (BatchNorm's running
+   * statistics, a fixed dictionary read from a file): declared so checkpoints load, left out
+   * of `paramCount`, which counts what `module.parameters()` would.
+   */
+  buffer?: boolean;
 }
 
 /** Shapes and params as seen by one node once its inputs are known. */
