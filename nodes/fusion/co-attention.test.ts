@@ -135,6 +135,23 @@ describe('fusion.co_attention', () => {
     expect(ts.maskedMax).toBe(0);
   });
 
+  it('declares ViLBERT\'s unused q_dense1/q_dense2; onnxruntime loads and runs the model, outputs unchanged', async () => {
+    const v = randomTensor([1, 3, 6], 7);
+    const t = randomTensor([1, 2, 4], 8);
+    const params = { dim: 4, heads: 2, v_ffn: 5, t_ffn: 3 };
+    const full = await runNode(coAttention, { params, inputs: { v, t } });
+    expect(full.weights['biOutput.q_dense1.weight']!.dims).toEqual([6, 4]);
+    expect(full.weights['biOutput.q_dense1.bias']!.dims).toEqual([6]);
+    expect(full.weights['biOutput.q_dense2.weight']!.dims).toEqual([4, 4]);
+    expect(full.weights['biOutput.q_dense2.bias']!.dims).toEqual([4]);
+    const shared = Object.fromEntries(Object.entries(full.weights).filter(([k]) => !k.includes('q_dense')));
+    const lean = await runNode(coAttention, { params: { ...params, checkpoint_weights: false }, inputs: { v, t }, weights: shared });
+    expect(Object.keys(lean.weights).some((k) => k.includes('q_dense'))).toBe(false);
+    for (const port of ['v_out', 't_out', 'v_attn', 't_attn']) {
+      expect(Array.from(full.outputs[port]!.data as Float32Array)).toEqual(Array.from(lean.outputs[port]!.data as Float32Array));
+    }
+  });
+
   it('without the FFN returns the cross-attention sublayer alone', async () => {
     const v = randomTensor([1, 2, 4], 5);
     const t = randomTensor([1, 3, 4], 6);
@@ -169,7 +186,14 @@ describe('fusion.co_attention', () => {
       lin(1024, 1024) + 2 * 1024 + lin(768, 1024) + 2 * 768 + // biOutput dense1/LayerNorm1, dense2/LayerNorm2
       lin(1024, 1024) + lin(1024, 1024) + 2 * 1024 + // vision FFN
       lin(3072, 768) + lin(768, 3072) + 2 * 768; // text FFN
-    expect(count({}, 1024, 768)).toBe(vilbert);
+    expect(count({ checkpoint_weights: false }, 1024, 768)).toBe(vilbert);
+    // BertBiOutput's unused q_dense1 (1024 -> 1024) and q_dense2 (1024 -> 768) are declared by default.
+    expect(count({}, 1024, 768)).toBe(vilbert + lin(1024, 1024) + lin(768, 1024));
+    expect(count({}, 1024, 768)).toBe(14_176_768 + 1_836_800);
+    // Six such layers, with the rest of VILBertForVLTasks, give the reference 258,558,646 (examples/vilbert).
+    expect(count({ variant: 'lxmert', dim: 768, heads: 12, v_ffn: 3072, t_ffn: 3072 }, 768, 768)).toBe(
+      count({ variant: 'lxmert', dim: 768, heads: 12, v_ffn: 3072, t_ffn: 3072, checkpoint_weights: false }, 768, 768),
+    );
     // LXMERT cross-modality layer (768, 12 heads, 3072): two BERT-base layers (7,087,872 each)
     // plus one shared cross-attention block (2,363,904).
     expect(count({ variant: 'lxmert', dim: 768, heads: 12, v_ffn: 3072, t_ffn: 3072, self_attention: true }, 768, 768)).toBe(16_539_648);

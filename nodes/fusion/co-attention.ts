@@ -103,6 +103,9 @@ function ffnBlock(g: OnnxGraph, w: Record<string, string>, n: FfnNames, x: strin
  * Variant `lxmert` (Tan & Bansal 2019) uses ONE cross-attention module (projections, output
  * dense and LayerNorm) for both directions, so both streams must have the same width; with
  * `self_attention` on it is exactly Hugging Face's LxmertXLayer (cross -> self -> FFN).
+ * ViLBERT's BertBiOutput also creates `q_dense1` (Linear(bi_hidden, v_hidden)) and `q_dense2`
+ * (Linear(bi_hidden, hidden)) that its forward never uses; `checkpoint_weights` declares them
+ * so the reference checkpoint loads 1:1 and the parameter count matches `parameters()`.
  */
 export default defineNode({
   type: 'fusion.co_attention',
@@ -113,7 +116,8 @@ export default defineNode({
     'Two streams, vision tokens `v` and text tokens `t`, exchange information in both directions at once: every vision token attends over the text, every text token attends over the vision tokens, and both use the states from before the layer. ' +
     'Each stream then adds the result to itself, normalises, and passes through its own feed-forward network. ' +
     'The `lxmert` variant uses a single cross-attention module for both directions (both streams must have the same width); turning on `self_attention` inserts a per-stream self-attention step between cross-attention and feed-forward, as in LXMERT\'s cross-modality layer. ' +
-    'Both attention maps are outputs: masked tokens get weight 0.',
+    'Both attention maps are outputs: masked tokens get weight 0. ' +
+    'With `checkpoint_weights` on, the vilbert variant also holds two linear layers that ViLBERT\'s code creates but never uses, so its checkpoints load as they are and the parameter count matches the reference.',
   formula:
     "v' = \\mathrm{LN}\\big(v + \\mathrm{MHA}(v; t)\\big),\\; t' = \\mathrm{LN}\\big(t + \\mathrm{MHA}(t; v)\\big),\\; v'' = \\mathrm{LN}\\big(v' + \\mathrm{FFN}_v(v')\\big),\\; t'' = \\mathrm{LN}\\big(t' + \\mathrm{FFN}_t(t')\\big)",
   source:
@@ -140,6 +144,11 @@ export default defineNode({
     ffn: bool({ default: true, description: 'Run each stream\'s feed-forward sublayer' }),
     self_attention: bool({ default: false, description: 'Per-stream self-attention after the cross-attention (LXMERT cross-modality layer)' }),
     eps: float({ default: 1e-12, min: 0, max: 1, description: 'LayerNorm epsilon' }),
+    checkpoint_weights: bool({
+      default: true,
+      description:
+        'vilbert only: also declare BertBiOutput\'s q_dense1 (dim → Dv) and q_dense2 (dim → Dt). They are unused by the computation, present so checkpoints load 1:1 and parameter counts match the reference',
+    }),
   },
   infer: ({ params, dims }) => {
     const [b, tv, tt, dv, dt] = [dims['B']!, dims['Tv']!, dims['Tt']!, dims['Dv']!, dims['Dt']!];
@@ -169,6 +178,10 @@ export default defineNode({
     for (const s of ['v', 't'] as const) {
       const other = s === 'v' ? 't' : 'v';
       Object.assign(out, attnSpecs(n.cross[s], d[s], d[other], params.dim));
+      // The reference builds these beside dense1/dense2 and never calls them in forward().
+      if (params.variant === 'vilbert' && params.checkpoint_weights) {
+        Object.assign(out, linearSpecs(s === 'v' ? 'biOutput.q_dense1.' : 'biOutput.q_dense2.', d[s], params.dim));
+      }
       if (params.self_attention) Object.assign(out, attnSpecs(n.self[s], d[s], d[s], d[s]));
       if (params.ffn) {
         const f = n.ffn[s];

@@ -36,6 +36,37 @@ describe('fusion.hadamard', () => {
     expect(info.paramCount).toBe(2048 * 1200 + 1200 + 768 * 1200 + 1200 + 1200 * 3000 + 3000);
   });
 
+  it('with dim 0 multiplies the inputs as they are (ViLBERT pooler product), with no weights', async () => {
+    const a = randomTensor([3, 5], 5);
+    const b = randomTensor([3, 5], 6);
+    const { outputs, weights } = await runNode(hadamard, { params: { dim: 0, activation: 'relu' }, inputs: { a, b } });
+    expect(Object.keys(weights)).toEqual([]);
+    expect(outputs['h']!.dims).toEqual([3, 5]);
+    const [fa, fb] = [f64(a), f64(b)];
+    expect(relError(f64(outputs['h']!), fa.map((v, k) => v * fb[k]!))).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('with dim 0 and an output layer computes W_o (a ⊙ b) + b_o', async () => {
+    const a = randomTensor([2, 4], 7);
+    const b = randomTensor([2, 4], 8);
+    const { outputs, weights } = await runNode(hadamard, { params: { dim: 0, out: 3 }, inputs: { a, b } });
+    expect(Object.keys(weights)).toEqual(['linear_out.weight', 'linear_out.bias']);
+    const W = weights64(weights);
+    const [fa, fb] = [f64(a), f64(b)];
+    const ref = linearRef(fa.map((v, k) => v * fb[k]!), 4, W('linear_out.weight'), 3, W('linear_out.bias'));
+    expect(relError(f64(outputs['h']!), ref)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('with dim 0 rejects inputs of different widths, naming b', () => {
+    const problems = analyzeGraph(
+      singleNodeGraph(hadamard, { params: { dim: 0 }, inputs: { a: randomTensor([2, 768]), b: randomTensor([2, 1024]) } }),
+      registryWith(hadamard),
+    ).problems.filter((p) => p.severity === 'error');
+    expect(problems[0]!.code).toBe('MF_SHAPE_INFER');
+    expect(problems[0]!.at.port).toBe('b');
+    expect(problems[0]!.message).toMatch(/"b" has width 1024 but "a" has 768/);
+  });
+
   it('rejects inputs whose leading axes differ', () => {
     const problems = analyzeGraph(
       singleNodeGraph(hadamard, { inputs: { a: randomTensor([2, 4]), b: randomTensor([3, 4]) } as Record<string, Tensor> }),

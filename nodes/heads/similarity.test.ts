@@ -77,6 +77,38 @@ describe('head.similarity', () => {
     expect(relError(f64(outputs['logits_per_image']!), lpi)).toBeLessThanOrEqual(1e-5);
   });
 
+  it('adds projection biases and keeps the scale within [min_scale, max_scale] (ALBEF ITC)', async () => {
+    const params = { embed: 3, bias: true, min_scale: 2, max_scale: 1000 };
+    const image = randomTensor([2, 5], 11);
+    const text = randomTensor([3, 4], 12);
+    const inputs = { image, text };
+    const base = randomWeights(similarity, { params, inputs }, 13);
+    expect(Object.keys(base)).toEqual(['visual_projection.weight', 'visual_projection.bias', 'text_projection.weight', 'text_projection.bias', 'logit_scale']);
+    const W = (n: string) => f64(base[n]!);
+    const I = normalizeRef(linearRef(f64(image), 5, W('visual_projection.weight'), 3, W('visual_projection.bias')), 3);
+    const T = normalizeRef(linearRef(f64(text), 4, W('text_projection.weight'), 3, W('text_projection.bias')), 3);
+    // s = ln(1/0.07): inside the range; s = 0 (τ = 1): raised to 2 (τ = 0.5); s = 8: capped at 1000 (τ = 0.001).
+    for (const [s, expected] of [[Math.log(1 / 0.07), Math.exp(Math.fround(Math.log(1 / 0.07)))], [0, 2], [8, 1000]] as const) {
+      const { outputs } = await runNode(similarity, { params, inputs, weights: { ...base, logit_scale: float32([], [s]) } });
+      expect(relError(f64(outputs['scale']!), [expected])).toBeLessThanOrEqual(1e-6);
+      const lpi = logitsRef(I, T, 2, 3, 3, expected);
+      expect(relError(f64(outputs['logits_per_image']!), lpi)).toBeLessThanOrEqual(1e-5);
+      expect(relError(f64(outputs['logits_per_text']!), transpose(lpi, 2, 3))).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  it('counts ALBEF\'s ITC head: two 768->256 projections with bias and the temperature', () => {
+    const { info } = analyzeNode(similarity, { image: shapeOnly([1, 768]), text: shapeOnly([1, 768]) }, { embed: 256, bias: true });
+    expect(info.paramCount).toBe(2 * (768 * 256 + 256) + 1);
+    expect(info.paramCount).toBe(393_729);
+  });
+
+  it('rejects min_scale above max_scale', () => {
+    const { problems } = analyzeNode(similarity, { image: shapeOnly([1, 4]), text: shapeOnly([1, 4]) }, { embed: 4, min_scale: 200 });
+    expect(problems[0]?.code).toBe('MF_SHAPE_INFER');
+    expect(problems[0]?.at.param).toBe('min_scale');
+  });
+
   it('counts the parameters of CLIP ViT-B/32 (768->512 and 512->512 projections + logit scale)', () => {
     const { info } = analyzeNode(similarity, { image: shapeOnly([1, 768]), text: shapeOnly([1, 512]) }, { embed: 512 });
     expect(info.paramCount).toBe(768 * 512 + 512 * 512 + 1);

@@ -41,4 +41,11 @@ describe('input.image', () => {
     const doc = graphDoc([['img', 'input.image', { height: 4, width: 4 }], ['out', 'output.tensor']], [['img.pixels', 'out.value']]);
     await expect(runGraph(doc, { img: pixels(4, 5) })).rejects.toThrow(/dimension 2 must be 4/);
   });
+
+  it('names its batch axis after `batch`, or fixes it to a number', async () => {
+    const doc = (batch: string) => graphDoc([['img', 'input.image', { batch }], ['out', 'output.tensor']], [['img.pixels', 'out.value']]);
+    expect(analyzeGraph(doc('N'), createRegistry()).nodes.get('img')!.outputShapes['pixels']).toEqual(['N', 'H_img', 'W_img', 3]);
+    expect(analyzeGraph(doc('1'), createRegistry()).nodes.get('img')!.outputShapes['pixels']).toEqual([1, 'H_img', 'W_img', 3]);
+    await expect(runGraph(doc('1'), { img: { ...pixels(2, 2), dims: [2, 1, 2, 3] } })).rejects.toThrow(/dimension 0 must be 1/);
+  });
 });

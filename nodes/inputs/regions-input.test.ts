@@ -32,4 +32,9 @@ describe('input.regions', () => {
     expect(relError(f64(out['of']!), ref)).toBeLessThanOrEqual(1e-5);
     expect(Array.from(out['ob']!.data as Float32Array)).toEqual(Array.from(boxes.data as Float32Array));
   });
+
+  it('names its batch axis after `batch`', () => {
+    const doc = graphDoc([['r', 'input.regions', { batch: 'N', num_regions: 5, feature_dim: 8 }], ['of', 'output.tensor'], ['ob', 'output.tensor']], [['r.features', 'of.value'], ['r.boxes', 'ob.value']]);
+    expect(analyzeGraph(doc, createRegistry()).nodes.get('r')!.outputShapes).toEqual({ features: ['N', 5, 8], boxes: ['N', 5, 4] });
+  });
 });

@@ -1,4 +1,5 @@
 import { defineNode, int, tensor, type Dim } from '@modalflow/core';
+import { batchDim, batchParam } from './batch.ts';
 
 /**
  * Pre-extracted detector regions, the visual input of ViLBERT, LXMERT and UNITER:
@@ -23,10 +24,12 @@ export default defineNode({
   params: {
     num_regions: int({ default: 36, min: 0, description: 'Regions per image (0 = any number)' }),
     feature_dim: int({ default: 2048, min: 1, description: 'Feature width F of each region' }),
+    batch: batchParam(),
   },
   // A symbolic count is named after the node, so two region inputs (an image pair) may differ.
   infer: ({ node, params }) => {
     const n: Dim = params.num_regions || `N_${node}`;
-    return { features: ['B', n, params.feature_dim], boxes: ['B', n, 4] };
+    const b = batchDim(params.batch);
+    return { features: [b, n, params.feature_dim], boxes: [b, n, 4] };
   },
 });

@@ -127,6 +127,35 @@ function specialCount(e: WordEncoding): number {
 }
 
 /**
+ * Vocabulary entries that are special tokens, written `[XXX]` or `<...>` (BERT's `[MASK]`,
+ * CLIP's `<|endoftext|>`). BERT's tokenizer never splits or lowercases them when they occur in
+ * the text (transformers: `never_split` and the added-tokens split), so typed text can hold a
+ * `[MASK]`.
+ */
+const SPECIAL = /^(\[[^\s[\]]+\]|<[^\s<>]+>)$/;
+const specialSplitters = new WeakMap<readonly string[], RegExp | null>();
+
+function specialSplitter(vocabulary: readonly string[]): RegExp | null {
+  if (specialSplitters.has(vocabulary)) return specialSplitters.get(vocabulary)!;
+  const specials = vocabulary.filter((w) => SPECIAL.test(w)).sort((a, b) => b.length - a.length);
+  const escaped = specials.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const re = specials.length ? new RegExp(`(${escaped.join('|')})`) : null;
+  specialSplitters.set(vocabulary, re);
+  return re;
+}
+
+/**
+ * basicTokenize, except that the vocabulary's special tokens found verbatim (case-sensitive)
+ * in the text stay whole tokens.
+ */
+export function tokenizeWithSpecials(text: string, lowercase: boolean, vocabulary: readonly string[]): string[] {
+  const re = specialSplitter(vocabulary);
+  if (!re) return basicTokenize(text, lowercase);
+  // split() with a capturing group puts the matched tokens at the odd positions.
+  return text.split(re).flatMap((part, k) => (k % 2 === 1 ? [part] : basicTokenize(part, lowercase)));
+}
+
+/**
  * Ids and attention mask of one text, exactly maxLength long: [cls] words [sep] then padding.
  * Words are truncated so the special tokens always fit; unknown words become unkToken.
  */
@@ -139,7 +168,7 @@ export function encodeWords(text: string, e: WordEncoding): { ids: number[]; mas
   };
   const unk = id(e.unkToken);
   const room = e.maxLength - specialCount(e);
-  const words = basicTokenize(text, e.lowercase).slice(0, Math.max(room, 0));
+  const words = tokenizeWithSpecials(text, e.lowercase, e.vocabulary).slice(0, Math.max(room, 0));
   const ids = words.map((w) => index.get(w) ?? unk);
   if (e.addSpecialTokens && e.clsToken) ids.unshift(id(e.clsToken));
   if (e.addSpecialTokens && e.sepToken) ids.push(id(e.sepToken));

@@ -5,6 +5,7 @@ import {
   float,
   int,
   linearBound,
+  tensor,
   type Dim,
   type ParamValues,
   type Shape,
@@ -26,6 +27,8 @@ import { attentionFlops, attentionWeightSpecs, multiHeadAttention } from './atte
  * fusion layers and LXMERT. Weight names follow Hugging Face CLIP encoder layers
  * (`self_attn.{q,k,v,out}_proj`, `layer_norm1`, `mlp.fc1`, `mlp.fc2`, `layer_norm2`); the
  * cross-attention sublayer, which CLIP lacks, is `cross_attn.*` with its norm `layer_norm_cross`.
+ * A stack can name its weights as BERT does instead (`layerWeightName`), so BERT-family
+ * checkpoints map on by renaming a prefix.
  */
 
 export type NormPlacement = 'pre' | 'post';
@@ -199,6 +202,45 @@ export function bertAttentionView(w: Record<string, string>, att: string, out: s
 
 /* ---- a whole stack, as used by encoder.transformer and reasoning.self_attention ---- */
 
+export const STACK_NAMINGS = ['clip', 'bert'] as const;
+export type StackNaming = (typeof STACK_NAMINGS)[number];
+
+/*
+ * BERT-family names of a layer's weights (Hugging Face BertLayer; the cross-attention sublayer
+ * as ALBEF's xbert `crossattention`), keyed by the CLIP names the lowering reads. The state_dict
+ * order is the same under both namings: self-attention, its norm, cross-attention, its norm,
+ * FFN, its norm.
+ */
+const BERT_LAYER_NAMES: Record<string, string> = {
+  'self_attn.q_proj.': 'attention.self.query.',
+  'self_attn.k_proj.': 'attention.self.key.',
+  'self_attn.v_proj.': 'attention.self.value.',
+  'self_attn.out_proj.': 'attention.output.dense.',
+  'layer_norm1.': 'attention.output.LayerNorm.',
+  'cross_attn.q_proj.': 'crossattention.self.query.',
+  'cross_attn.k_proj.': 'crossattention.self.key.',
+  'cross_attn.v_proj.': 'crossattention.self.value.',
+  'cross_attn.out_proj.': 'crossattention.output.dense.',
+  'layer_norm_cross.': 'crossattention.output.LayerNorm.',
+  'mlp.fc1.': 'intermediate.dense.',
+  'mlp.fc2.': 'output.dense.',
+  'layer_norm2.': 'output.LayerNorm.',
+};
+
+/**
+ * The checkpoint name of a layer weight given by its CLIP-style name inside layer `index`
+ * (`self_attn.q_proj.weight`): `layers.{index}.self_attn.q_proj.weight` (clip) or
+ * `layer.{index}.attention.self.query.weight` (bert).
+ */
+export function layerWeightName(naming: StackNaming, index: number, name: string): string {
+  if (naming === 'clip') return `layers.${index}.${name}`;
+  const dot = name.lastIndexOf('.');
+  const module = name.slice(0, dot + 1);
+  const bert = BERT_LAYER_NAMES[module];
+  if (bert === undefined) throw new Error(`no BERT name for layer weight "${name}"`);
+  return `layer.${index}.${bert}${name.slice(dot + 1)}`;
+}
+
 export interface StackDefaults {
   layers: number;
   dim: number;
@@ -223,6 +265,18 @@ export function stackParams(d: StackDefaults) {
     causal: bool({ default: false, description: 'Each token sees only itself and earlier tokens (CLIP text)' }),
     pre_norm: bool({ default: d.pre_norm, description: 'LayerNorm before the first layer (`pre_layrnorm`, as CLIP vision)' }),
     final_norm: bool({ default: d.final_norm, description: 'LayerNorm after the last layer (`final_layer_norm`, as CLIP text and ViLT)' }),
+    cross_from: int({
+      default: -1, min: -1,
+      description: 'First layer (counted from 0 in this node) that adds a cross-attention sublayer over `context` between self-attention and FFN; every later layer has one too. -1 = none (ALBEF fusion layers: 0)',
+    }),
+    naming: choice(STACK_NAMINGS, {
+      default: 'clip',
+      description: 'Weight names: clip = `layers.{i}.self_attn.q_proj`, `mlp.fc1` (Hugging Face CLIP); bert = `layer.{i}.attention.self.query`, `crossattention.*`, `intermediate.dense` (BERT, UNITER, ALBEF)',
+    }),
+    layer_offset: int({
+      default: 0, min: 0,
+      description: 'Added to the layer number in weight names, so a stack split over two nodes keeps the checkpoint numbering (ALBEF fusion layers are BERT layers 6-11: offset 6)',
+    }),
   };
 }
 
@@ -236,30 +290,77 @@ export function stackLayerConfig(p: StackParams): LayerConfig {
   return { dim: p.dim, heads: p.heads, mlpDim: mlpWidth(p), activation: p.activation, norm: p.norm, eps: p.eps, causal: p.causal };
 }
 
-/** Output shapes of a stack over x [B, T, dim]; rejects widths the heads cannot split. */
-export function stackInfer(ctx: ShapeContext<StackParams>, input = 'x'): { y: Shape; attn: Shape } {
+/** Whether layer k (0-based, within the node) has the cross-attention sublayer. */
+export function crossAttends(p: Pick<StackParams, 'cross_from'>, k: number): boolean {
+  return p.cross_from >= 0 && k >= p.cross_from;
+}
+
+function crossLayerCount(p: Pick<StackParams, 'cross_from' | 'layers'>): number {
+  return p.cross_from >= 0 ? Math.max(0, p.layers - p.cross_from) : 0;
+}
+
+function layerConfigAt(p: StackParams, k: number, crossDim: number | undefined): LayerConfig {
+  const c = stackLayerConfig(p);
+  return crossAttends(p, k) && crossDim !== undefined ? { ...c, crossDim } : c;
+}
+
+/**
+ * Output shapes of a stack over x [B, T, dim] (and context [B, Tc, Dc] when layers cross-attend);
+ * rejects widths the heads cannot split and a context that is missing or would go unread.
+ */
+export function stackInfer(ctx: ShapeContext<StackParams>, input = 'x'): { y: Shape; attn: Shape; cross_attn: Shape } {
   const { params: p } = ctx;
   if (p.dim % p.heads !== 0) throw new NodeError(`dim ${p.dim} is not divisible by ${p.heads} heads`, { param: 'heads' });
   if (mlpWidth(p) < 1) throw new NodeError(`the FFN width is ${mlpWidth(p)}; set mlp_dim or a larger mlp_ratio`, { param: 'mlp_ratio' });
   const x = ctx.inputs[input]!;
   const [b, t] = [x[0]!, x[1]!];
-  return { y: [b, t, p.dim], attn: [b, p.heads, t, t] };
+  const context = ctx.inputs['context'];
+  const crossing = crossLayerCount(p);
+  if (crossing > 0 && !context) {
+    const which = crossing === 1 ? `layer ${p.cross_from}` : `layers ${p.cross_from}-${p.layers - 1}`;
+    throw new NodeError(`${which} cross-attend (cross_from = ${p.cross_from}), so "context" must be connected`, { port: 'context' });
+  }
+  if (crossing === 0 && context) {
+    const why = p.cross_from < 0 ? 'cross_from is -1' : `cross_from ${p.cross_from} is past the last of ${p.layers} layers`;
+    throw new NodeError(`"context" is connected but no layer cross-attends (${why}); set cross_from to the first layer that should read it`, { port: 'context' });
+  }
+  if (!context && ctx.inputs['context_mask']) {
+    throw new NodeError('"context_mask" is connected without "context"', { port: 'context_mask' });
+  }
+  const tc: Dim = context ? context[1]! : 0;
+  return { y: [b, t, p.dim], attn: [b, p.heads, t, t], cross_attn: [b, p.heads, t, tc] };
 }
 
-export function stackWeightSpecs(p: StackParams): Record<string, WeightSpec> {
-  const c = stackLayerConfig(p);
+export function stackWeightSpecs(p: StackParams, crossDim?: number): Record<string, WeightSpec> {
   const out: Record<string, WeightSpec> = {};
   if (p.pre_norm) Object.assign(out, layerNormSpecs('pre_layrnorm.', p.dim));
-  for (let k = 0; k < p.layers; k++) Object.assign(out, transformerLayerSpecs(`layers.${k}.`, c));
+  for (let k = 0; k < p.layers; k++) {
+    for (const [name, spec] of Object.entries(transformerLayerSpecs('', layerConfigAt(p, k, crossDim)))) {
+      out[layerWeightName(p.naming, k + p.layer_offset, name)] = spec;
+    }
+  }
   if (p.final_norm) Object.assign(out, layerNormSpecs('final_layer_norm.', p.dim));
   return out;
 }
 
-export function stackFlops(size: (d: Dim) => number, x: Shape, p: StackParams): number {
+export function stackFlops(size: (d: Dim) => number, x: Shape, p: StackParams, context?: Shape): number {
   const [b, t] = [x[0]!, x[1]!];
   const rows = size(b) * size(t);
   const norms = (p.pre_norm ? 1 : 0) + (p.final_norm ? 1 : 0);
-  return p.layers * transformerLayerFlops(size, b, t, stackLayerConfig(p)) + norms * layerNormFlops(rows, p.dim);
+  const crossDim = context ? size(context[2]!) : undefined;
+  let total = norms * layerNormFlops(rows, p.dim);
+  for (let k = 0; k < p.layers; k++) total += transformerLayerFlops(size, b, t, layerConfigAt(p, k, crossDim), context?.[1]);
+  return total;
+}
+
+export interface StackInputs {
+  /** Key padding mask of x [B, T]. */
+  mask?: string;
+  /** The sequence the cross-attending layers read [B, Tc, Dc], and its key padding mask. */
+  context?: string;
+  contextMask?: string;
+  /** Width of context, required when layers cross-attend. */
+  crossDim?: number;
 }
 
 export function lowerStack(
@@ -267,17 +368,66 @@ export function lowerStack(
   w: Record<string, string>,
   p: StackParams,
   x: string,
-  mask?: string,
-): { y: string; attn: string } {
-  const c = stackLayerConfig(p);
+  inputs: StackInputs = {},
+): { y: string; attn: string; cross_attn: string } {
   let h = x;
   if (p.pre_norm) h = layerNorm(g, h, w['pre_layrnorm.weight']!, w['pre_layrnorm.bias']!, p.eps);
   let attn = '';
+  let crossAttn: string | undefined;
   for (let k = 0; k < p.layers; k++) {
-    const r = g.scope(`layers.${k}`, () => transformerLayer(g, w, `layers.${k}.`, c, h, { mask }));
+    const c = layerConfigAt(p, k, inputs.crossDim);
+    if (crossAttends(p, k) && c.crossDim === undefined) throw new Error(`layer ${k} cross-attends but the width of context is unknown`);
+    // The layer code reads CLIP names without a prefix; point them at this naming's initializers.
+    const view: Record<string, string> = {};
+    for (const name of Object.keys(transformerLayerSpecs('', c))) view[name] = w[layerWeightName(p.naming, k + p.layer_offset, name)]!;
+    const r = g.scope(`layers.${k}`, () =>
+      transformerLayer(g, view, '', c, h, { mask: inputs.mask, context: inputs.context, contextMask: inputs.contextMask }),
+    );
     h = r.y;
     attn = r.attn;
+    if (r.crossAttn !== undefined) crossAttn = r.crossAttn;
   }
   if (p.final_norm) h = layerNorm(g, h, w['final_layer_norm.weight']!, w['final_layer_norm.bias']!, p.eps);
-  return { y: h, attn };
+  // Without cross-attention the port still needs a value: an empty [B, heads, T, 0].
+  const cross = crossAttn ?? g.op('Slice', [attn, g.constInt64([0]), g.constInt64([0]), g.constInt64([3])]);
+  return { y: h, attn, cross_attn: cross };
+}
+
+/** The optional cross-attention inputs of a stack node. */
+export function stackContextPorts() {
+  return {
+    context: tensor('float32', ['B', 'Tc', 'Dc'], {
+      optional: true,
+      description: 'Sequence the cross-attending layers read [B, Tc, Dc] (ALBEF: the image tokens); needs cross_from >= 0',
+    }),
+    context_mask: tensor(['float32', 'int64', 'int32', 'bool', 'uint8'], ['B', 'Tc'], {
+      optional: true,
+      description: 'Key padding mask of context [B, Tc]: 1 keeps a token, 0 hides it',
+    }),
+  };
+}
+
+export const crossAttnPort = () =>
+  tensor('float32', ['B', 'heads', 'T', 'Tc'], {
+    description: "Last layer's cross-attention weights over context [B, heads, T, Tc] (rows sum to 1); empty (Tc = 0) when no layer cross-attends",
+  });
+
+/** lowerStack for a node whose ports are x, mask, context and context_mask. */
+export function lowerStackNode(
+  g: OnnxGraph,
+  w: Record<string, string>,
+  p: StackParams,
+  x: Record<string, string | undefined>,
+  inputs: Record<string, Shape | undefined>,
+  input = 'x',
+): { y: string; attn: string; cross_attn: string } {
+  const context = inputs['context'];
+  const crossDim = context && typeof context[2] === 'number' ? context[2] : undefined;
+  return lowerStack(g, w, p, x[input]!, { mask: x['mask'], context: x['context'], contextMask: x['context_mask'], crossDim });
+}
+
+/** Weight specs of a stack node; the width of context must be known when layers cross-attend. */
+export function stackNodeWeights(p: StackParams, inputs: Record<string, Shape | undefined>, need: (d: Dim | undefined, what: string) => number) {
+  const context = inputs['context'];
+  return stackWeightSpecs(p, context && crossLayerCount(p) > 0 ? need(context[2], 'the width of context') : undefined);
 }

@@ -28,7 +28,8 @@ function encoding(p: Params): WordEncoding {
 
 /**
  * Word-level tokenizer (a host step): BERT's basic tokenizer splitting (whitespace, then each
- * punctuation mark on its own, optional lowercasing with accent stripping), each token looked
+ * punctuation mark on its own, optional lowercasing with accent stripping; vocabulary entries
+ * `[XXX]` / `<...>` found verbatim stay whole, as BERT's never_split), each token looked
  * up in a user vocabulary (unknown -> unk), then [cls] w_1 .. w_n [sep] padded or truncated to
  * max_length. mask_t = 1 for real tokens (specials included), 0 for padding.
  */
@@ -37,7 +38,7 @@ export default defineNode({
   version: 1,
   category: 'preprocessing',
   title: 'Word tokenizer',
-  doc: 'Turns each sentence into a fixed-length row of token ids, one id per word, for small teaching models. Words are split at spaces, and punctuation marks become tokens of their own ("dog?" gives "dog", "?"), as in BERT\'s basic tokenizer. Each word\'s id is its position in the vocabulary list; words not in the list get the unknown token. Rows start with the class token, end with the separator, and are padded (or cut) to `max_length`; `mask` is 1 on real tokens and 0 on padding, so later layers can ignore the padding.',
+  doc: 'Turns each sentence into a fixed-length row of token ids, one id per word, for small teaching models. Words are split at spaces, and punctuation marks become tokens of their own ("dog?" gives "dog", "?"), as in BERT\'s basic tokenizer. Each word\'s id is its position in the vocabulary list; words not in the list get the unknown token. Special tokens of the list written like `[MASK]` or `<|endoftext|>` stay whole when they appear in the text exactly so, as in BERT\'s tokenizer. Rows start with the class token, end with the separator, and are padded (or cut) to `max_length`; `mask` is 1 on real tokens and 0 on padding, so later layers can ignore the padding.',
   formula: '\\mathrm{ids} = [\\,\\mathrm{cls},\\ v(w_1), \\dots, v(w_n),\\ \\mathrm{sep},\\ \\mathrm{pad}, \\dots],\\quad m_t = [t < n + 2]',
   source: 'BasicTokenizer of google-research/bert (tokenization.py), as in transformers.BertTokenizer',
   inputs: { text: tensor('string', ['B'], { description: 'One string per example' }) },

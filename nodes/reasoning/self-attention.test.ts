@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type Tensor } from '@modalflow/core';
 import { f64, randomTensor, registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
-import { getter, layerRef, lnRef, randomWeights, type LayerRefConfig } from '../lib/transformer-reference.ts';
+import { add, ffnRef, getter, layerRef, lnRef, mhaRef, randomWeights, type LayerRefConfig } from '../lib/transformer-reference.ts';
 import selfAttention from './self-attention.ts';
 
 const shapeOnly = (dims: number[], dtype: Tensor['dtype'] = 'float32'): Tensor => ({ dtype, dims, data: new Float32Array(0) });
@@ -58,6 +58,46 @@ describe('reasoning.self_attention', () => {
     expect(a.ok).toBe(true);
     expect(n.paramCount).toBe(12 * 7_087_872);
     expect(n.outputShapes['attn']).toEqual([1, 12, 96, 96]);
+  });
+
+  it('names UNITER-base weights as its BERT checkpoint with naming bert, same count', () => {
+    const { a, n } = analyze({ naming: 'bert' }, { x: shapeOnly([1, 96, 768]) });
+    expect(a.ok).toBe(true);
+    expect(n.paramCount).toBe(12 * 7_087_872);
+    const names = Object.keys(n.weights);
+    expect(names.slice(0, 4)).toEqual([
+      'layer.0.attention.self.query.weight', 'layer.0.attention.self.query.bias', 'layer.0.attention.self.key.weight', 'layer.0.attention.self.key.bias',
+    ]);
+    expect(names).toContain('layer.11.output.LayerNorm.bias');
+    expect(names.some((w) => w.startsWith('layers.'))).toBe(false);
+  });
+
+  it('matches float64 with BERT names and a cross-attending last layer', async () => {
+    const params = { layers: 2, dim: 4, heads: 2, mlp_dim: 6, naming: 'bert', cross_from: 1 };
+    const x = randomTensor([1, 3, 4], 95);
+    const context = randomTensor([1, 2, 4], 96);
+    const weights = randomWeights(selfAttention, { params, inputs: { x, context } }, 97);
+    const { outputs } = await runNode(selfAttention, { params, inputs: { x, context }, weights });
+    const get = getter(weights);
+    const bert = (prefix: string) => (n: string) => {
+      const [proj, leaf] = n.split('.') as [string, string];
+      return get(`${prefix}${{ q_proj: 'self.query', k_proj: 'self.key', v_proj: 'self.value', out_proj: 'output.dense' }[proj]}.${leaf}`);
+    };
+    const ln = (h: ArrayLike<number>, n: string) => lnRef(h, 4, get, n, 1e-12);
+    let h: Float64Array = f64(x);
+    let cross: Float64Array = new Float64Array(0);
+    for (const k of [0, 1]) {
+      const p = `layer.${k}.`;
+      h = ln(add(h, mhaRef(h, h, 1, 3, 3, 4, 4, 4, 2, bert(`${p}attention.`)).out), `${p}attention.output.LayerNorm.`);
+      if (k === 1) {
+        const c = mhaRef(h, f64(context), 1, 3, 2, 4, 4, 4, 2, bert(`${p}crossattention.`));
+        cross = c.weights;
+        h = ln(add(h, c.out), `${p}crossattention.output.LayerNorm.`);
+      }
+      h = ln(add(h, ffnRef(h, 4, 6, get, `${p}intermediate.dense.`, `${p}output.dense.`, 'gelu')), `${p}output.LayerNorm.`);
+    }
+    expect(relError(f64(outputs['y']!), h)).toBeLessThanOrEqual(1e-5);
+    expect(relError(f64(outputs['cross_attn']!), cross)).toBeLessThanOrEqual(1e-5);
   });
 
   it('rejects a width other than dim and a mask of another length', () => {

@@ -1,5 +1,13 @@
 import { defineNode, tensor } from '@modalflow/core';
-import { lowerStack, stackFlops, stackInfer, stackParams, stackWeightSpecs } from '../lib/transformer.ts';
+import {
+  crossAttnPort,
+  lowerStackNode,
+  stackContextPorts,
+  stackFlops,
+  stackInfer,
+  stackNodeWeights,
+  stackParams,
+} from '../lib/transformer.ts';
 import '../lib/lowering.ts';
 
 /**
@@ -10,10 +18,11 @@ import '../lib/lowering.ts';
  * Every token attends to every token of both modalities. The layers are those of
  * encoder.transformer (lib/transformer.ts), with the same Hugging Face CLIP-style weight names
  * (`layers.{i}.self_attn.{q,k,v,out}_proj`, `layers.{i}.layer_norm1/2`, `layers.{i}.mlp.fc1/fc2`);
- * BERT-named checkpoints (UNITER) map onto them by renaming
- * `attention.self.query` -> `self_attn.q_proj`, `attention.output.dense` -> `self_attn.out_proj`,
- * `attention.output.LayerNorm` -> `layer_norm1`, `intermediate.dense` -> `mlp.fc1`,
- * `output.dense` -> `mlp.fc2`, `output.LayerNorm` -> `layer_norm2`.
+ * `naming: bert` gives BERT's names instead (`layer.{i}.attention.self.query`,
+ * `layer.{i}.attention.output.{dense,LayerNorm}`, `layer.{i}.intermediate.dense`,
+ * `layer.{i}.output.{dense,LayerNorm}`), so UNITER's checkpoint maps on by renaming a prefix.
+ * The same optional cross-attention sublayer as encoder.transformer (layers from `cross_from`
+ * on read `context`) is available here too.
  */
 export default defineNode({
   type: 'reasoning.self_attention',
@@ -24,7 +33,8 @@ export default defineNode({
     'The single-stream core of UNITER and ViLT: put the text tokens and the image tokens in one sequence and run a transformer over it, so every word can attend to every image region and vice versa from the first layer on. ' +
     'Concatenate the two token sequences (and their masks) first; add modality-type embeddings if the model uses them. ' +
     'Defaults are UNITER-base (12 post-norm layers, width 768, 12 heads, MLP 3072, GELU); for ViLT choose pre-norm with eps 1e-12 and a final norm. ' +
-    '`attn` holds the last layer\'s attention weights, where cross-modal attention can be inspected.',
+    '`attn` holds the last layer\'s attention weights, where cross-modal attention can be inspected. ' +
+    'Choose `naming: bert` to name the weights as BERT/UNITER checkpoints do.',
   formula: 'x \\leftarrow \\mathrm{LN}_1(x + \\mathrm{MHA}(x)),\\; x \\leftarrow \\mathrm{LN}_2(x + W_2\\,\\phi(W_1 x)),\\quad x = [\\,t\\,;\\, v\\,]',
   source: 'Chen et al. 2020 (UNITER); Kim et al. 2021 (ViLT); Hugging Face transformers ViltEncoder',
   inputs: {
@@ -33,16 +43,18 @@ export default defineNode({
       optional: true,
       description: 'Key padding mask [B, T]: 1 keeps a token, 0 hides it from attention',
     }),
+    ...stackContextPorts(),
   },
   outputs: {
     y: tensor('float32', ['B', 'T', 'dim'], { description: 'Fused sequence after the stack' }),
     attn: tensor('float32', ['B', 'heads', 'T', 'T'], { description: "Last layer's attention weights (rows sum to 1)" }),
+    cross_attn: crossAttnPort(),
   },
   params: stackParams({
     layers: 12, dim: 768, heads: 12, activation: 'gelu', norm: 'post', eps: 1e-12, pre_norm: false, final_norm: false,
   }),
   infer: (ctx) => stackInfer(ctx),
-  weights: ({ params }) => stackWeightSpecs(params),
-  flops: ({ inputs, params, size }) => stackFlops(size, inputs['x']!, params),
-  lower: ({ g, x, w, params }) => lowerStack(g, w, params, x['x']!, x['mask']),
+  weights: ({ params, inputs, need }) => stackNodeWeights(params, inputs, need),
+  flops: ({ inputs, params, size }) => stackFlops(size, inputs['x']!, params, inputs['context']),
+  lower: ({ g, x, w, params, inputs }) => lowerStackNode(g, w, params, x, inputs),
 });
