@@ -3,5 +3,6 @@ import image from './image.ts';
 import tokenizeWords from './tokenize-words.ts';
 import tokenizeHf from './tokenize-hf.ts';
 import clipImage from './clip-image.ts';
+import textSplit from './text-split.ts';
 
-export const PREPROCESSING_NODES: AnyNodeDef[] = [image, tokenizeWords, tokenizeHf, clipImage];
+export const PREPROCESSING_NODES: AnyNodeDef[] = [image, tokenizeWords, tokenizeHf, clipImage, textSplit];

@@ -1,16 +1,16 @@
 /**
- * `npm run bench`: side-by-side measurements, printed as JSON and written to
- * bench-results/bench.json. Timings only; tests never assert on them.
+ * Engine benchmarks, printed as JSON (collected with the other suites by `npm run bench`).
+ * Timings only; tests never assert on them.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { compileGraph } from '@modalflow/compiler';
 import { createEngine, HostSteps } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import type { GraphDoc, Tensor } from '@modalflow/core';
-import { ROOT, example, floats, registry } from '../src/fixtures.ts';
+import { example, floats, registry } from '../src/fixtures.ts';
 import { chainGraph } from './graphs.ts';
 import { median, round, time, timePair } from './stats.ts';
+import { zeroShotBench } from './zero-shot.ts';
 
 const runtime = createNodeRuntime({ providers: ['cpu'] });
 const engine = createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) });
@@ -92,6 +92,8 @@ log('granularity…');
 const b = await granularity(64, 200);
 log('compile scaling…');
 const c = await compileScaling([10, 100, 1000]);
+log('zero-shot…');
+const d = await zeroShotBench();
 const result = {
   bench: 'modalflow',
   date: new Date().toISOString(),
@@ -100,9 +102,8 @@ const result = {
   engine_overhead: a,
   granularity: b,
   compile_scaling: c,
+  zero_shot: d,
   total_s: round((Date.now() - started) / 1000, 1),
 };
 const json = JSON.stringify(result, null, 2);
-mkdirSync(`${ROOT}bench-results`, { recursive: true });
-writeFileSync(`${ROOT}bench-results/bench.json`, json + '\n');
 process.stdout.write(json + '\n');

@@ -6,6 +6,10 @@ import { createEngine, HostSteps } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { ROOT, registry } from './fixtures.ts';
 import { sampleInputs } from './sample-inputs.ts';
+import { buildClipFolder, folderAssets, type ClipFolder } from './fixtures-clip-folder.ts';
+
+let folder: ClipFolder | undefined;
+const clipFolder = () => (folder ??= buildClipFolder());
 
 /**
  * Every example folder holds `graph.json` and may hold `tiny.json` (the same structure at a
@@ -32,7 +36,10 @@ const expectOf = (name: string): Expect => (existsSync(`${dir}${name}/expect.jso
 describe.each(examples)('example %s', (name) => {
   it('validates, has a teaching page, and its parameter total matches the reference', () => {
     const doc = parseGraph(read(name, 'graph.json'), { file: `${name}/graph.json` });
-    const a = analyzeGraph(doc, registry, { file: `${name}/graph.json` });
+    // Examples over pretrained files ship no model: they are checked against a folder of the
+    // same layout that ModalFlow builds itself.
+    const asset = doc.assets ? folderAssets(doc, clipFolder()) : undefined;
+    const a = analyzeGraph(doc, registry, { file: `${name}/graph.json`, asset });
     expect(a.problems.filter((p) => p.severity !== 'warning')).toEqual([]);
     expect(doc.meta.title).toBeTruthy();
     expect(doc.meta.description).toBeTruthy();
