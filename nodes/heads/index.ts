@@ -6,6 +6,5 @@ import maskedLm from './masked-lm.ts';
 import regionRegression from './region-regression.ts';
 import pooler from './pooler.ts';
 import zeroShot from './zero-shot.ts';
-import topkNamed from './topk-named.ts';
 
-export const HEAD_NODES: AnyNodeDef[] = [classifier, similarity, itm, maskedLm, regionRegression, pooler, zeroShot, topkNamed];
+export const HEAD_NODES: AnyNodeDef[] = [classifier, similarity, itm, maskedLm, regionRegression, pooler, zeroShot];
