@@ -143,16 +143,4 @@ describe('preprocess.clip_image in a graph', () => {
     await expect(run(img, { config: 'proc' }, { proc: json({ do_resize: 1 }) })).rejects.toMatchObject({ code: 'MF_ASSET_INVALID', message: expect.stringContaining('"do_resize"') });
   });
 
-  it('resizes a 640x480 photo in a few milliseconds', async () => {
-    const photo: Tensor = { dtype: 'uint8', dims: [1, 480, 640, 3], data: pattern(480, 640, 9) };
-    await run(photo);
-    // The fastest of several runs: shared test machines stall single runs at random.
-    let ms = Infinity;
-    for (let k = 0; k < 10; k++) {
-      const t0 = performance.now();
-      await run(photo);
-      ms = Math.min(ms, performance.now() - t0);
-    }
-    expect(ms).toBeLessThan(50);
-  });
 });
