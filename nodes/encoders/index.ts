@@ -4,5 +4,6 @@ import tokenEmbed from './token-embed.ts';
 import regionEmbed from './region-embed.ts';
 import transformer from './transformer.ts';
 import mlp from './mlp.ts';
+import lstm from './lstm.ts';
 
-export const ENCODER_NODES: AnyNodeDef[] = [patchEmbed, tokenEmbed, regionEmbed, transformer, mlp];
+export const ENCODER_NODES: AnyNodeDef[] = [patchEmbed, tokenEmbed, regionEmbed, transformer, mlp, lstm];

@@ -28,7 +28,7 @@ function pixelBoxes(B: number, N: number, sizes: [number, number][], seed: numbe
 }
 
 /** The three published region embeddings, from their formulas. */
-function regionRef(variant: string, feats: Tensor, boxes: Tensor, sizes: [number, number][], weights: Record<string, Tensor>, D: number, eps: number) {
+function regionRef(variant: string, feats: Tensor, boxes: Tensor, sizes: [number, number][], weights: Record<string, Tensor>, D: number, eps: number, masked?: number[]) {
   const [B, N, F] = feats.dims as [number, number, number];
   const bx = f64(boxes);
   const geo: number[] = [];
@@ -49,6 +49,11 @@ function regionRef(variant: string, feats: Tensor, boxes: Tensor, sizes: [number
   const lin = (x: ArrayLike<number>, inp: number, name: string) => linearRef(x, inp, get(`${name}.weight`), D, get(`${name}.bias`));
   const ln = (x: ArrayLike<number>, name: string) => layerNormRef(x, D, get(`${name}.weight`), get(`${name}.bias`), eps);
   const f = f64(feats);
+  if (masked) {
+    // UNITER: f + mask_embedding(m) with row 0 zeroed, i.e. row 1 added to masked regions.
+    const E = get('mask_embedding.weight');
+    for (let r = 0; r < B * N; r++) if (masked[r]) for (let j = 0; j < F; j++) f[r * F + j] = f[r * F + j]! + E[F + j]!;
+  }
   if (variant === 'vilbert') {
     const a = lin(f, F, 'image_embeddings');
     const l = lin(geo, k, 'image_location_embeddings');
@@ -101,6 +106,19 @@ describe('encoder.region_embed', () => {
     expect(relError(f64(outputs['tokens']!), regionRef('vilbert', feats, boxes, [[1, 1], [1, 1]], weights, 5, 1e-12))).toBeLessThanOrEqual(1e-5);
   });
 
+  it('uniter: adds row 1 of mask_embedding to the masked regions only, and exposes img_linear.weight', async () => {
+    const boxes = pixelBoxes(2, 3, [[1, 1], [1, 1]], 7);
+    (boxes.data as Float32Array).forEach((v, k, a) => (a[k] = v / 2 + 0.01 * k));
+    const masked = [0, 1, 0, 1, 1, 0];
+    const params = { variant: 'uniter', dim: 4 };
+    const inputs = { features: feats, boxes, masked: { dtype: 'int64' as const, dims: [2, 3], data: BigInt64Array.from(masked, BigInt) } };
+    const weights = randomWeights(regionEmbed, { params, inputs }, 43);
+    const { outputs } = await runNode(regionEmbed, { params, inputs, weights });
+    expect(relError(f64(outputs['tokens']!), regionRef('uniter', feats, boxes, [[1, 1], [1, 1]], weights, 4, 1e-12, masked))).toBeLessThanOrEqual(1e-5);
+    expect(outputs['feature_weight']!.dims).toEqual([4, 10]);
+    expect(Array.from(outputs['feature_weight']!.data as Float32Array)).toEqual(Array.from(weights['img_linear.weight']!.data as Float32Array));
+  });
+
   it('counts the published embeddings: LXMERT 1,580,544 and ViLBERT (2048 -> 1024) 2,106,368 parameters', () => {
     const inputs = { features: shapeOnly([1, 36, 2048]), boxes: shapeOnly([1, 36, 4]) };
     expect(analyze({ variant: 'lxmert' }, inputs).n.paramCount).toBe(1_580_544);
@@ -109,9 +127,11 @@ describe('encoder.region_embed', () => {
     expect(Object.keys(uniter.weights)).toEqual([
       'img_linear.weight', 'img_linear.bias', 'img_layer_norm.weight', 'img_layer_norm.bias',
       'pos_layer_norm.weight', 'pos_layer_norm.bias', 'pos_linear.weight', 'pos_linear.bias',
-      'type_embedding', 'LayerNorm.weight', 'LayerNorm.bias',
+      'mask_embedding.weight', 'type_embedding', 'LayerNorm.weight', 'LayerNorm.bias',
     ]);
     expect(uniter.weights['pos_linear.weight']!.shape).toEqual([768, 7]);
+    // UniterImageEmbeddings (1,588,480, mask_embedding included) plus type row 1 (768).
+    expect(uniter.paramCount).toBe(1_588_480 + 768);
   });
 
   it('rejects boxes that are not 4-wide, region counts that disagree and a zero image size', () => {
@@ -123,6 +143,10 @@ describe('encoder.region_embed', () => {
     const count = analyze({}, { features: shapeOnly([1, 36, 2048]), boxes: shapeOnly([1, 10, 4]) }).a.problems[0]!;
     expect(count.code).toBe('MF_SHAPE_MISMATCH');
     expect(count.at.port).toBe('boxes');
+
+    const masked = analyze({ variant: 'lxmert' }, { features: shapeOnly([1, 36, 2048]), boxes: shapeOnly([1, 36, 4]), masked: { dtype: 'int64', dims: [1, 36], data: new BigInt64Array(0) } }).a.problems[0]!;
+    expect(masked.code).toBe('MF_SHAPE_INFER');
+    expect(masked.at.port).toBe('masked');
 
     const zero = analyze({ image_width: 0 }, { features: shapeOnly([1, 36, 2048]), boxes: shapeOnly([1, 36, 4]) }).a.problems[0]!;
     expect(zero.code).toBe('MF_SHAPE_INFER');

@@ -40,10 +40,31 @@ describe('fusion.gated', () => {
     expect(relError(f64(outputs['z']!), ref.z)).toBeLessThanOrEqual(1e-5);
   });
 
+  it('projected gate: z = sigmoid(W_z [W_a a ; W_b b]) on the projections before the tanh (reference code)', async () => {
+    const a = randomTensor([3, 5], 5, 2);
+    const b = randomTensor([3, 4], 6, 2);
+    for (const bias of [false, true]) {
+      const { outputs, weights } = await runNode(gated, { params: { dim: 3, gate_input: 'projected', bias }, inputs: { a, b } });
+      expect(weights['gate.weight']!.dims).toEqual([3, 6]);
+      const W = weights64(weights);
+      const pa = linearRef(f64(a), 5, W('proj_a.weight'), 3, bias ? W('proj_a.bias') : undefined);
+      const pb = linearRef(f64(b), 4, W('proj_b.weight'), 3, bias ? W('proj_b.bias') : undefined);
+      const cat: number[] = [];
+      for (let r = 0; r < 3; r++) cat.push(...pa.slice(r * 3, r * 3 + 3), ...pb.slice(r * 3, r * 3 + 3));
+      const z = linearRef(cat, 6, W('gate.weight'), 3, bias ? W('gate.bias') : undefined).map((v) => 1 / (1 + Math.exp(-v)));
+      const h = z.map((g, k) => g * Math.tanh(pa[k]!) + (1 - g) * Math.tanh(pb[k]!));
+      expect(relError(f64(outputs['z']!), z)).toBeLessThanOrEqual(1e-5);
+      expect(relError(f64(outputs['h']!), h)).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
   it('counts parameters (the paper has no biases) and rejects mismatched batches', () => {
     const reg = registryWith(gated);
     const ok = analyzeGraph(singleNodeGraph(gated, { params: { dim: 512 }, inputs: { a: randomTensor([1, 4096]), b: randomTensor([1, 300]) } }), reg);
     expect(ok.nodes.get('n')!.paramCount).toBe(512 * 4096 + 512 * 300 + 512 * (4096 + 300));
+    // gmu-mmimdb: Linear(4096, 512) + Linear(300, 512) without bias, gate W of 1024 x 512.
+    const ref = analyzeGraph(singleNodeGraph(gated, { params: { dim: 512, gate_input: 'projected' }, inputs: { a: randomTensor([1, 4096]), b: randomTensor([1, 300]) } }), reg);
+    expect(ref.nodes.get('n')!.paramCount).toBe(2_097_152 + 153_600 + 524_288);
     const bad = analyzeGraph(singleNodeGraph(gated, { inputs: { a: randomTensor([2, 4]), b: randomTensor([5, 4]) } }), reg);
     const p = bad.problems.find((q) => q.severity === 'error')!;
     expect(p.code).toBe('MF_SHAPE_INFER');

@@ -51,8 +51,33 @@ function taps(o: number, n: number, m: number, mode: string): [number, number][]
   return t.map(([k, w]) => [k, w / sum]);
 }
 
+/** dandelin/ViLT MinMaxResize.__call__, line by line (w, h = x.size). */
+function viltRef(h: number, w: number, shorter: number, divisor: number): [number, number] {
+  const longer = Math.trunc((1333 / 800) * shorter);
+  let scale = shorter / Math.min(w, h);
+  let newh: number;
+  let neww: number;
+  if (h < w) {
+    newh = shorter;
+    neww = scale * w;
+  } else {
+    newh = scale * h;
+    neww = shorter;
+  }
+  if (Math.max(newh, neww) > longer) {
+    scale = longer / Math.max(newh, neww);
+    newh = newh * scale;
+    neww = neww * scale;
+  }
+  newh = Math.trunc(newh + 0.5);
+  neww = Math.trunc(neww + 0.5);
+  return [Math.floor(newh / divisor) * divisor, Math.floor(neww / divisor) * divisor];
+}
+
 interface RefOptions {
   resize: number;
+  resizeMode?: 'shortest_edge' | 'vilt' | 'square';
+  divisor?: number;
   mode: string;
   crop: number;
   offset: 'floor' | 'round';
@@ -78,7 +103,11 @@ function reference(t: Tensor, o: RefOptions): { dims: number[]; data: number[] }
   // 2. shortest-edge size: short side -> resize, long side -> floor(resize * long / short)
   let oh = h;
   let ow = w;
-  if (o.resize > 0) {
+  if (o.resize > 0 && o.resizeMode === 'square') {
+    oh = ow = o.resize;
+  } else if (o.resize > 0 && o.resizeMode === 'vilt') {
+    [oh, ow] = viltRef(h, w, o.resize, o.divisor ?? 32);
+  } else if (o.resize > 0) {
     const short = Math.min(h, w);
     oh = Math.floor((h * o.resize) / short);
     ow = Math.floor((w * o.resize) / short);
@@ -179,6 +208,42 @@ describe('preprocess.image', () => {
     }
   });
 
+  it('vilt mode: shorter side, capped longer side, rounded and floored to the divisor, in one graph for any size', async () => {
+    // size 8: longer side cap int(1.66625 * 8) = 13. 6 x 20 -> 8 x 26.7 -> capped 3.9 x 13 -> 4 x 13 -> 4 x 12.
+    await check(pixels(1, 6, 20, 2), { resize: 8, resize_mode: 'vilt', size_divisor: 4, crop: 0 }, { resize: 8, resizeMode: 'vilt', divisor: 4, crop: 0 });
+    // 9 x 12 -> 8 x 10.67 -> 8 x 11 -> 8 x 8; portrait 13 x 7 -> 14.86 x 8 -> 13 x 7 capped -> 12 x 4.
+    await check(pixels(2, 9, 12, 3), { resize: 8, resize_mode: 'vilt', size_divisor: 4, crop: 0 }, { resize: 8, resizeMode: 'vilt', divisor: 4, crop: 0 });
+    await check(pixels(1, 13, 7, 4), { resize: 8, resize_mode: 'vilt', size_divisor: 4, crop: 0, interpolation: 'linear' }, { resize: 8, resizeMode: 'vilt', divisor: 4, crop: 0, mode: 'linear' });
+    // The size is computed inside the model: one compiled graph, images of different shapes.
+    const doc = graphDoc(
+      [['img', 'input.image'], ['pre', 'preprocess.image', { resize: 8, resize_mode: 'vilt', size_divisor: 4, crop: 0 }], ['out', 'output.tensor']],
+      [['img.pixels', 'pre.image'], ['pre.pixel_values', 'out.value']],
+    );
+    for (const img of [pixels(1, 6, 20, 5), pixels(1, 30, 11, 6), pixels(1, 16, 16, 7)]) {
+      const out = (await runGraph(doc, { img }))['out']!;
+      const ref = reference(img, { ...DEFAULTS, resize: 8, resizeMode: 'vilt', divisor: 4, crop: 0 });
+      expect(out.dims).toEqual(ref.dims);
+      expect(relError(out.data as Float32Array, ref.data)).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  it('square mode resizes both sides, ignoring the aspect ratio (ALBEF Resize((s, s)))', async () => {
+    await check(pixels(1, 5, 9, 8), { resize: 7, resize_mode: 'square', crop: 0 }, { resize: 7, resizeMode: 'square', crop: 0 });
+  });
+
+  it('infers ViLT\'s published sizes: 480 x 640 -> 384 x 512, 16:9 -> 352 x 608, 2:1 -> 320 x 608', () => {
+    const shape = (dims: number[]) =>
+      analyzeGraph(singleNodeGraph(image, { params: { resize: 384, resize_mode: 'vilt', crop: 0 }, inputs: { image: { dtype: 'uint8', dims, data: new Uint8Array(0) } } }), registryWith(image)).nodes.get('n')!.outputShapes['pixel_values'];
+    expect(shape([1, 480, 640, 3])).toEqual([1, 3, 384, 512]);
+    expect(shape([1, 1080, 1920, 3])).toEqual([1, 3, 352, 608]);
+    expect(shape([1, 48, 96, 3])).toEqual([1, 3, 320, 608]);
+    // 640 > 639: the longer side is capped, so the shorter one drops below 384 and floors to 352.
+    expect(shape([1, 640, 384, 3])).toEqual([1, 3, 608, 352]);
+    for (const [h, w] of [[480, 640], [1080, 1920], [48, 96], [333, 777], [1000, 999]] as const) {
+      expect(shape([1, h, w, 3])!.slice(2)).toEqual(viltRef(h, w, 384, 32));
+    }
+  });
+
   it('infers output sizes', () => {
     const shape = (params: Record<string, unknown>, dims = [1, 10, 15, 3]) =>
       analyzeGraph(singleNodeGraph(image, { params, inputs: { image: { dtype: 'uint8', dims, data: new Uint8Array(0) } } }), registryWith(image)).nodes.get('n')!.outputShapes['pixel_values'];
@@ -203,5 +268,7 @@ describe('preprocess.image', () => {
     expect(problems({ mean: '0.5, 0.5' }).find((p) => p.code === 'MF_SHAPE_INFER')?.at.param).toBe('mean');
     expect(problems({ std: '0.5, 0, 0.5' }).find((p) => p.code === 'MF_SHAPE_INFER')?.at.param).toBe('std');
     expect(problems({ mean: 'red' }).find((p) => p.at.param === 'mean')?.code).toBe('MF_PARAM_RANGE');
+    const zero = problems({ resize: 4, resize_mode: 'vilt', size_divisor: 8, crop: 0 }).find((p) => p.code === 'MF_SHAPE_INFER');
+    expect(zero?.at.port).toBe('image');
   });
 });

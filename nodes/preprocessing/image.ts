@@ -1,7 +1,11 @@
 import { NodeError, choice, defineNode, float, int, string, tensor, type Dim } from '@modalflow/core';
 import { i, ints } from '@modalflow/onnx';
-import { CROP_OFFSETS, INTERPOLATIONS, centerCrop, parseChannelValues, resizeShortestEdge } from '../lib/image.ts';
+import { CROP_OFFSETS, INTERPOLATIONS, centerCrop, parseChannelValues, resizeAttrs, resizeShortestEdge, type Interpolation } from '../lib/image.ts';
+import type { OnnxGraph } from '../lib/lowering.ts';
 import '../lib/lowering.ts';
+
+const RESIZE_MODES = ['shortest_edge', 'vilt', 'square'] as const;
+type ResizeMode = (typeof RESIZE_MODES)[number];
 
 const CLIP_MEAN = '0.48145466, 0.4578275, 0.40821073';
 const CLIP_STD = '0.26862954, 0.26130258, 0.27577711';
@@ -14,18 +18,87 @@ function channelValues(text: string, param: 'mean' | 'std'): number[] {
   return v;
 }
 
-/** Output size of a shortest-edge resize, when the input size is known. */
-function resizedSize(h: Dim, w: Dim, size: number): [number, number] | undefined {
+/** ViLT's cap on the longer side: int(1333 / 800 * shorter), 639 for 384. */
+function viltLonger(size: number): number {
+  return Math.floor((1333 / 800) * size);
+}
+
+/**
+ * ViLT's output size (dandelin/ViLT MinMaxResize; transformers ViltImageProcessor), in the
+ * same double-precision steps: shorter side to `size`, then shrink so the longer side is at
+ * most `viltLonger(size)`, round half up, then floor both sides to multiples of `divisor`.
+ */
+function viltSize(h: number, w: number, size: number, divisor: number): [number, number] {
+  const longer = viltLonger(size);
+  const scale = size / Math.min(h, w);
+  let nh: number;
+  let nw: number;
+  if (h < w) [nh, nw] = [size, scale * w];
+  else [nh, nw] = [scale * h, size];
+  if (Math.max(nh, nw) > longer) {
+    const s = longer / Math.max(nh, nw);
+    [nh, nw] = [nh * s, nw * s];
+  }
+  return [Math.floor(Math.floor(nh + 0.5) / divisor) * divisor, Math.floor(Math.floor(nw + 0.5) / divisor) * divisor];
+}
+
+/** Output size of the resize, when the input size is known (or does not matter). */
+function resizedSize(h: Dim, w: Dim, size: number, mode: ResizeMode, divisor: number): [number, number] | undefined {
+  if (mode === 'square') return [size, size];
   if (typeof h !== 'number' || typeof w !== 'number') return undefined;
+  if (mode === 'vilt') return viltSize(h, w, size, divisor);
   const short = Math.min(h, w);
   return [Math.floor((h * size) / short), Math.floor((w * size) / short)];
+}
+
+/** Resizes NCHW `x` to `size` x `size`, ignoring the aspect ratio (torchvision Resize((s, s))). */
+function resizeSquare(g: OnnxGraph, x: string, size: number, mode: Interpolation): string {
+  const lead = g.op('Slice', [g.op('Shape', [x]), g.constInt64([0]), g.constInt64([2])]);
+  const sizes = g.op('Concat', [lead, g.constInt64([size, size])], { axis: i(0) });
+  return g.op('Resize', [x, '', '', sizes], resizeAttrs(mode));
+}
+
+/**
+ * Resizes NCHW `x` to ViLT's size (see viltSize), computed from the runtime shape in float64
+ * (Cast to=11) with the same operations as the reference's Python floats, so rounding at a
+ * .5 or at a multiple of the divisor goes the same way. Every constant is an integer or 0.5,
+ * exact in any precision.
+ */
+function resizeVilt(g: OnnxGraph, x: string, size: number, divisor: number, mode: Interpolation): string {
+  const shape = g.op('Shape', [x]);
+  const lead = g.op('Slice', [shape, g.constInt64([0]), g.constInt64([2])]);
+  const double = (v: string) => g.op('Cast', [v], { to: i(11) });
+  const hw = double(g.op('Slice', [shape, g.constInt64([2]), g.constInt64([4])]));
+  const h = g.op('Slice', [hw, g.constInt64([0]), g.constInt64([1])]);
+  const w = g.op('Slice', [hw, g.constInt64([1]), g.constInt64([2])]);
+  const S = double(g.scalarInt64(size));
+  const L = double(g.scalarInt64(viltLonger(size)));
+  const scale = g.op('Div', [S, g.op('Min', [h, w])]);
+  const hLess = g.op('Less', [h, w]);
+  let nh = g.op('Where', [hLess, S, g.op('Mul', [h, scale])]);
+  let nw = g.op('Where', [hLess, g.op('Mul', [w, scale]), S]);
+  const longest = g.op('Max', [nh, nw]);
+  const over = g.op('Greater', [longest, L]);
+  const shrink = g.op('Div', [L, longest]);
+  nh = g.op('Where', [over, g.op('Mul', [nh, shrink]), nh]);
+  nw = g.op('Where', [over, g.op('Mul', [nw, shrink]), nw]);
+  const rounded = g.op('Floor', [g.op('Add', [g.op('Concat', [nh, nw], { axis: i(0) }), double(g.scalarFloat(0.5))])]);
+  const d = g.scalarInt64(divisor);
+  // Integer division of positive sizes is the floor: the `// 32 * 32` of the reference.
+  const target = g.op('Mul', [g.op('Div', [g.op('Cast', [rounded], { to: i(7) }), d]), d]);
+  return g.op('Resize', [x, '', '', g.op('Concat', [lead, target], { axis: i(0) })], resizeAttrs(mode));
 }
 
 /**
  * Image preprocessing of CLIP-style vision encoders, in ONNX ops (runs on the accelerator):
  *   x = cast(pixels) as NCHW
- *   x = resize(x) so the shorter side is `resize` (opset 17 Resize, half_pixel; values
- *       clipped to [0, 255] as an 8-bit resampler would)
+ *   x = resize(x) (opset 17 Resize, half_pixel; values clipped to [0, 255] as an 8-bit
+ *       resampler would), by `resize_mode`:
+ *       shortest_edge: the shorter side becomes `resize`, the aspect ratio kept (CLIP);
+ *       vilt: ViLT's rule, shorter side `resize`, longer side at most int(1333/800 · resize)
+ *             (639 for 384), rounded, both sides floored to multiples of `size_divisor`
+ *             (dandelin/ViLT MinMaxResize, transformers ViltImageProcessor);
+ *       square: both sides `resize`, the aspect ratio not kept (ALBEF's Resize((256, 256)))
  *   x = centre crop `crop` x `crop`
  *   y_c = (x_c * rescale - mean_c) / std_c
  * Opset 17's Resize has no antialias (it arrives in opset 18): upscaling matches PIL exactly,
@@ -38,13 +111,18 @@ export default defineNode({
   version: 1,
   category: 'preprocessing',
   title: 'Image preprocessing',
-  doc: 'Turns raw RGB pixels into what a vision encoder expects. It resizes each image so its shorter side is `resize` pixels (keeping the aspect ratio), cuts out the central `crop` x `crop` square, scales values from 0..255 to 0..1, and normalises each colour channel with a mean and standard deviation (by default CLIP\'s). It runs as part of the model, so it can use the GPU. Note: opset 17 resizing has no antialiasing, so shrinking a large photo gives slightly different pixels than PIL does.',
+  doc: 'Turns raw RGB pixels into what a vision encoder expects. It resizes each image so its shorter side is `resize` pixels (keeping the aspect ratio; `resize_mode` vilt also caps the longer side and rounds both to multiples of 32 as ViLT does, square makes it `resize` x `resize`), cuts out the central `crop` x `crop` square, scales values from 0..255 to 0..1, and normalises each colour channel with a mean and standard deviation (by default CLIP\'s). It runs as part of the model, so it can use the GPU. Note: opset 17 resizing has no antialiasing, so shrinking a large photo gives slightly different pixels than PIL does.',
   formula: 'y_{c} = \\frac{\\mathrm{crop}(\\mathrm{resize}(x))_{c} \\cdot r - \\mu_c}{\\sigma_c}',
-  source: 'transformers CLIPImageProcessor (resize shortest_edge, center_crop, rescale, normalize); OpenAI CLIP _transform',
+  source: 'transformers CLIPImageProcessor (resize shortest_edge, center_crop, rescale, normalize); OpenAI CLIP _transform; dandelin/ViLT MinMaxResize; ALBEF test transform',
   inputs: { image: tensor('uint8', ['B', 'H', 'W', 3], { description: 'RGB pixels, uint8 [B, H, W, 3]' }) },
   outputs: { pixel_values: tensor('float32', ['B', 3, 'S', 'S'], { description: 'Normalised pixels, float32 [B, 3, crop, crop]' }) },
   params: {
-    resize: int({ default: 224, min: 0, max: 16384, description: 'Shorter side after resizing, in pixels (0 = no resize)' }),
+    resize: int({ default: 224, min: 0, max: 16384, description: 'Shorter side after resizing, in pixels (0 = no resize); both sides in square mode' }),
+    resize_mode: choice(RESIZE_MODES, {
+      default: 'shortest_edge',
+      description: 'shortest_edge (keep the aspect ratio), vilt (ViLT: longer side capped at 1333/800 of the shorter, sides floored to multiples of size_divisor) or square (resize x resize)',
+    }),
+    size_divisor: int({ default: 32, min: 1, max: 4096, description: 'vilt mode: both sides are floored to a multiple of this (ViLT: 32, its patch size)' }),
     interpolation: choice(INTERPOLATIONS, { default: 'cubic', description: 'Resampling: cubic (PIL bicubic, a = -0.5), linear or nearest' }),
     crop: int({ default: 224, min: 0, max: 16384, description: 'Side of the centre square kept (0 = no crop)' }),
     crop_offset: choice(CROP_OFFSETS, { default: 'floor', description: 'Crop start for odd margins: floor (transformers) or round half to even (torchvision)' }),
@@ -57,7 +135,12 @@ export default defineNode({
     channelValues(params.std, 'std');
     const [b, h, w] = inputs['image']! as [Dim, Dim, Dim];
     let size: [Dim, Dim] = [h, w];
-    if (params.resize > 0) size = resizedSize(h, w, params.resize) ?? [`Hr_${node}`, `Wr_${node}`];
+    if (params.resize > 0) {
+      size = resizedSize(h, w, params.resize, params.resize_mode, params.size_divisor) ?? [`Hr_${node}`, `Wr_${node}`];
+      if (size.some((d) => d === 0)) {
+        throw new NodeError(`input "image" is ${h}x${w}: ViLT's resize to ${params.resize} makes a side 0 after flooring to multiples of ${params.size_divisor}`, { port: 'image' });
+      }
+    }
     if (params.crop > 0) {
       if (params.resize > 0 && params.crop > params.resize) {
         throw new NodeError(`crop ${params.crop} is larger than the resized shorter side ${params.resize}`, { param: 'crop' });
@@ -73,14 +156,18 @@ export default defineNode({
   flops: ({ inputs, outputs, params, size }) => {
     const [b, h, w] = inputs['image']!.map(size) as [number, number, number];
     const out = outputs['pixel_values']!.map(size).reduce((a, v) => a * v, 1);
-    const resized: [number, number] = params.resize > 0 ? (resizedSize(h, w, params.resize) ?? [params.resize, params.resize]) : [h, w];
+    const resized: [number, number] = params.resize > 0
+      ? (resizedSize(h, w, params.resize, params.resize_mode, params.size_divisor) ?? [params.resize, params.resize])
+      : [h, w];
     const perPixel = params.resize > 0 ? { cubic: 32, linear: 8, nearest: 0 }[params.interpolation] : 0;
     return b * 3 * resized[0] * resized[1] * perPixel + 2 * out;
   },
   lower: ({ g, x, params }) => {
     let v = g.op('Transpose', [g.op('Cast', [x['image']!], { to: i(1) })], { perm: ints([0, 3, 1, 2]) });
     if (params.resize > 0) {
-      v = resizeShortestEdge(g, v, params.resize, params.interpolation);
+      if (params.resize_mode === 'vilt') v = resizeVilt(g, v, params.resize, params.size_divisor, params.interpolation);
+      else if (params.resize_mode === 'square') v = resizeSquare(g, v, params.resize, params.interpolation);
+      else v = resizeShortestEdge(g, v, params.resize, params.interpolation);
       // Cubic weights go negative, so values can overshoot; an 8-bit resampler (PIL) clips.
       if (params.interpolation === 'cubic') v = g.op('Clip', [v, g.scalarFloat(0), g.scalarFloat(255)]);
     }

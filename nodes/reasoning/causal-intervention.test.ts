@@ -79,11 +79,48 @@ describe('reasoning.causal_intervention', () => {
     expect(relError(f64(outputs['representation']!), ref.rep)).toBeLessThanOrEqual(1e-5);
   });
 
-  it('declares the dictionary, the prior and the classifier over [x ; z]', () => {
+  it('attention mode is VC R-CNN\'s z_dic: z(x) = sum_k P(z_k) softmax_k(W_y x . W_z z_k / sqrt E) z_k, then the classifier on [x ; z(x)]', async () => {
+    const params = { classes: 3, confounders: 4, confounder_dim: 5, mode: 'attention', embedding: 2, prior: 'frequency' };
+    const x = randomTensor([3, 6], 7);
+    const weights = randomWeights(causal, { params, inputs: { x } }, 8, 0.8);
+    const pd = weights['prior']!.data as Float32Array;
+    for (let k = 0; k < pd.length; k++) pd[k] = pd[k]! + 1;
+    const { outputs } = await runNode(causal, { params, inputs: { x }, weights });
+    const get = (n: string) => f64(weights[n]!);
+    const [Z, Wy, by, Wz, bz, Wc, bc] = ['dictionary', 'Wy.weight', 'Wy.bias', 'Wz.weight', 'Wz.bias', 'classifier.weight', 'classifier.bias'].map(get) as Float64Array[];
+    const prior = priorRef('frequency', 4, get('prior'));
+    const xs = f64(x);
+    const keys = [0, 1, 2, 3].map((k) => [0, 1].map((e) => { let a = bz![e]!; for (let j = 0; j < 5; j++) a += Wz![e * 5 + j]! * Z![k * 5 + j]!; return a; }));
+    const rep: number[] = [];
+    const logits: number[] = [];
+    for (let b = 0; b < 3; b++) {
+      const xb = Array.from(xs.slice(b * 6, b * 6 + 6));
+      const q = [0, 1].map((e) => { let a = by![e]!; for (let j = 0; j < 6; j++) a += Wy![e * 6 + j]! * xb[j]!; return a; });
+      const att = softmaxRef(keys.map((kk) => (q[0]! * kk[0]! + q[1]! * kk[1]!) / Math.sqrt(2)), 4);
+      const z = [0, 1, 2, 3, 4].map((j) => [0, 1, 2, 3].reduce((acc, k) => acc + prior[k]! * att[k]! * Z![k * 5 + j]!, 0));
+      const v = [...xb, ...z];
+      rep.push(...v);
+      for (let c = 0; c < 3; c++) logits.push(v.reduce((acc, vi, j) => acc + Wc![c * 11 + j]! * vi, bc![c]!));
+    }
+    expect(relError(f64(outputs['representation']!), rep)).toBeLessThanOrEqual(1e-5);
+    expect(relError(f64(outputs['logits']!), logits)).toBeLessThanOrEqual(1e-5);
+    expect(relError(f64(outputs['probs']!), softmaxRef(logits, 3))).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('declares the dictionary and a frequency prior as buffers, not parameters', () => {
     const { info } = analyzeNode(causal, { x: shapeOnly([1, 1024]) }, { classes: 1601, confounders: 1600, confounder_dim: 2048, prior: 'frequency' });
     expect(info.weights['dictionary']!.shape).toEqual([1600, 2048]);
+    expect(info.weights['dictionary']!.buffer).toBe(true);
+    expect(info.weights['prior']!.buffer).toBe(true);
     expect(info.weights['classifier.weight']!.shape).toEqual([1601, 1024 + 2048]);
-    expect(info.paramCount).toBe(1600 * 2048 + 1600 + 1601 * 3072 + 1601);
+    expect(info.paramCount).toBe(1601 * 3072 + 1601);
+    const learned = analyzeNode(causal, { x: shapeOnly([1, 8]) }, { classes: 2, confounders: 3, prior: 'learned' }).info;
+    expect(learned.paramCount).toBe(3 + 2 * 16 + 2);
+  });
+
+  it('has the parameters of VC R-CNN\'s CausalPredictor (1024-d, EMBEDDING 1024): causal_score + Wy + Wz', () => {
+    const { info } = analyzeNode(causal, { x: shapeOnly([1, 1024]) }, { classes: 3129, confounders: 80, confounder_dim: 1024, mode: 'attention', embedding: 1024, prior: 'frequency' });
+    expect(info.paramCount).toBe(3129 * 2048 + 3129 + 2 * (1024 * 1024 + 1024));
   });
 
   it('rejects a sequence input, naming the port', () => {
