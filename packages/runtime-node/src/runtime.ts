@@ -1,7 +1,22 @@
 import * as ort from 'onnxruntime-node';
-import { ModalflowError, type Problem, type Tensor } from '@modalflow/core';
+import type { Tensor } from '@modalflow/core';
 import type { Provider, ProviderAttempt, Runtime, RuntimeSession, SessionOptions } from '@modalflow/engine';
-import { isCpuFallbackRefusal, isEnvironmentalError, isModelError, nodeFromRunError, portFromRunError } from './ort-errors.ts';
+import {
+  createWatchingCpuFallback,
+  fromOrtResults,
+  messageOf,
+  nodeFromRunError,
+  openOnFirstProvider,
+  runFailed,
+  sessionPorts,
+  SEVERITY,
+  toOrtFeeds,
+  type LogSeverity,
+  type OrtErrorDialect,
+  type OrtSessionOptions,
+  type SessionPorts,
+} from '@modalflow/runtime-ort';
+import { isEnvironmentalError, isModelError, portFromRunError } from './ort-errors.ts';
 import { probeInChild, type ProbeOutcome } from './probe.ts';
 import {
   compiledBackends,
@@ -12,12 +27,8 @@ import {
   staticReason,
   webgpuPrecheck,
 } from './providers.ts';
-import { fromOrtTensor, tensorProblem, toOrtTensor } from './tensors.ts';
 
-export type LogSeverity = 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
-
-/** onnxruntime session options passed through as is (graph optimisation, threads, ...). */
-export type OrtSessionOptions = Omit<ort.InferenceSession.SessionOptions, 'executionProviders'>;
+export type { LogSeverity, OrtSessionOptions };
 
 export interface NodeRuntimeOptions {
   /** Preference order; defaults to cuda, webgpu, cpu. */
@@ -80,7 +91,7 @@ export interface NodeRuntime extends Runtime {
 
 export const DEFAULT_PROVIDERS: readonly Provider[] = ['cuda', 'webgpu', 'cpu'];
 const ALL_PROVIDERS: readonly Provider[] = ['cuda', 'webgpu', 'cpu', 'wasm'];
-const SEVERITY: Record<LogSeverity, 0 | 1 | 2 | 3 | 4> = { verbose: 0, info: 1, warning: 2, error: 3, fatal: 4 };
+const ERRORS: OrtErrorDialect = { isModelError, isEnvironmentalError, clean: (m) => m.trim() };
 
 // Probes cost a process start and GPU initialisation, and their verdict cannot change while
 // this process lives (the dynamic loader reads LD_LIBRARY_PATH once), so one per process.
@@ -94,12 +105,6 @@ function probe(provider: string, timeoutMs: number): Promise<ProbeOutcome> {
   }
   return p;
 }
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-class ProviderRefused extends Error {}
 
 export function createNodeRuntime(options: NodeRuntimeOptions = {}): NodeRuntime {
   return new OnnxNodeRuntime(options);
@@ -131,44 +136,16 @@ class OnnxNodeRuntime implements NodeRuntime {
 
   async createSession(model: Uint8Array, options: NodeSessionOptions = {}): Promise<NodeRuntimeSession> {
     const label = options.label ?? 'model';
-    if (!(model instanceof Uint8Array) || model.byteLength === 0) {
-      throw new ModalflowError('RUNTIME_BAD_MODEL', `session "${label}": the model is empty (0 bytes)`);
-    }
-    const providers = [...new Set(options.providers?.length ? options.providers : this.#providers)];
-    const attempts: NodeProviderAttempt[] = [];
-    for (const provider of providers) {
-      const t0 = performance.now();
-      const skip = await this.#unavailableReason(provider);
-      if (skip) {
-        attempts.push({ provider, ok: false, reason: skip, ms: performance.now() - t0 });
-        continue;
-      }
-      try {
-        const made = await this.#create(provider, model, label, options.sessionOptions);
-        attempts.push({ provider, ok: true, ms: performance.now() - t0, ...(made.note ? { note: made.note } : {}) });
-        return new NodeSession(made.session, provider, attempts, label, made.cpuFallback);
-      } catch (e) {
-        const msg = messageOf(e);
-        if (!(e instanceof ProviderRefused) && isModelError(msg)) {
-          throw new ModalflowError('RUNTIME_BAD_MODEL', `session "${label}": onnxruntime cannot load the model: ${msg.trim()}`);
-        }
-        const reason = e instanceof ProviderRefused ? msg : await this.#explain(provider, msg);
-        if (!(e instanceof ProviderRefused) && isEnvironmentalError(msg)) this.#unavailable.set(provider, reason);
-        attempts.push({ provider, ok: false, reason, ms: performance.now() - t0 });
-      }
-    }
-    const problems: Problem[] = attempts.map((a) => ({
-      code: 'RUNTIME_NO_PROVIDER',
-      message: `${a.provider}: ${a.reason}`,
-      at: {},
-    }));
-    const list = attempts.map((a) => `\n  ${a.provider}: ${a.reason}`).join('');
-    throw new ModalflowError(
-      'RUNTIME_NO_PROVIDER',
-      `session "${label}": no execution provider could run the model (tried ${providers.join(', ') || 'none'}):${list || ' no providers were requested'}`,
-      {},
-      problems.length ? problems : undefined,
-    );
+    return openOnFirstProvider(model, {
+      label,
+      providers: options.providers?.length ? options.providers : this.#providers,
+      skipReason: (provider) => this.#unavailableReason(provider),
+      open: (provider) => this.#create(provider, model, label, options.sessionOptions),
+      accept: (made, provider, attempts) => new NodeSession(made.session, provider, attempts, label, made.cpuFallback),
+      explain: (provider, msg) => this.#explain(provider, msg),
+      errors: ERRORS,
+      unavailable: this.#unavailable,
+    });
   }
 
   async describeProviders(): Promise<ProviderStatus[]> {
@@ -244,34 +221,12 @@ class OnnxNodeRuntime implements NodeRuntime {
     if (provider === 'cpu' || !compiledBackends().includes(provider)) {
       return { session: await ort.InferenceSession.create(model, base), cpuFallback: false };
     }
-    // ORT quietly assigns nodes a GPU provider has no kernel for to its CPU provider, so a
-    // "webgpu" session could run mostly on CPU. Asking first with fallback disabled is the only
-    // signal the binding offers; it fails during partitioning, before weights reach the GPU,
-    // so the retry costs little more than parsing the model again.
-    const strict: ort.InferenceSession.SessionOptions = {
-      ...base,
-      // ORT logs the expected refusal as an error; keep it off stderr.
-      logSeverityLevel: 4,
-      extra: withSessionConfig(base.extra, { disable_cpu_ep_fallback: '1' }),
-    };
-    try {
-      return { session: await ort.InferenceSession.create(model, strict), cpuFallback: false };
-    } catch (e) {
-      if (!isCpuFallbackRefusal(messageOf(e))) throw e;
-    }
-    const why = `some nodes have no ${provider} kernel (int64 arithmetic on WebGPU, for instance) and ORT places them on CPU`;
-    if (this.#cpuFallback === 'forbid') throw new ProviderRefused(`${why}; skipped because cpuFallback is 'forbid'`);
-    return { session: await ort.InferenceSession.create(model, base), cpuFallback: true, note: why };
+    return createWatchingCpuFallback((o) => ort.InferenceSession.create(model, o), base, {
+      note: `some nodes have no ${provider} kernel (int64 arithmetic on WebGPU, for instance) and ORT places them on CPU`,
+      forbid: this.#cpuFallback === 'forbid',
+    });
   }
 }
-
-function withSessionConfig(extra: unknown, entries: Record<string, string>): Record<string, unknown> {
-  const e = (extra && typeof extra === 'object' ? extra : {}) as Record<string, unknown>;
-  const session = (e.session && typeof e.session === 'object' ? e.session : {}) as Record<string, unknown>;
-  return { ...e, session: { ...entries, ...session } };
-}
-
-type Meta = ort.InferenceSession.ValueMetadata;
 
 class NodeSession implements NodeRuntimeSession {
   readonly provider: Provider;
@@ -281,7 +236,7 @@ class NodeSession implements NodeRuntimeSession {
   readonly label: string;
   readonly cpuFallback: boolean;
   #session: ort.InferenceSession | undefined;
-  readonly #inputs: ReadonlyMap<string, Meta>;
+  readonly #ports: SessionPorts;
 
   constructor(
     session: ort.InferenceSession,
@@ -295,34 +250,15 @@ class NodeSession implements NodeRuntimeSession {
     this.attempts = attempts;
     this.label = label;
     this.cpuFallback = cpuFallback;
-    this.inputNames = [...session.inputNames];
-    this.outputNames = [...session.outputNames];
-    this.#inputs = new Map(session.inputMetadata.map((m) => [m.name, m]));
-  }
-
-  #fail(message: string, port?: string): ModalflowError {
-    return new ModalflowError('RUNTIME_RUN_FAILED', `session "${this.label}": ${message}`, port !== undefined ? { port } : {});
+    this.#ports = sessionPorts(session);
+    this.inputNames = this.#ports.inputNames;
+    this.outputNames = this.#ports.outputNames;
   }
 
   async run(feeds: Record<string, Tensor>, fetches?: readonly string[]): Promise<Record<string, Tensor>> {
     const session = this.#session;
-    if (!session) throw this.#fail('the session was released');
-    const ortFeeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(feeds)) {
-      const meta = this.#inputs.get(name);
-      if (!meta) throw this.#fail(`unknown input "${name}"; the model's inputs are ${this.inputNames.join(', ')}`, name);
-      const bad = tensorProblem(t) ?? shapeProblem(t, meta);
-      if (bad) throw this.#fail(`input "${name}": ${bad}`, name);
-      ortFeeds[name] = toOrtTensor(t);
-    }
-    for (const name of this.inputNames) {
-      if (!(name in ortFeeds)) throw this.#fail(`input "${name}" was not fed`, name);
-    }
-    for (const name of fetches ?? []) {
-      if (!this.outputNames.includes(name)) {
-        throw this.#fail(`unknown output "${name}"; the model's outputs are ${this.outputNames.join(', ')}`, name);
-      }
-    }
+    if (!session) throw runFailed(this.label, 'the session was released');
+    const ortFeeds = toOrtFeeds(ort.Tensor, this.#ports, this.label, feeds, fetches);
     let results: ort.InferenceSession.ReturnType;
     try {
       results = fetches ? await session.run(ortFeeds, [...fetches]) : await session.run(ortFeeds);
@@ -331,15 +267,9 @@ class NodeSession implements NodeRuntimeSession {
       const port = portFromRunError(msg, this.inputNames, this.outputNames);
       const node = nodeFromRunError(msg);
       const where = port ? `${port.kind} "${port.port}": ` : node !== undefined ? `ONNX node "${node}": ` : '';
-      throw this.#fail(`${where}${msg} (provider ${this.provider})`, port?.port);
+      throw runFailed(this.label, `${where}${msg} (provider ${this.provider})`, port?.port);
     }
-    const out: Record<string, Tensor> = {};
-    for (const [name, value] of Object.entries(results)) {
-      const t = fromOrtTensor(value);
-      if (typeof t === 'string') throw this.#fail(`output "${name}": ${t}`, name);
-      out[name] = t;
-    }
-    return out;
+    return fromOrtResults(this.label, results);
   }
 
   async release(): Promise<void> {
@@ -347,20 +277,4 @@ class NodeSession implements NodeRuntimeSession {
     this.#session = undefined;
     await s?.release();
   }
-}
-
-function shapeProblem(t: Tensor, meta: Meta): string | undefined {
-  if (!meta.isTensor) return undefined;
-  if (meta.type !== t.dtype) return `the model expects ${meta.type}, got ${t.dtype}`;
-  const want = meta.shape;
-  if (want.length !== t.dims.length) {
-    return `the model expects rank ${want.length} [${want.join(', ')}], got dims [${t.dims.join(', ')}]`;
-  }
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i];
-    if (typeof w === 'number' && w !== t.dims[i]) {
-      return `dimension ${i} must be ${w} (model shape [${want.join(', ')}]), got dims [${t.dims.join(', ')}]`;
-    }
-  }
-  return undefined;
 }

@@ -1,72 +1,10 @@
 import * as ort from 'onnxruntime-node';
-import type { DType, Tensor, TensorData } from '@modalflow/core';
+import type { Tensor } from '@modalflow/core';
+import { toOrtTensor as wrap } from '@modalflow/runtime-ort';
 
-const DTYPES: readonly DType[] = ['float32', 'float16', 'int64', 'int32', 'int8', 'uint8', 'bool', 'string'];
+export { fromOrtTensor } from '@modalflow/runtime-ort';
 
-export function isCoreDType(type: string): type is DType {
-  return (DTYPES as readonly string[]).includes(type);
-}
-
-/** The array class each dtype must arrive in; ort.Tensor wraps these without copying. */
-const EXPECTED: Record<Exclude<DType, 'string'>, { name: string; ok: (d: unknown) => boolean }> = {
-  float32: { name: 'Float32Array', ok: (d) => d instanceof Float32Array },
-  float16: { name: 'Uint16Array (float16 bits)', ok: (d) => d instanceof Uint16Array },
-  int64: { name: 'BigInt64Array', ok: (d) => d instanceof BigInt64Array },
-  int32: { name: 'Int32Array', ok: (d) => d instanceof Int32Array },
-  int8: { name: 'Int8Array', ok: (d) => d instanceof Int8Array },
-  uint8: { name: 'Uint8Array', ok: (d) => d instanceof Uint8Array },
-  bool: { name: 'Uint8Array (0/1)', ok: (d) => d instanceof Uint8Array },
-};
-
-/**
- * Why `t` cannot be handed to onnxruntime as is, or undefined when it can. Checked up front so
- * the message names the port instead of surfacing ORT's generic constructor error.
- */
-export function tensorProblem(t: Tensor): string | undefined {
-  if (!isCoreDType(t.dtype)) return `unknown dtype "${String(t.dtype)}"`;
-  let n = 1;
-  for (const d of t.dims) {
-    if (!Number.isInteger(d) || d < 0) return `invalid dims [${t.dims.join(', ')}]`;
-    n *= d;
-  }
-  if (t.dtype === 'string') {
-    if (!Array.isArray(t.data)) return 'a string tensor needs a string[]';
-  } else if (!EXPECTED[t.dtype].ok(t.data)) {
-    return `a ${t.dtype} tensor needs a ${EXPECTED[t.dtype].name}, got ${describeArray(t.data)}`;
-  }
-  if (t.data.length !== n) return `dims [${t.dims.join(', ')}] need ${n} values, got ${t.data.length}`;
-  return undefined;
-}
-
-function describeArray(d: unknown): string {
-  if (Array.isArray(d)) return 'an Array';
-  if (ArrayBuffer.isView(d)) return (d as object).constructor.name;
-  return typeof d;
-}
-
-/** Wraps a core tensor for onnxruntime; the data buffer is shared, not copied. */
+/** Wraps a core tensor for onnxruntime-node; the data buffer is shared, not copied. */
 export function toOrtTensor(t: Tensor): ort.Tensor {
-  const problem = tensorProblem(t);
-  if (problem) throw new TypeError(problem);
-  // ort.Tensor keeps typed arrays by reference when their class matches the dtype (and views a
-  // Uint16Array as Float16Array where that exists), so no element is copied here.
-  return new ort.Tensor(t.dtype, t.data as never, t.dims);
-}
-
-/**
- * Wraps an onnxruntime tensor as a core tensor without copying its data. Returns a string
- * instead when the element type has no core equivalent (float64, uint16, ...), so the caller
- * can name the output in its error.
- */
-export function fromOrtTensor(t: ort.Tensor): Tensor | string {
-  if (!isCoreDType(t.type)) return `element type ${t.type} has no ModalFlow dtype (supported: ${DTYPES.join(', ')})`;
-  if (t.location !== 'cpu' && t.location !== 'cpu-pinned') return `tensor lives on "${t.location}", not in host memory`;
-  let data: TensorData = t.data as TensorData;
-  // Once Float16Array exists (newer Node), ORT hands float16 back in it; core carries the raw
-  // bits, so reinterpret the same memory as Uint16Array.
-  if (t.type === 'float16' && !(data instanceof Uint16Array)) {
-    const v = data as unknown as ArrayBufferView & { length: number };
-    data = new Uint16Array(v.buffer, v.byteOffset, v.length);
-  }
-  return { dtype: t.type, dims: [...t.dims], data };
+  return wrap(ort.Tensor, t);
 }

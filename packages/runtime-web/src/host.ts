@@ -1,24 +1,28 @@
-import { ModalflowError, type Problem, type Tensor, type TensorData } from '@modalflow/core';
+import { ModalflowError, type Tensor, type TensorData } from '@modalflow/core';
 import type { Provider } from '@modalflow/engine';
-import { configureOrt, ort } from './ort.ts';
-import { DEFAULT_PROVIDERS } from './defaults.ts';
 import {
-  firstLine,
-  isCpuFallbackRefusal,
-  isEnvironmentalError,
-  isModelError,
+  createWatchingCpuFallback,
+  fromOrtResults,
   messageOf,
   nodeFromRunError,
-  ortMessage,
+  openOnFirstProvider,
   portFromRunError,
-} from './ort-errors.ts';
-import { fromOrtTensor, shapeProblem, tensorProblem, toOrtTensor } from './tensors.ts';
-import type { OrtSessionOptions, WebProviderAttempt } from './types.ts';
+  runFailed,
+  sessionPorts,
+  SEVERITY,
+  toOrtFeeds,
+  type OrtErrorDialect,
+  type SessionPorts,
+} from '@modalflow/runtime-ort';
+import { configureOrt, ort } from './ort.ts';
+import { DEFAULT_PROVIDERS } from './defaults.ts';
+import { firstLine, isEnvironmentalError, isModelError, ortMessage } from './ort-errors.ts';
+import type { OrtSessionOptions } from './types.ts';
 import { checkWebGpu, type WebGpuCheck } from './webgpu.ts';
 import { toWire, type CreateRequest, type HostApi, type HostConfig, type ProviderStatus, type Reply, type RunReply, type SessionInfo } from './wire.ts';
 
 const ALL_PROVIDERS: readonly Provider[] = ['webgpu', 'wasm', 'cpu', 'cuda'];
-const SEVERITY = { verbose: 0, info: 1, warning: 2, error: 3, fatal: 4 } as const;
+const ERRORS: OrtErrorDialect = { isModelError, isEnvironmentalError, clean: ortMessage };
 
 /** Providers that cannot exist in a browser, whatever the machine. */
 function staticReason(provider: Provider): string | undefined {
@@ -35,8 +39,6 @@ function staticReason(provider: Provider): string | undefined {
   }
 }
 
-class ProviderRefused extends Error {}
-
 /**
  * ORT's calls into its wasm instance, one per realm, must not overlap: a run entering while
  * another awaits the GPU fails with "Session already started" and can break the instance, so
@@ -48,7 +50,7 @@ interface Entry {
   session: ort.InferenceSession;
   label: string;
   provider: Provider;
-  inputs: ReadonlyMap<string, ort.InferenceSession.ValueMetadata>;
+  ports: SessionPorts;
 }
 
 /**
@@ -84,50 +86,27 @@ export class OrtHost implements HostApi {
 
   async #createSession(model: Uint8Array, request: CreateRequest): Promise<SessionInfo> {
     const { label } = request;
-    if (!(model instanceof Uint8Array) || model.byteLength === 0) {
-      throw new ModalflowError('RUNTIME_BAD_MODEL', `session "${label}": the model is empty (0 bytes)`);
-    }
-    const providers = [...new Set(request.providers.length ? request.providers : this.#config.providers)];
-    const attempts: WebProviderAttempt[] = [];
-    for (const provider of providers) {
-      const t0 = performance.now();
-      const skip = await this.#unavailableReason(provider);
-      if (skip) {
-        attempts.push({ provider, ok: false, reason: skip, ms: performance.now() - t0 });
-        continue;
-      }
-      try {
-        const made = await this.#open(provider, model, label, request.sessionOptions);
-        attempts.push({ provider, ok: true, ms: performance.now() - t0, ...(made.note ? { note: made.note } : {}) });
+    return openOnFirstProvider(model, {
+      label,
+      providers: request.providers.length ? request.providers : this.#config.providers,
+      skipReason: (provider) => this.#unavailableReason(provider),
+      open: (provider) => this.#open(provider, model, label, request.sessionOptions),
+      accept: ({ session, cpuFallback }, provider, attempts) => {
         const id = this.#next++;
-        const { session } = made;
-        this.#sessions.set(id, { session, label, provider, inputs: new Map(session.inputMetadata.map((m) => [m.name, m])) });
+        this.#sessions.set(id, { session, label, provider, ports: sessionPorts(session) });
         return {
           id,
           provider,
           attempts,
           inputNames: [...session.inputNames],
           outputNames: [...session.outputNames],
-          cpuFallback: made.cpuFallback,
+          cpuFallback,
         };
-      } catch (e) {
-        const msg = messageOf(e);
-        if (!(e instanceof ProviderRefused) && isModelError(msg)) {
-          throw new ModalflowError('RUNTIME_BAD_MODEL', `session "${label}": onnxruntime cannot load the model: ${ortMessage(msg)}`);
-        }
-        const reason = e instanceof ProviderRefused ? msg : `creating a ${provider} session failed: ${firstLine(ortMessage(msg))}`;
-        if (!(e instanceof ProviderRefused) && isEnvironmentalError(msg)) this.#unavailable.set(provider, reason);
-        attempts.push({ provider, ok: false, reason, ms: performance.now() - t0 });
-      }
-    }
-    const problems: Problem[] = attempts.map((a) => ({ code: 'RUNTIME_NO_PROVIDER', message: `${a.provider}: ${a.reason}`, at: {} }));
-    const list = attempts.map((a) => `\n  ${a.provider}: ${a.reason}`).join('');
-    throw new ModalflowError(
-      'RUNTIME_NO_PROVIDER',
-      `session "${label}": no execution provider could run the model (tried ${providers.join(', ') || 'none'}):${list || ' no providers were requested'}`,
-      {},
-      problems.length ? problems : undefined,
-    );
+      },
+      explain: (provider, msg) => `creating a ${provider} session failed: ${firstLine(ortMessage(msg))}`,
+      errors: ERRORS,
+      unavailable: this.#unavailable,
+    });
   }
 
   #checkWebGpu(): Promise<WebGpuCheck> {
@@ -160,23 +139,10 @@ export class OrtHost implements HostApi {
       executionProviders: [provider],
     };
     if (provider === 'wasm') return { session: await ort.InferenceSession.create(model, base), cpuFallback: false };
-    // ORT quietly gives nodes WebGPU has no kernel for to its CPU provider, so a "webgpu"
-    // session could run mostly on wasm. Creating with fallback disabled is the only signal it
-    // offers; the refusal comes at partitioning, before weights reach the GPU.
-    const strict: ort.InferenceSession.SessionOptions = {
-      ...base,
-      // ORT logs the expected refusal as an error; keep it off the console.
-      logSeverityLevel: 4,
-      extra: withSessionConfig(base.extra, { disable_cpu_ep_fallback: '1' }),
-    };
-    try {
-      return { session: await ort.InferenceSession.create(model, strict), cpuFallback: false };
-    } catch (e) {
-      if (!isCpuFallbackRefusal(messageOf(e))) throw e;
-    }
-    const why = `ORT placed some nodes on its wasm CPU provider (no ${provider} kernel for them in this build); logSeverity: 'verbose' makes ORT list them`;
-    if (this.#config.cpuFallback === 'forbid') throw new ProviderRefused(`${why}; skipped because cpuFallback is 'forbid'`);
-    return { session: await ort.InferenceSession.create(model, base), cpuFallback: true, note: why };
+    return createWatchingCpuFallback((o) => ort.InferenceSession.create(model, o), base, {
+      note: `ORT placed some nodes on its wasm CPU provider (no ${provider} kernel for them in this build); logSeverity: 'verbose' makes ORT list them`,
+      forbid: this.#config.cpuFallback === 'forbid',
+    });
   }
 
   async run(id: number, feeds: Record<string, Tensor>, fetches: string[] | undefined, moved: string[]): Promise<RunReply> {
@@ -196,41 +162,18 @@ export class OrtHost implements HostApi {
     const entry = this.#sessions.get(id);
     if (!entry) throw new ModalflowError('RUNTIME_RUN_FAILED', 'the session was released');
     const { session, label, provider } = entry;
-    const fail = (message: string, port?: string) =>
-      new ModalflowError('RUNTIME_RUN_FAILED', `session "${label}": ${message}`, port !== undefined ? { port } : {});
-    const ortFeeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(feeds)) {
-      const meta = entry.inputs.get(name);
-      if (!meta) throw fail(`unknown input "${name}"; the model's inputs are ${session.inputNames.join(', ')}`, name);
-      const bad = tensorProblem(t) ?? shapeProblem(t, meta);
-      if (bad) throw fail(`input "${name}": ${bad}`, name);
-      ortFeeds[name] = toOrtTensor(ort.Tensor, t);
-    }
-    for (const name of session.inputNames) {
-      if (!(name in ortFeeds)) throw fail(`input "${name}" was not fed`, name);
-    }
-    for (const name of fetches ?? []) {
-      if (!session.outputNames.includes(name)) {
-        throw fail(`unknown output "${name}"; the model's outputs are ${session.outputNames.join(', ')}`, name);
-      }
-    }
+    const ortFeeds = toOrtFeeds(ort.Tensor, entry.ports, label, feeds, fetches, { untrusted: true });
     let results: ort.InferenceSession.ReturnType;
     try {
       results = fetches ? await session.run(ortFeeds, fetches) : await session.run(ortFeeds);
     } catch (e) {
       const msg = ortMessage(messageOf(e));
-      const port = portFromRunError(msg);
+      const port = portFromRunError(msg, entry.ports.inputNames, entry.ports.outputNames)?.port;
       const node = nodeFromRunError(msg);
       const where = port !== undefined ? `port "${port}": ` : node !== undefined ? `ONNX node "${node}": ` : '';
-      throw fail(`${where}${msg} (provider ${provider})`, port);
+      throw runFailed(label, `${where}${msg} (provider ${provider})`, port);
     }
-    const out: Record<string, Tensor> = {};
-    for (const [name, value] of Object.entries(results)) {
-      const t = fromOrtTensor(value);
-      if (typeof t === 'string') throw fail(`output "${name}": ${t}`, name);
-      out[name] = t;
-    }
-    return out;
+    return fromOrtResults(label, results);
   }
 
   async release(id: number): Promise<void> {
@@ -254,10 +197,4 @@ export class OrtHost implements HostApi {
     }
     return out;
   }
-}
-
-function withSessionConfig(extra: unknown, entries: Record<string, string>): Record<string, unknown> {
-  const e = (extra && typeof extra === 'object' ? extra : {}) as Record<string, unknown>;
-  const session = (e.session && typeof e.session === 'object' ? e.session : {}) as Record<string, unknown>;
-  return { ...e, session: { ...entries, ...session } };
 }

@@ -5,10 +5,10 @@ import * as ort from 'onnxruntime-web';
 // Vite copies the binary into the app's assets (or serves it from node_modules in dev), so the
 // app needs no copy step and nothing is fetched from a CDN.
 import jsepWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+import type { LogSeverity } from '@modalflow/runtime-ort';
 
 export { ort };
-
-export type LogSeverity = 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
+export type { LogSeverity };
 
 export interface OrtEnvOptions {
   /**

@@ -1,9 +1,9 @@
 import type { Provider, ProviderAttempt, Runtime, RuntimeSession, SessionOptions } from '@modalflow/engine';
-import type { ort, OrtEnvOptions } from './ort.ts';
+import type { OrtSessionOptions } from '@modalflow/runtime-ort';
+import type { OrtEnvOptions } from './ort.ts';
 import type { ProviderStatus } from './wire.ts';
 
-/** onnxruntime session options passed through as is (graph optimisation level, ...). */
-export type OrtSessionOptions = Omit<ort.InferenceSession.SessionOptions, 'executionProviders'>;
+export type { OrtSessionOptions };
 
 export interface WebRuntimeOptions extends OrtEnvOptions {
   /** Preference order; defaults to webgpu, wasm. */

@@ -1,4 +1,4 @@
-import { messageOf } from './ort-errors.ts';
+import { messageOf } from '@modalflow/runtime-ort';
 
 // The few WebGPU members used here; TypeScript's DOM library has no WebGPU types.
 interface AdapterInfoLike {

@@ -1,5 +1,5 @@
 import type { DType, Tensor, TensorData } from '@modalflow/core';
-import type { ort } from './ort.ts';
+import type { InferenceSession, Tensor as OrtTensor, TensorConstructor } from 'onnxruntime-common';
 
 const DTYPES: readonly DType[] = ['float32', 'float16', 'int64', 'int32', 'int8', 'uint8', 'bool', 'string'];
 
@@ -7,7 +7,7 @@ export function isCoreDType(type: string): type is DType {
   return (DTYPES as readonly string[]).includes(type);
 }
 
-/** The array class each dtype must arrive in; ort.Tensor wraps these without copying. */
+/** The array class each dtype must arrive in; ORT's Tensor wraps these without copying. */
 const EXPECTED: Record<Exclude<DType, 'string'>, { name: string; ok: (d: unknown) => boolean }> = {
   float32: { name: 'Float32Array', ok: (d) => d instanceof Float32Array },
   float16: { name: 'Uint16Array (float16 bits)', ok: (d) => d instanceof Uint16Array },
@@ -18,14 +18,24 @@ const EXPECTED: Record<Exclude<DType, 'string'>, { name: string; ok: (d: unknown
   bool: { name: 'Uint8Array (0/1)', ok: (d) => d instanceof Uint8Array },
 };
 
+export interface TensorChecks {
+  /**
+   * A tensor that crossed postMessage was never seen by a type checker, and its buffer may have
+   * been transferred away meanwhile: also reject values that are not tensor-shaped and data that
+   * is detached, instead of failing on them with a TypeError or a misleading length.
+   */
+  untrusted?: boolean;
+}
+
 /**
  * Why `t` cannot be handed to onnxruntime as is, or undefined when it can. Checked up front so
  * the message names the port instead of surfacing ORT's generic constructor error.
  */
-export function tensorProblem(t: Tensor): string | undefined {
-  if (!t || typeof t !== 'object') return 'not a tensor';
+export function tensorProblem(t: Tensor, checks: TensorChecks = {}): string | undefined {
+  const untrusted = checks.untrusted === true;
+  if (untrusted && (!t || typeof t !== 'object')) return 'not a tensor';
   if (!isCoreDType(t.dtype)) return `unknown dtype "${String(t.dtype)}"`;
-  if (!Array.isArray(t.dims)) return 'dims must be an array';
+  if (untrusted && !Array.isArray(t.dims)) return 'dims must be an array';
   let n = 1;
   for (const d of t.dims) {
     if (!Number.isInteger(d) || d < 0) return `invalid dims [${t.dims.join(', ')}]`;
@@ -36,7 +46,7 @@ export function tensorProblem(t: Tensor): string | undefined {
   } else if (!EXPECTED[t.dtype].ok(t.data)) {
     return `a ${t.dtype} tensor needs a ${EXPECTED[t.dtype].name}, got ${describeArray(t.data)}`;
   }
-  if (ArrayBuffer.isView(t.data) && t.data.buffer.byteLength === 0 && n > 0) {
+  if (untrusted && ArrayBuffer.isView(t.data) && t.data.buffer.byteLength === 0 && n > 0) {
     return 'its data is detached (its ArrayBuffer was transferred to another thread)';
   }
   if (t.data.length !== n) return `dims [${t.dims.join(', ')}] need ${n} values, got ${t.data.length}`;
@@ -49,8 +59,12 @@ function describeArray(d: unknown): string {
   return typeof d;
 }
 
-/** Wraps a core tensor for onnxruntime; the data buffer is shared, not copied. */
-export function toOrtTensor(Ctor: typeof ort.Tensor, t: Tensor): ort.Tensor {
+/**
+ * Wraps a core tensor for onnxruntime; the data buffer is shared, not copied. `Ctor` is the
+ * `Tensor` of the onnxruntime build in use, so this module loads neither the native addon nor
+ * the wasm one.
+ */
+export function toOrtTensor(Ctor: TensorConstructor, t: Tensor): OrtTensor {
   const problem = tensorProblem(t);
   if (problem) throw new TypeError(problem);
   // ORT keeps typed arrays by reference when their class matches the dtype, and views a
@@ -59,14 +73,16 @@ export function toOrtTensor(Ctor: typeof ort.Tensor, t: Tensor): ort.Tensor {
 }
 
 /**
- * Wraps an onnxruntime tensor as a core tensor without copying its data, or returns why it
- * cannot (an element type core lacks, data left on the GPU) so the caller can name the output.
+ * Wraps an onnxruntime tensor as a core tensor without copying its data. Returns a string
+ * instead when it cannot (an element type core lacks such as float64, data left on the GPU),
+ * so the caller can name the output in its error.
  */
-export function fromOrtTensor(t: ort.Tensor): Tensor | string {
+export function fromOrtTensor(t: OrtTensor): Tensor | string {
   if (!isCoreDType(t.type)) return `element type ${t.type} has no ModalFlow dtype (supported: ${DTYPES.join(', ')})`;
   if (t.location !== 'cpu' && t.location !== 'cpu-pinned') return `tensor lives on "${t.location}", not in host memory`;
   let data = t.data as TensorData;
-  // Where Float16Array exists ORT returns float16 in it; core carries the raw bits.
+  // Where Float16Array exists ORT returns float16 in it; core carries the raw bits, so the same
+  // memory is reinterpreted as Uint16Array.
   if (t.type === 'float16' && !(data instanceof Uint16Array)) {
     const v = data as unknown as ArrayBufferView & { length: number };
     data = new Uint16Array(v.buffer, v.byteOffset, v.length);
@@ -75,7 +91,7 @@ export function fromOrtTensor(t: ort.Tensor): Tensor | string {
 }
 
 /** Why `t` does not fit the model's declared input, or undefined when it does. */
-export function shapeProblem(t: Tensor, meta: ort.InferenceSession.ValueMetadata): string | undefined {
+export function shapeProblem(t: Tensor, meta: InferenceSession.ValueMetadata): string | undefined {
   if (!meta.isTensor) return undefined;
   if (meta.type !== t.dtype) return `the model expects ${meta.type}, got ${t.dtype}`;
   const want = meta.shape;

@@ -1,0 +1,15 @@
+export { isCoreDType, tensorProblem, toOrtTensor, fromOrtTensor, shapeProblem, type TensorChecks } from './tensors.ts';
+export { fromOrtResults, runFailed, sessionPorts, toOrtFeeds, type SessionPorts } from './session-io.ts';
+export { isCpuFallbackRefusal, isModelError, messageOf, nodeFromRunError, portFromRunError } from './ort-errors.ts';
+export {
+  createWatchingCpuFallback,
+  openOnFirstProvider,
+  ProviderRefused,
+  SEVERITY,
+  type CpuFallbackPolicy,
+  type LogSeverity,
+  type OrtErrorDialect,
+  type OrtProviderAttempt,
+  type OrtSessionOptions,
+  type ProviderChain,
+} from './providers.ts';
