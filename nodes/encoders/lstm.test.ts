@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '@modalflow/core';
 import { f64, randomTensor, relError, runNode } from '../testing/index.ts';
-import { analyzeNode, int64, randomWeights, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, int64, randomWeights, shapeOnly } from '../testing/heads-reference.ts';
 import lstm from './lstm.ts';
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type Tensor } from '@modalflow/core';
 import { act, f64, layerNormRef, linearRef, randomTensor, registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
-import { randomWeights } from '../lib/transformer-reference.ts';
+import { randomWeights } from '../testing/transformer-reference.ts';
 import mlp from './mlp.ts';
 
 const shapeOnly = (dims: number[]): Tensor => ({ dtype: 'float32', dims, data: new Float32Array(0) });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type Tensor } from '@modalflow/core';
 import { f64, randomTensor, registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
-import { randomWeights } from '../lib/transformer-reference.ts';
+import { randomWeights } from '../testing/transformer-reference.ts';
 import patchEmbed from './patch-embed.ts';
 
 const shapeOnly = (dims: number[], dtype: Tensor['dtype'] = 'float32'): Tensor => ({ dtype, dims, data: new Float32Array(0) });

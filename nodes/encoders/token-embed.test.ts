@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type Tensor } from '@modalflow/core';
 import { f64, layerNormRef, registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
-import { randomWeights } from '../lib/transformer-reference.ts';
+import { randomWeights } from '../testing/transformer-reference.ts';
 import tokenEmbed from './token-embed.ts';
 
 const ids = (rows: number[][], dtype: 'int64' | 'int32' = 'int64'): Tensor => ({

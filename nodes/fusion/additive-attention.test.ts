@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type Tensor } from '@modalflow/core';
 import { f64, linearRef, randomTensor, registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
-import { attentionRowStats, lengthMask, weights64 } from '../lib/fusion-reference.ts';
+import { attentionRowStats, lengthMask, weights64 } from '../testing/fusion-reference.ts';
 import additiveAttention from './additive-attention.ts';
 
 /** alpha_ij = softmax_j v^T tanh(W_h h_i + W_z z_j + b) over kept keys; c_i = sum_j alpha_ij z_j. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type Tensor } from '@modalflow/core';
 import { act, f64, layerNormRef, linearRef, randomTensor, registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
-import { attentionRowStats, lengthMask, mhaRef, residualRef, weights64 } from '../lib/fusion-reference.ts';
+import { attentionRowStats, lengthMask, mhaRef, residualRef, weights64 } from '../testing/fusion-reference.ts';
 import coAttention from './co-attention.ts';
 
 interface Attn { q: string; k: string; v: string; o: string; ln: string }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type Tensor } from '@modalflow/core';
 import { f64, randomTensor, registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
-import { lengthMask } from '../lib/fusion-reference.ts';
+import { lengthMask } from '../testing/fusion-reference.ts';
 import concatSequence from './concat-sequence.ts';
 
 /** Reference: out[b, offset_p + t, :] = part_p[b, t, :] + E[p, :]. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type Tensor } from '@modalflow/core';
 import { f64, randomTensor, registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
-import { attentionRowStats, lengthMask, mhaRef, residualRef, weights64 } from '../lib/fusion-reference.ts';
+import { attentionRowStats, lengthMask, mhaRef, residualRef, weights64 } from '../testing/fusion-reference.ts';
 import crossAttention from './cross-attention.ts';
 
 function reference(x: Tensor, c: Tensor, weights: Record<string, Tensor>, o: { dim: number; heads: number; keep?: (b: number, k: number) => boolean }) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '@modalflow/core';
 import { f64, linearRef, randomTensor, registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
-import { weights64 } from '../lib/fusion-reference.ts';
+import { weights64 } from '../testing/fusion-reference.ts';
 import gated from './gated.ts';
 
 /** h_a = tanh(W_a a), h_b = tanh(W_b b), z = sigmoid(W_z [a; b]), h = z h_a + (1 - z) h_b. */

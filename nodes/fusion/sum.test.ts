@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type Tensor } from '@modalflow/core';
 import { act, f64, linearRef, randomTensor, registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
-import { weights64 } from '../lib/fusion-reference.ts';
+import { weights64 } from '../testing/fusion-reference.ts';
 import sum from './sum.ts';
 
 const errors = (inputs: Record<string, Tensor>, params: Record<string, unknown> = {}) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '@modalflow/core';
 import { f64, linearRef, randomTensor, registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
-import { weights64 } from '../lib/fusion-reference.ts';
+import { weights64 } from '../testing/fusion-reference.ts';
 import tensorFusion from './tensor.ts';
 
 /** Z[r, (i, j, k)] = z_a[i] z_b[j] z_c[k] with z_m = [1; h_m], a's index outermost. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { act, f64, layerNormRef, linearRef, randomTensor, relError, runNode, softmaxRef } from '../testing/index.ts';
-import { analyzeNode, randomWeights, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, randomWeights, shapeOnly } from '../testing/heads-reference.ts';
 import classifier from './classifier.ts';
 
 type Get = (name: string) => Float64Array;

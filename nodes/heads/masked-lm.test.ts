@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { act, f64, layerNormRef, linearRef, randomTensor, relError, runNode } from '../testing/index.ts';
-import { analyzeNode, randomWeights, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, randomWeights, shapeOnly } from '../testing/heads-reference.ts';
 import maskedLm from './masked-lm.ts';
 
 function headRef(x: Float64Array, d: number, v: number, get: (n: string) => Float64Array, decoder: Float64Array): Float64Array {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { act, f64, linearRef, randomTensor, relError, runNode } from '../testing/index.ts';
-import { analyzeNode, randomWeights, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, randomWeights, shapeOnly } from '../testing/heads-reference.ts';
 import pooler from './pooler.ts';
 
 function token(x: Float64Array, b: number, t: number, d: number, index: number): Float64Array {

@@ -4,7 +4,7 @@ import { compileGraph } from '@modalflow/compiler';
 import { createEngine, HostSteps } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { act, f64, layerNormRef, linearRef, randomTensor, relError, runNode } from '../testing/index.ts';
-import { analyzeNode, randomWeights, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, randomWeights, shapeOnly } from '../testing/heads-reference.ts';
 import { graphDoc } from '../inputs/run-graph.ts';
 import { createRegistry } from '../index.ts';
 import regionRegression from './region-regression.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '@modalflow/core';
 import { f64, linearRef, randomTensor, relError, runNode } from '../testing/index.ts';
-import { analyzeNode, float32, randomWeights, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, float32, randomWeights, shapeOnly } from '../testing/heads-reference.ts';
 import similarity from './similarity.ts';
 
 function normalizeRef(x: Float64Array, d: number): Float64Array {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { f64, randomTensor, relError, runNode } from '../testing/index.ts';
-import { analyzeNode, randomWeights, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, randomWeights, shapeOnly } from '../testing/heads-reference.ts';
 import batchNorm from './batch-norm.ts';
 
 /** y[b, c, l] = (x - mean_c) / sqrt(var_c + eps) * gamma_c + beta_c, channels on axis 1. */

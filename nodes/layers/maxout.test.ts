@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { f64, linearRef, randomTensor, relError, runNode } from '../testing/index.ts';
-import { analyzeNode, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, shapeOnly } from '../testing/heads-reference.ts';
 import maxout from './maxout.ts';
 
 /** y[r, j] = max_p u[r, j*k + p] with u = x W^T + b. */

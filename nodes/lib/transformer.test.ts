@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { choice, defineNode, int, tensor } from '@modalflow/core';
 import { f64, randomTensor, relError, runNode } from '../testing/index.ts';
-import { add, ffnRef, getter, lnRef, mhaRef, randomWeights } from './transformer-reference.ts';
+import { add, ffnRef, getter, lnRef, mhaRef, randomWeights } from '../testing/transformer-reference.ts';
 import { NORM_PLACEMENTS, transformerLayer, transformerLayerSpecs, type LayerConfig } from './transformer.ts';
 import './lowering.ts';
 

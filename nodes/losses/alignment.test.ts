@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { f64, randomTensor, relError, runNode } from '../testing/index.ts';
-import { analyzeNode, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, shapeOnly } from '../testing/heads-reference.ts';
 import alignment from './alignment.ts';
 
 /** D_bij = Σ_k (f_bik - g_bjk)² directly, no expansion. */

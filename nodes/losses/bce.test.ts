@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { f64, randomTensor, relError, runNode } from '../testing/index.ts';
-import { analyzeNode, float32, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, float32, shapeOnly } from '../testing/heads-reference.ts';
 import bce from './bce.ts';
 
 /** -[y log σ(x) + (1 - y) log(1 - σ(x))], the textbook form (fine in float64 for moderate x). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { f64, randomTensor, relError, runNode } from '../testing/index.ts';
-import { analyzeNode, float32, logSoftmaxRef, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, float32, logSoftmaxRef, shapeOnly } from '../testing/heads-reference.ts';
 import contrastive from './contrastive.ts';
 
 /** (CE(L, arange N) + CE(L^T, arange N)) / 2 with naive loops. */

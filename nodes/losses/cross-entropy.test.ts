@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { f64, randomTensor, relError, runNode } from '../testing/index.ts';
-import { analyzeNode, float32, int64, logSoftmaxRef, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, float32, int64, logSoftmaxRef, shapeOnly } from '../testing/heads-reference.ts';
 import crossEntropy from './cross-entropy.ts';
 
 /** PyTorch's cross_entropy(reduction='mean', label_smoothing=eps, ignore_index). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { f64, randomTensor, relError, runNode } from '../testing/index.ts';
-import { analyzeNode, float32, int64, logSoftmaxRef, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, float32, int64, logSoftmaxRef, shapeOnly } from '../testing/heads-reference.ts';
 import distillation from './distillation.ts';
 
 function kdRef(zs: Float64Array, zt: Float64Array, b: number, c: number, T: number, lambda: number, y?: number[]) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { f64, randomTensor, relError, runNode } from '../testing/index.ts';
-import { analyzeNode, float32, int64, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, float32, int64, shapeOnly } from '../testing/heads-reference.ts';
 import reconstruction from './reconstruction.ts';
 
 const errorOf: Record<string, (d: number) => number> = {

@@ -5,7 +5,7 @@ import { analyzeGraph, type AssetData, type Tensor } from '@modalflow/core';
 import { createRegistry } from '../index.ts';
 import { graphDoc } from '../inputs/run-graph.ts';
 import { resizeRgb8, PIL_RESAMPLE_CODES } from '../lib/pil-resample.ts';
-import { runGraphWithAssets, withAssets, type AssetFiles } from '../lib/run-graph-assets.ts';
+import { runGraphWithAssets, withAssets, type AssetFiles } from '../testing/run-graph-assets.ts';
 import clipImage from './clip-image.ts';
 
 // Reference outputs of CLIPImageProcessor's steps run with Pillow + numpy (fixtures/make_fixtures.py).

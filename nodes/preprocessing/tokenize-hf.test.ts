@@ -3,9 +3,9 @@ import { analyzeGraph, type AssetData, type Tensor } from '@modalflow/core';
 import { compileGraph } from '@modalflow/compiler';
 import { createRegistry } from '../index.ts';
 import { graphDoc } from '../inputs/run-graph.ts';
-import { clipBpeFixture } from '../lib/bpe-fixture.ts';
+import { clipBpeFixture } from '../testing/bpe-fixture.ts';
 import { loadTokenizer } from '../lib/hf-tokenizer.ts';
-import { runGraphWithAssets, withAssets, type AssetFiles } from '../lib/run-graph-assets.ts';
+import { runGraphWithAssets, withAssets, type AssetFiles } from '../testing/run-graph-assets.ts';
 import tokenize from './tokenize-hf.ts';
 
 const json = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));

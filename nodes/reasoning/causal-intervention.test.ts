@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { f64, randomTensor, relError, runNode, softmaxRef } from '../testing/index.ts';
-import { analyzeNode, randomWeights, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, randomWeights, shapeOnly } from '../testing/heads-reference.ts';
 import causal from './causal-intervention.ts';
 
 function priorRef(kind: string, K: number, w?: Float64Array): number[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { f64, linearRef, randomTensor, relError, runNode } from '../testing/index.ts';
-import { analyzeNode, float32, randomWeights, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, float32, randomWeights, shapeOnly } from '../testing/heads-reference.ts';
 import relation from './relation.ts';
 
 /** f(Σ_{i,j} m_i m_j g([o_i ; o_j ; q])) on explicitly built pair vectors. */

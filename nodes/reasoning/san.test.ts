@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { f64, randomTensor, relError, runNode } from '../testing/index.ts';
-import { analyzeNode, int64, randomWeights, shapeOnly } from '../lib/heads-reference.ts';
+import { analyzeNode, int64, randomWeights, shapeOnly } from '../testing/heads-reference.ts';
 import san from './san.ts';
 
 /** Yang et al. 2016 eqs. 15-19 with naive loops; `keep` [B*N] hides regions with 0. */

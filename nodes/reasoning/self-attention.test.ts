@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type Tensor } from '@modalflow/core';
 import { f64, randomTensor, registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
-import { add, ffnRef, getter, layerRef, lnRef, mhaRef, randomWeights, type LayerRefConfig } from '../lib/transformer-reference.ts';
+import { add, ffnRef, getter, layerRef, lnRef, mhaRef, randomWeights, type LayerRefConfig } from '../testing/transformer-reference.ts';
 import selfAttention from './self-attention.ts';
 
 const shapeOnly = (dims: number[], dtype: Tensor['dtype'] = 'float32'): Tensor => ({ dtype, dims, data: new Float32Array(0) });

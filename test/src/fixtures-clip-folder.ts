@@ -5,7 +5,7 @@ import { deflateSync } from 'node:zlib';
 import type { AssetLookup, GraphDoc, Tensor } from '@modalflow/core';
 import { compileGraph } from '@modalflow/compiler';
 import { encodeModel, readModel, type OnnxGraph } from '@modalflow/onnx';
-import { clipBpeFixture } from '../../nodes/lib/bpe-fixture.ts';
+import { clipBpeFixture } from '../../nodes/testing/bpe-fixture.ts';
 import { registry } from './fixtures.ts';
 
 /**
@@ -16,7 +16,7 @@ import { registry } from './fixtures.ts';
  *                           -> text_embeds [batch_size, embed], last_hidden_state
  *   onnx/vision_model.onnx  pixel_values float32 [batch_size, 3, 224, 224]
  *                           -> image_embeds [batch_size, embed], last_hidden_state
- *   tokenizer.json, tokenizer_config.json   nodes/lib/bpe-fixture.ts (end token = highest id,
+ *   tokenizer.json, tokenizer_config.json   nodes/testing/bpe-fixture.ts (end token = highest id,
  *                           so end-token pooling finds it by argmax, as in CLIP)
  *   preprocessor_config.json                openai/clip-vit-base-patch32's, as published
  * The weights are seeded, not trained: the embeddings mean nothing, but every value is

@@ -1,5 +1,5 @@
 import type { Tensor } from '@modalflow/core';
-import { f64, layerNormRef, linearRef } from '../testing/reference.ts';
+import { f64, layerNormRef, linearRef } from './reference.ts';
 
 /**
  * Float64 references used by the fusion node tests. Naive loops on plain arrays, written from

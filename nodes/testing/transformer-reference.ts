@@ -1,5 +1,5 @@
 import { analyzeGraph, type AnyNodeDef, type Tensor } from '@modalflow/core';
-import { act, f64, layerNormRef, linearRef, randomTensor, registryWith, singleNodeGraph, type RunNodeOptions } from '../testing/index.ts';
+import { act, f64, layerNormRef, linearRef, randomTensor, registryWith, singleNodeGraph, type RunNodeOptions } from './index.ts';
 
 /**
  * Float64 references of attention and transformer layers for the tests of the nodes built on

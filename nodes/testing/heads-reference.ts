@@ -1,5 +1,5 @@
 import { analyzeGraph, type AnyNodeDef, type Problem, type Tensor } from '@modalflow/core';
-import { randomTensor, registryWith, singleNodeGraph, type RunNodeOptions } from '../testing/index.ts';
+import { randomTensor, registryWith, singleNodeGraph, type RunNodeOptions } from './index.ts';
 
 /**
  * Test support for the heads, losses and reasoning nodes: random weights for every declared
