@@ -1,2 +1,3 @@
 export * from './run-node.ts';
 export * from './reference.ts';
+export * from './bpe-fixture.ts';

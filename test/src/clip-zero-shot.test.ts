@@ -8,7 +8,7 @@ import { compileGraph } from '@modalflow/compiler';
 import { createEngine, HostSteps, type Program } from '@modalflow/engine';
 import { decodeModel } from '@modalflow/onnx';
 import { createNodeRuntime } from '@modalflow/runtime-node';
-import { clipBpeFixture } from '../../nodes/testing/bpe-fixture.ts';
+import { clipBpeFixture } from '@modalflow/nodes/testing';
 import { ROOT, registry } from './fixtures.ts';
 import { CLIP_FOLDER_WORDS, buildClipFolder, encodePng, folderAssets, testImage, type ClipFolder } from './fixtures-clip-folder.ts';
 

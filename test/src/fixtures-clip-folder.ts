@@ -5,7 +5,7 @@ import { deflateSync } from 'node:zlib';
 import type { AssetLookup, GraphDoc, Tensor } from '@modalflow/core';
 import { compileGraph } from '@modalflow/compiler';
 import { encodeModel, readModel, type OnnxGraph } from '@modalflow/onnx';
-import { clipBpeFixture } from '../../nodes/testing/bpe-fixture.ts';
+import { clipBpeFixture } from '@modalflow/nodes/testing';
 import { registry } from './fixtures.ts';
 
 /**
