@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env['MODALFLOW_CHROMIUM'] ?? '/usr/bin/chromium';
+/** WebGPU runs on Chromium's software (SwiftShader) adapter with this flag on a machine without a GPU. */
+export const WEBGPU_ARGS = ['--enable-unsafe-webgpu'];
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 export interface Session {
@@ -13,11 +15,11 @@ export interface Session {
 }
 
 /** A browser with a fresh profile; the save picker is removed so saving downloads, as a test can observe. */
-export async function openEditor(baseUrl: string, options: { query?: string } = {}): Promise<Session> {
+export async function openEditor(baseUrl: string, options: { query?: string; args?: string[] } = {}): Promise<Session> {
   const dir = mkdtempSync(join(tmpdir(), 'modalflow-profile-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
+    args: options.args ?? CHROMIUM_ARGS,
     headless: true,
     viewport: { width: 1920, height: 1080 },
     acceptDownloads: true,

@@ -9,6 +9,7 @@ import { App } from './app/App.tsx';
 import { enableRenderCounts } from './bench/counters.ts';
 import { generateGraph } from './bench/generate.ts';
 import { loadExamples } from './documents/examples.ts';
+import { Runner } from './run/runner.ts';
 import { attachAutosave, readAutosave } from './store/autosave.ts';
 import { createEditorStore } from './store/createEditorStore.ts';
 import { applyTheme, readTheme } from './ui/theme.ts';
@@ -27,6 +28,7 @@ function startingDocument() {
 }
 
 const editor = createEditorStore({ registry, doc: startingDocument() });
+const runner = new Runner(editor, registry);
 const ui = createUiStore(readTheme());
 applyTheme(ui.getState().theme, false);
 
@@ -43,10 +45,10 @@ if (benchSize > 0) {
 }
 
 // A handle for the browser console and end-to-end tests.
-(window as unknown as Record<string, unknown>)['modalflow'] = { editor, ui, registry };
+(window as unknown as Record<string, unknown>)['modalflow'] = { editor, ui, registry, runner };
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App editor={editor} ui={ui} />
+    <App editor={editor} ui={ui} runner={runner} />
   </StrictMode>,
 );

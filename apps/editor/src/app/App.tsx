@@ -6,6 +6,8 @@ import { DocTooltip } from '../docs/DocTooltip.tsx';
 import { Inspector } from '../docs/Inspector.tsx';
 import { Gallery } from '../documents/Gallery.tsx';
 import { Palette } from '../palette/Palette.tsx';
+import { RunPanel } from '../run/RunPanel.tsx';
+import type { Runner } from '../run/runner.ts';
 import type { EditorStore } from '../store/createEditorStore.ts';
 import { HelpOverlay } from '../ui/HelpOverlay.tsx';
 import { ReportDialog } from '../ui/ReportDialog.tsx';
@@ -30,6 +32,7 @@ function useThemeAndFit() {
 
 function Shell() {
   const actions = useActions();
+  const runOpen = useUi((s) => s.runOpen);
   useGlobalKeys(actions);
   useThemeAndFit();
   return (
@@ -37,7 +40,10 @@ function Shell() {
       <Toolbar actions={actions} />
       <main className="mf-main">
         <Palette />
-        <Canvas />
+        <div className="mf-center">
+          <Canvas />
+          {runOpen && <RunPanel />}
+        </div>
         <Inspector />
       </main>
       <StatusBar />
@@ -51,9 +57,9 @@ function Shell() {
   );
 }
 
-export function App({ editor, ui }: { editor: EditorStore; ui: UiStore }) {
+export function App({ editor, ui, runner }: { editor: EditorStore; ui: UiStore; runner: Runner }) {
   return (
-    <EditorProvider editor={editor} ui={ui}>
+    <EditorProvider editor={editor} ui={ui} runner={runner}>
       <ReactFlowProvider>
         <Shell />
       </ReactFlowProvider>

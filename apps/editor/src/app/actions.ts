@@ -7,21 +7,23 @@ import { layoutGraph } from '../graph/layout.ts';
 import type { EditorStore } from '../store/createEditorStore.ts';
 import type { UiStore } from '../ui/uiStore.ts';
 import type { ActionId } from '../ui/keymap.ts';
-import { useEditorApi, useRegistry, useUiApi } from './context.tsx';
+import type { Runner } from '../run/runner.ts';
+import { useEditorApi, useRegistry, useRunner, useUiApi } from './context.tsx';
 
 export const OPEN_INPUT_ID = 'mf-open-input';
 
-export type Actions = Record<ActionId | 'examples' | 'exportOnnx' | 'toggleTheme', () => void>;
+export type Actions = Record<ActionId | 'examples' | 'exportOnnx' | 'toggleTheme' | 'runPanel', () => void>;
 
 interface Deps {
   editor: EditorStore;
   ui: UiStore;
   flow: ReactFlowInstance;
   registry: NodeRegistry;
+  runner: Runner | null;
 }
 
 /** Every command of the toolbar and the keymap, in one place so both behave the same. */
-export function createActions({ editor, ui, flow, registry }: Deps): Actions {
+export function createActions({ editor, ui, flow, registry, runner }: Deps): Actions {
   const fit = () => void flow.fitView({ padding: 0.15, duration: 250, maxZoom: 1.1 });
   const busy = (label: string | null) => ui.getState().set({ busy: label });
 
@@ -37,6 +39,11 @@ export function createActions({ editor, ui, flow, registry }: Deps): Actions {
     open: () => document.getElementById(OPEN_INPUT_ID)?.click(),
     examples: () => ui.getState().set({ galleryOpen: true }),
     toggleTheme: () => ui.getState().set({ theme: ui.getState().theme === 'dark' ? 'light' : 'dark' }),
+    runPanel: () => ui.getState().set({ runOpen: !ui.getState().runOpen }),
+    run: () => {
+      ui.getState().set({ runOpen: true });
+      void runner?.run();
+    },
 
     new: () => {
       editor.getState().replaceDocument(emptyGraph());
@@ -94,5 +101,6 @@ export function useActions(): Actions {
   const ui = useUiApi();
   const registry = useRegistry();
   const flow = useReactFlow();
-  return useMemo(() => createActions({ editor, ui, flow, registry }), [editor, ui, flow, registry]);
+  const runner = useRunner();
+  return useMemo(() => createActions({ editor, ui, flow, registry, runner }), [editor, ui, flow, registry, runner]);
 }

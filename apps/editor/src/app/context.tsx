@@ -1,6 +1,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import type { NodeRegistry } from '@modalflow/core';
 import { useStore } from 'zustand';
+import type { Runner } from '../run/runner.ts';
 import type { EditorStore, HistoryState } from '../store/createEditorStore.ts';
 import type { EditorState } from '../store/types.ts';
 import type { UiState, UiStore } from '../ui/uiStore.ts';
@@ -9,12 +10,13 @@ interface Stores {
   editor: EditorStore;
   ui: UiStore;
   registry: NodeRegistry;
+  runner: Runner | null;
 }
 
 const Ctx = createContext<Stores | null>(null);
 
-export function EditorProvider({ editor, ui, children }: { editor: EditorStore; ui: UiStore; children: ReactNode }) {
-  return <Ctx.Provider value={{ editor, ui, registry: editor.getState().registry }}>{children}</Ctx.Provider>;
+export function EditorProvider({ editor, ui, runner = null, children }: { editor: EditorStore; ui: UiStore; runner?: Runner | null; children: ReactNode }) {
+  return <Ctx.Provider value={{ editor, ui, registry: editor.getState().registry, runner }}>{children}</Ctx.Provider>;
 }
 
 function useStores(): Stores {
@@ -39,3 +41,5 @@ export function useUi<T>(selector: (s: UiState) => T): T {
 export const useEditorApi = () => useStores().editor;
 export const useUiApi = () => useStores().ui;
 export const useRegistry = () => useStores().registry;
+/** The in-browser runner; null where none was given (component tests). */
+export const useRunner = () => useStores().runner;

@@ -5,6 +5,7 @@ import { useEditor, useEditorApi, useRegistry, useUiApi } from '../app/context.t
 import { countRender } from '../bench/counters.ts';
 import { formatCount, formatFlops } from '../graph/format.ts';
 import { ParamList } from '../params/ParamList.tsx';
+import { docHash } from '../run/docHash.ts';
 import { categoryColor } from './colors.ts';
 import type { FlowNode } from './flowElements.ts';
 import { NodePorts, declaredPorts } from './NodePorts.tsx';
@@ -27,6 +28,8 @@ function NodeDocButton({ type }: { type: string }) {
 const NodeCard = memo(function NodeCard({ id, def, selected }: { id: string; def: AnyNodeDef; selected: boolean }) {
   const node = useEditor((s) => s.nodeIndex.get(id));
   const view = useEditor((s) => s.nodeViews.get(id));
+  // Hashing the graph is only paid for once something has run.
+  const runState = useEditor((s) => (s.run.stagesHash !== null && s.run.stagesHash === docHash(s.doc) ? s.run.nodeStates.get(id) : undefined));
   const api = useEditorApi();
   const onParam = useCallback((name: string, value: unknown) => api.getState().setParam(id, name, value), [api, id]);
   if (!node) return null;
@@ -35,7 +38,8 @@ const NodeCard = memo(function NodeCard({ id, def, selected }: { id: string; def
   const hasParams = Object.keys(def.params).length > 0;
   const cls = ['mf-node', selected && 'is-selected', errors.length && 'has-error'].filter(Boolean).join(' ');
   return (
-    <div className={cls} style={{ '--cat': categoryColor(def.category) } as CSSProperties} data-testid={`node-${id}`} data-type={def.type}>
+    <div className={cls} style={{ '--cat': categoryColor(def.category) } as CSSProperties} data-testid={`node-${id}`} data-type={def.type} data-run={runState}>
+      {runState && runState !== 'waiting' && <span className="mf-node__run">{runState}</span>}
       <header className="mf-node__header">
         <span className="mf-node__names">
           <span className="mf-node__title" title={def.title}>

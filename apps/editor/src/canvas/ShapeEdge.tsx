@@ -1,6 +1,6 @@
-import { memo, type CSSProperties } from 'react';
+import { memo, type CSSProperties, type MouseEvent } from 'react';
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
-import { useEditor } from '../app/context.tsx';
+import { useEditor, useEditorApi } from '../app/context.tsx';
 import { countRender } from '../bench/counters.ts';
 import { portKindColor } from './colors.ts';
 import type { FlowEdge } from './flowElements.ts';
@@ -12,12 +12,18 @@ export const ShapeEdge = memo(function ShapeEdge(props: EdgeProps<FlowEdge>) {
   countRender('edge');
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected } = props;
   const view = useEditor((s) => s.edgeViews.get(id));
+  const api = useEditorApi();
   const showLabel = useDetail();
   const color = view ? portKindColor(view.kind) : 'var(--mf-muted)';
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const problem = view?.problem;
   // An unknown shape still gets a label, so a wire never silently hides that upstream is broken.
   const text = problem ? problem.code : view?.shape ? (view.dtype && view.dtype !== 'float32' ? `${view.dtype} ${view.shape}` : view.shape) : '?';
+  // The label is the easiest part of a wire to hit: clicking it selects the wire, whose tensor the inspector shows.
+  const selectWire = (e: MouseEvent) => {
+    e.stopPropagation();
+    api.getState().select([], [id]);
+  };
   const cls = ['mf-edge', problem && 'has-error', selected && 'is-selected'].filter(Boolean).join(' ');
   return (
     <>
@@ -29,6 +35,7 @@ export const ShapeEdge = memo(function ShapeEdge(props: EdgeProps<FlowEdge>) {
             style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
             title={problem ? `${problem.code}: ${problem.message}` : view?.shape ? `${view.dtype ?? ''} ${view.shape}`.trim() : 'Shape unknown until the nodes upstream are fixed'}
             data-testid={`edge-label-${id}`}
+            onClick={selectWire}
           >
             {problem && <span className="mf-edge-label__icon">⚠</span>}
             {text}

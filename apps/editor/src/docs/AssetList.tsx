@@ -1,6 +1,7 @@
 import { useRef, type ChangeEvent } from 'react';
 import { useEditor, useEditorApi, useUiApi } from '../app/context.tsx';
 import { formatCount } from '../graph/format.ts';
+import { ModelFolder } from './ModelFolder.tsx';
 
 /**
  * The files the document names under `assets`. Nodes whose ports come from a file (an imported
@@ -40,9 +41,12 @@ export function AssetList() {
           );
         })}
       </ul>
-      <button type="button" className="mf-button mf-button--quiet" onClick={() => input.current?.click()}>
-        Load asset files…
-      </button>
+      <div className="mf-assets__actions">
+        <button type="button" className="mf-button mf-button--quiet" onClick={() => input.current?.click()}>
+          Load asset files…
+        </button>
+        <ModelFolder />
+      </div>
       <input ref={input} type="file" multiple hidden onChange={onFiles} data-testid="asset-input" />
     </section>
   );

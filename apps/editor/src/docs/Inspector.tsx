@@ -1,5 +1,6 @@
 import { useEditor } from '../app/context.tsx';
 import { formatCount, formatFlops } from '../graph/format.ts';
+import { EdgeInspector } from './EdgeInspector.tsx';
 import { GraphOverview } from './GraphOverview.tsx';
 import { NodeInspector } from './NodeInspector.tsx';
 
@@ -40,9 +41,10 @@ function SelectionSummary() {
 export function Inspector() {
   const id = useEditor((s) => single(s.selectedNodes));
   const many = useEditor((s) => s.selectedNodes.size > 1);
+  const edge = useEditor((s) => (s.selectedNodes.size ? null : single(s.selectedEdges)));
   return (
     <aside className="mf-inspector" data-testid="inspector">
-      {id ? <NodeInspector key={id} id={id} /> : many ? <SelectionSummary /> : <GraphOverview />}
+      {id ? <NodeInspector key={id} id={id} /> : many ? <SelectionSummary /> : edge ? <EdgeInspector key={edge} id={edge} /> : <GraphOverview />}
     </aside>
   );
 }

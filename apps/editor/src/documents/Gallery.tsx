@@ -16,26 +16,34 @@ function GalleryDialog() {
   const editor = useEditorApi();
   const ui = useUiApi();
   const close = () => ui.getState().set({ galleryOpen: false });
-  const choose = (id: string) => {
+  const choose = (id: string, tiny = false) => {
     const ex = examples.find((e) => e.id === id);
-    if (!ex?.doc) return;
-    editor.getState().replaceDocument(structuredClone(ex.doc), `${ex.id}.json`);
+    const doc = tiny ? ex?.tiny : ex?.doc;
+    if (!ex || !doc) return;
+    editor.getState().replaceDocument(structuredClone(doc), tiny ? `${ex.id}-tiny.json` : `${ex.id}.json`);
     ui.getState().set({ galleryOpen: false, fitSeq: ui.getState().fitSeq + 1 });
-    ui.getState().notify({ kind: 'success', title: `Opened example “${ex.title}”` });
+    ui.getState().notify({ kind: 'success', title: `Opened example “${tiny ? (doc.meta.title ?? ex.title) : ex.title}”` });
   };
   return (
     <Modal title="Examples" onClose={close} testId="gallery" wide>
       <p className="mf-muted mf-gallery__intro">Each example is a complete graph with its teaching notes. Opening one replaces the canvas; undo brings your graph back.</p>
       <div className="mf-gallery">
         {examples.map((ex) => (
-          <button key={ex.id} type="button" className="mf-card" disabled={!ex.doc} onClick={() => choose(ex.id)} data-testid={`example-${ex.id}`}>
-            <div className="mf-card__thumb">{ex.doc ? <Thumbnail doc={ex.doc} registry={registry} /> : <span className="mf-error-text">{ex.error}</span>}</div>
-            <div className="mf-card__body">
-              <div className="mf-card__title">{ex.title}</div>
-              <div className="mf-card__desc">{ex.description}</div>
-              {ex.doc && <div className="mf-card__meta">{ex.doc.nodes.length} nodes · {ex.doc.edges.length} edges</div>}
-            </div>
-          </button>
+          <div key={ex.id} className="mf-gallery__item">
+            <button type="button" className="mf-card" disabled={!ex.doc} onClick={() => choose(ex.id)} data-testid={`example-${ex.id}`}>
+              <div className="mf-card__thumb">{ex.doc ? <Thumbnail doc={ex.doc} registry={registry} /> : <span className="mf-error-text">{ex.error}</span>}</div>
+              <div className="mf-card__body">
+                <div className="mf-card__title">{ex.title}</div>
+                <div className="mf-card__desc">{ex.description}</div>
+                {ex.doc && <div className="mf-card__meta">{ex.doc.nodes.length} nodes · {ex.doc.edges.length} edges</div>}
+              </div>
+            </button>
+            {ex.tiny && (
+              <button type="button" className="mf-gallery__tiny" onClick={() => choose(ex.id, true)} title={ex.tiny.meta.description ?? 'The same graph at toy sizes'} data-testid={`example-tiny-${ex.id}`}>
+                Tiny · runs in seconds
+              </button>
+            )}
+          </div>
         ))}
         {!examples.length && <p className="mf-muted">No examples found.</p>}
       </div>

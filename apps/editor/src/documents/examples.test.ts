@@ -14,11 +14,14 @@ describe('examples gallery', () => {
       // Examples built on pretrained files need them loaded; everything else must check out.
       const problems = analyzeGraph(ex.doc!, registry).problems.filter((p) => p.severity !== 'warning' && p.code !== 'MF_ASSET_NOT_LOADED');
       expect(problems, ex.id).toEqual([]);
+      if (ex.tiny) expect(analyzeGraph(ex.tiny, registry).problems.filter((p) => p.severity !== 'warning'), `${ex.id} tiny`).toEqual([]);
     }
+    // The toy-sized variants are what runs in the browser in seconds.
+    expect(examples.find((e) => e.id === 'vilt')?.tiny?.meta.title).toMatch(/tiny/i);
   });
 
   it('reports an example that does not load instead of dropping it', () => {
-    const [bad] = loadExamples({ '/x/examples/broken/graph.json': '{"format":"modalflow.graph","version":9,"nodes":[]}' });
-    expect(bad).toMatchObject({ id: 'broken', doc: null, error: expect.stringContaining('MF_VERSION_TOO_NEW') });
+    const [bad] = loadExamples({ '/x/examples/broken/graph.json': '{"format":"modalflow.graph","version":9,"nodes":[]}' }, { '/x/examples/broken/tiny.json': '{' });
+    expect(bad).toMatchObject({ id: 'broken', doc: null, error: expect.stringContaining('MF_VERSION_TOO_NEW'), tiny: null });
   });
 });

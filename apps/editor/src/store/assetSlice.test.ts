@@ -53,4 +53,18 @@ describe('assets', () => {
     const ok = createEditorStore({ registry, doc: doc(sha256Hex(bytes)) });
     expect(ok.getState().loadAssetFiles([{ name: 'weights.onnx', bytes }]).loaded).toEqual(['weights']);
   });
+
+  it('binds files by asset name, checking a recorded hash only when asked', () => {
+    const store = createEditorStore({ registry, doc: doc('0'.repeat(64)) });
+    const other = new Uint8Array(8).fill(1);
+    const checked = store.getState().bindAssets([{ asset: 'weights', file: 'onnx/model.onnx', bytes: other, checkHash: true }]);
+    expect(checked.problems.map((p) => p.code)).toEqual(['MF_ASSET_HASH']);
+    const variant = store.getState().bindAssets([
+      { asset: 'weights', file: 'onnx/model_quantized.onnx', bytes: other, checkHash: false, sha256: 'f'.repeat(64) },
+      { asset: 'nope', file: 'x.json', bytes: other, checkHash: false },
+    ]);
+    expect(variant).toEqual({ loaded: ['weights'], problems: [expect.objectContaining({ code: 'MF_UNKNOWN_ASSET' })] });
+    expect(store.getState().assets.get('weights')).toMatchObject({ uri: 'onnx/model.onnx', sha256: 'f'.repeat(64) });
+    expect(store.getState().nodeViews.get('m')!.inputs).toMatchObject([{ name: 'x', shape: 'B×8' }]);
+  });
 });

@@ -45,5 +45,28 @@ export function createAssetSlice(set: SetState, get: GetState): AssetSlice {
       if (loaded.length) set({ assets: next, assetLookup: lookupFor(next) });
       return { loaded, problems };
     },
+
+    bindAssets(entries) {
+      const { doc, assets } = get();
+      const next = new Map(assets);
+      const loaded: string[] = [];
+      const problems: Problem[] = [];
+      for (const { asset: name, file, bytes, checkHash, sha256: known } of entries) {
+        const ref = doc.assets?.[name];
+        if (!ref) {
+          problems.push({ code: 'MF_UNKNOWN_ASSET', message: `the graph has no asset "${name}"`, at: { file } });
+          continue;
+        }
+        const sha256 = known ?? sha256Hex(bytes);
+        if (checkHash && ref.sha256 && ref.sha256 !== sha256) {
+          problems.push({ code: 'MF_ASSET_HASH', message: `asset "${name}": ${file} has sha256 ${sha256}, but the graph records ${ref.sha256}`, at: { file, path: `/assets/${name}/sha256` } });
+          continue;
+        }
+        next.set(name, { name, uri: ref.uri, bytes, sha256 });
+        loaded.push(name);
+      }
+      if (loaded.length) set({ assets: next, assetLookup: lookupFor(next) });
+      return { loaded, problems };
+    },
   };
 }

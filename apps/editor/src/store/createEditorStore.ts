@@ -5,6 +5,7 @@ import { createDocumentSlice } from './documentSlice.ts';
 import { createSelectionSlice } from './selectionSlice.ts';
 import { createViewSlice } from './viewSlice.ts';
 import { NO_ASSETS, createAssetSlice } from './assetSlice.ts';
+import { createRunSlice } from './runSlice.ts';
 import { derive } from './derive.ts';
 import type { DragState, EditorState, GetState, SetState } from './types.ts';
 
@@ -37,6 +38,7 @@ export function createEditorStore(options: EditorStoreOptions): EditorStore {
         ...createSelectionSlice(set as SetState, get as GetState),
         ...createViewSlice(set as SetState, get as GetState, dragging),
         ...createAssetSlice(set as SetState, get as GetState),
+        ...createRunSlice(set as SetState, get as GetState),
         ...derive(initial, registry, null, NO_ASSETS),
         undo: () => (api as unknown as EditorStore).temporal.getState().undo(),
         redo: () => (api as unknown as EditorStore).temporal.getState().redo(),

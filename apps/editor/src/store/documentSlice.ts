@@ -37,6 +37,8 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
       // Loaded asset bytes belong to the folder the old document came from.
       const assets = get().assets.size ? { assets: NO_ASSETS, assetLookup: lookupFor(NO_ASSETS) } : {};
       set({ doc: next, fileName, selectedNodes: new Set(), selectedEdges: new Set(), ...assets });
+      // Results belong to the graph that made them; the inputs chosen stay for the next one.
+      get().resetRun();
     },
 
     addNode(type, position) {

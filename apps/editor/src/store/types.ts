@@ -1,5 +1,6 @@
 import type { Analysis, AssetData, AssetLookup, GraphDoc, GraphEdge, GraphNode, NodeRegistry, PortSpec, Problem } from '@modalflow/core';
 import type { ConnectResult } from '../graph/connect.ts';
+import type { RunSlice } from './runSlice.ts';
 
 export interface XY {
   x: number;
@@ -129,9 +130,15 @@ export interface AssetSlice {
   assetLookup: AssetLookup;
   /** Matches files to the document's assets by file name and checks recorded hashes. */
   loadAssetFiles(files: readonly { name: string; bytes: Uint8Array }[]): { loaded: string[]; problems: Problem[] };
+  /**
+   * Binds files to assets by name (a model folder's layout decides which file is which). A
+   * recorded hash is checked only with `checkHash`: another precision of a model is another file.
+   * `sha256`, when the caller has it (the browser's native digest is much faster), saves hashing again.
+   */
+  bindAssets(entries: readonly { asset: string; file: string; bytes: Uint8Array; checkHash: boolean; sha256?: string }[]): { loaded: string[]; problems: Problem[] };
 }
 
-export type EditorState = DocumentSlice & SelectionSlice & HistorySlice & ViewSlice & AssetSlice & AnalysisSlice;
+export type EditorState = DocumentSlice & SelectionSlice & HistorySlice & ViewSlice & AssetSlice & RunSlice & AnalysisSlice;
 
 export type SetState = (partial: Partial<EditorState> | ((s: EditorState) => Partial<EditorState>)) => void;
 export type GetState = () => EditorState;

@@ -20,6 +20,7 @@ export function Toolbar({ actions }: { actions: Actions }) {
   const canRedo = useHistory((s) => s.futureStates.length > 0);
   const theme = useUi((s) => s.theme);
   const busy = useUi((s) => s.busy);
+  const runOpen = useUi((s) => s.runOpen);
   const editor = useEditorApi();
   const ui = useUiApi();
 
@@ -56,6 +57,10 @@ export function Toolbar({ actions }: { actions: Actions }) {
       <div className="mf-toolbar__spacer">{busy && <span className="mf-busy" data-testid="busy"><span className="mf-spinner" />{busy}</span>}</div>
       <div className="mf-toolbar__group">
         <ToolButton icon="examples" label="Examples" onClick={actions.examples} testId="btn-examples" text />
+        <button type="button" className={`mf-tool mf-tool--text mf-tool--run${runOpen ? ' is-on' : ''}`} onClick={actions.runPanel} title="Run in the browser (Ctrl+Enter runs)" aria-pressed={runOpen} data-testid="btn-run-panel">
+          <Icon name="play" />
+          <span>Run</span>
+        </button>
         <ToolButton icon="export" label="Export ONNX" onClick={actions.exportOnnx} disabled={!!busy} testId="btn-export" text />
       </div>
       <div className="mf-toolbar__group">

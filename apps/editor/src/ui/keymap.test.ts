@@ -17,6 +17,9 @@ describe('keymap', () => {
     expect(press('F', { shiftKey: true })).toBe('fit');
     expect(press('?', { shiftKey: true })).toBe('help');
     expect(press('s', { ctrlKey: true })).toBe('save');
+    expect(press('Enter', { ctrlKey: true })).toBe('run');
+    expect(press('Enter', { metaKey: true })).toBe('run');
+    expect(press('Enter')).toBeNull();
     expect(press('c', { ctrlKey: true })).toBeNull();
     expect(press('l', { altKey: true })).toBeNull();
   });

@@ -1,6 +1,6 @@
 export type ActionId =
   | 'undo' | 'redo' | 'delete' | 'selectAll' | 'layout' | 'fit' | 'help'
-  | 'save' | 'saveAs' | 'open' | 'new' | 'escape';
+  | 'save' | 'saveAs' | 'open' | 'new' | 'escape' | 'run';
 
 export interface Shortcut {
   keys: string;
@@ -23,6 +23,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Drag a port into space', description: 'Add a node that fits that port' },
   { keys: 'Ctrl/⌘ S · Ctrl/⌘ Shift S', description: 'Save · Save as', action: 'save' },
   { keys: 'Ctrl/⌘ O', description: 'Open a graph file', action: 'open' },
+  { keys: 'Ctrl/⌘ Enter', description: 'Run the graph in the browser', action: 'run' },
   { keys: '?', description: 'This help', action: 'help' },
   { keys: 'Esc', description: 'Close dialogs, clear the selection', action: 'escape' },
 ];
@@ -46,6 +47,7 @@ export function matchShortcut(e: KeyLike): ActionId | null {
     if (k === 'a') return 'selectAll';
     if (k === 's') return e.shiftKey ? 'saveAs' : 'save';
     if (k === 'o') return 'open';
+    if (k === 'Enter') return 'run';
     return null;
   }
   if (k === 'Delete' || k === 'Backspace') return 'delete';

@@ -41,6 +41,9 @@ export interface UiState {
   tooltip: { type: string; x: number; y: number } | null;
   /** Bumped to ask the canvas to fit the whole graph in view (after opening a document). */
   fitSeq: number;
+  /** The run panel under the canvas, and its height in pixels. */
+  runOpen: boolean;
+  runHeight: number;
   notify(n: Omit<Notice, 'id'>): void;
   dismiss(id: number): void;
   set(patch: Partial<Omit<UiState, 'notify' | 'dismiss' | 'set'>>): void;
@@ -60,6 +63,8 @@ export function createUiStore(theme: Theme) {
     savedAt: null,
     tooltip: null,
     fitSeq: 0,
+    runOpen: false,
+    runHeight: typeof window === 'undefined' ? 440 : Math.max(380, Math.round(window.innerHeight * 0.46)),
     notify(n) {
       const notice = { ...n, id: nextNotice++ };
       // Keep a short queue: a burst of refused connections should not bury the canvas.

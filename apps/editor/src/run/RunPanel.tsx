@@ -1,0 +1,164 @@
+import { useEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
+import { useEditor, useEditorApi, useRunner, useUi, useUiApi } from '../app/context.tsx';
+import { ProblemList } from '../docs/ProblemList.tsx';
+import { ResultsPane } from '../results/ResultsPane.tsx';
+import type { ProviderPreference, RunStatus } from '../store/runSlice.ts';
+import { graphInputs, type GraphInput } from './graphInputs.ts';
+import { defaultValue, fits } from './defaults.ts';
+import { InputField, SizeFields } from './InputFields.tsx';
+import { inputSymbols, resolveSizes } from './inputValues.ts';
+import { StageList } from './StageList.tsx';
+
+const BUSY: readonly RunStatus[] = ['compiling', 'loading', 'running'];
+
+const PREFS: { value: ProviderPreference; label: string }[] = [
+  { value: 'auto', label: 'WebGPU, else WASM' },
+  { value: 'webgpu', label: 'WebGPU only' },
+  { value: 'wasm', label: 'WASM only' },
+];
+
+function useDefaults(inputs: GraphInput[]) {
+  const editor = useEditorApi();
+  const values = useEditor((s) => s.run.inputs);
+  const pending = useRef(new Set<string>());
+  useEffect(() => {
+    for (const input of inputs) {
+      if (fits(input, values[input.name]) || pending.current.has(input.name)) continue;
+      pending.current.add(input.name);
+      void defaultValue(input)
+        .then((v) => {
+          if (!fits(input, editor.getState().run.inputs[input.name])) editor.getState().setRunInput(input.name, v);
+        })
+        .catch(() => undefined)
+        .finally(() => pending.current.delete(input.name));
+    }
+  }, [inputs, values, editor]);
+}
+
+interface ProviderInfo {
+  provider: string;
+  available: boolean;
+  reason?: string;
+  adapter?: string;
+}
+
+/** What this browser offers, asked once per page: the chips say why a provider is missing. */
+function ProviderChips() {
+  const runner = useRunner();
+  const [list, setList] = useState<ProviderInfo[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    runner
+      ?.describeProviders()
+      .then((l) => live && setList(l.filter((p) => p.provider === 'webgpu' || p.provider === 'wasm')))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [runner]);
+  if (!list) return null;
+  return (
+    <span className="mf-run__providers" data-testid="provider-chips">
+      {list.map((p) => (
+        <span key={p.provider} className={`mf-chip-status${p.available ? ' is-ok' : ' is-off'}`} title={p.available ? (p.adapter ? `${p.provider}: ${p.adapter}` : `${p.provider} is available`) : `${p.provider}: ${p.reason}`} data-testid={`provider-${p.provider}`} data-available={p.available}>
+          {p.provider === 'webgpu' ? 'WebGPU' : 'WASM'}
+          {p.available ? ' ✓' : ' ✕'}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function ResizeHandle() {
+  const ui = useUiApi();
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
+    const start = e.clientY;
+    const height = ui.getState().runHeight;
+    const el = e.currentTarget;
+    el.setPointerCapture(e.pointerId);
+    const move = (ev: globalThis.PointerEvent) => ui.getState().set({ runHeight: Math.max(180, Math.min(window.innerHeight - 160, height + start - ev.clientY)) });
+    const up = () => {
+      el.removeEventListener('pointermove', move);
+      el.removeEventListener('pointerup', up);
+    };
+    el.addEventListener('pointermove', move);
+    el.addEventListener('pointerup', up);
+  };
+  return <div className="mf-run__resize" onPointerDown={onPointerDown} role="separator" aria-orientation="horizontal" aria-label="Resize the run panel" />;
+}
+
+export function RunPanel() {
+  const analysis = useEditor((s) => s.analysis);
+  const values = useEditor((s) => s.run.inputs);
+  const chosen = useEditor((s) => s.run.sizes);
+  const status = useEditor((s) => s.run.status);
+  const message = useEditor((s) => s.run.message);
+  const problems = useEditor((s) => s.run.problems);
+  const pref = useEditor((s) => s.run.providerPref);
+  const height = useUi((s) => s.runHeight);
+  const editor = useEditorApi();
+  const ui = useUiApi();
+  const runner = useRunner();
+  const inputs = useMemo(() => graphInputs(analysis), [analysis]);
+  const symbols = useMemo(() => inputSymbols(inputs), [inputs]);
+  const sizes = useMemo(() => resolveSizes(inputs, values, chosen), [inputs, values, chosen]);
+  useDefaults(inputs);
+  const busy = BUSY.includes(status);
+
+  return (
+    <section className="mf-run" style={{ height }} data-testid="run-panel">
+      <ResizeHandle />
+      <header className="mf-run__bar">
+        <h3>Run in the browser</h3>
+        <button type="button" className="mf-run__go" onClick={() => void runner?.run()} disabled={busy || !runner} data-testid="run-start" title="Run the graph (Ctrl+Enter)">
+          <span aria-hidden>▶</span> Run
+        </button>
+        <button type="button" className="mf-run__stop" onClick={() => runner?.cancel()} disabled={!busy} data-testid="run-cancel">
+          <span aria-hidden>■</span> Cancel
+        </button>
+        <label className="mf-run__pref" title="Execution providers to try, in order">
+          <span>on</span>
+          <select className="mf-field__input" value={pref} onChange={(e) => editor.getState().setProviderPref(e.target.value as ProviderPreference)} disabled={busy} data-testid="run-provider">
+            {PREFS.map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <ProviderChips />
+        <span className={`mf-run__status is-${status}`} data-testid="run-status" data-status={status}>
+          {busy && <span className="mf-spinner" />}
+          {message ?? (status === 'idle' ? 'Ready' : status)}
+        </span>
+        <button type="button" className="mf-icon-btn mf-run__close" aria-label="Close the run panel" onClick={() => ui.getState().set({ runOpen: false })}>
+          ×
+        </button>
+      </header>
+      <div className="mf-run__body">
+        <div className="mf-run__col mf-run__inputs" data-testid="run-inputs">
+          <h4>Inputs</h4>
+          {inputs.length ? (
+            inputs.map((input) => <InputField key={input.name} input={input} value={values[input.name]} sizes={sizes} />)
+          ) : (
+            <p className="mf-muted">This graph has no input nodes{analysis.ok ? '' : ' it can run with yet: fix the problems listed in the inspector'}.</p>
+          )}
+          <SizeFields symbols={symbols} sizes={sizes} />
+          {sizes.problems.length > 0 && <ProblemList problems={sizes.problems} />}
+        </div>
+        <div className="mf-run__col mf-run__stages" data-testid="run-stages">
+          <h4>Stages</h4>
+          {problems && problems.length > 0 && (
+            <div className="mf-run__problems" data-testid="run-problems">
+              <ProblemList problems={[...problems]} />
+            </div>
+          )}
+          <StageList />
+        </div>
+        <div className="mf-run__col mf-run__results">
+          <ResultsPane />
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,13 @@
+import type { AssetData, GraphDoc, Location, Problem } from '@modalflow/core';
+import type { CompiledPlan } from '@modalflow/compiler';
+
+export interface CompileRequest {
+  id: number;
+  doc: GraphDoc;
+  assets: Record<string, AssetData>;
+  taps: string[];
+}
+
+export type CompileReply =
+  | { id: number; ok: true; compiled: CompiledPlan }
+  | { id: number; ok: false; error: { name: string; message: string; code?: string; at?: Location; problems?: Problem[] } };
