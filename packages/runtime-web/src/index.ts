@@ -1,4 +1,4 @@
-export { createInlineWebRuntime, createWebRuntime } from './runtime.ts';
+export { createInlineWebRuntime, createWebRuntime, startOrtWorker } from './runtime.ts';
 export { DEFAULT_PROVIDERS } from './defaults.ts';
 export type {
   OrtSessionOptions,

@@ -71,11 +71,20 @@ export function createWebRuntime(options: WorkerRuntimeOptions = {}): WebRuntime
     throw new ModalflowError('RUNTIME_WORKER_FAILED', 'this environment has no Worker; use createInlineWebRuntime() here');
   }
   // This exact shape is what Vite recognises to bundle the worker and its imports (ORT, its wasm).
-  const worker = options.worker ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'modalflow-onnxruntime' });
+  const worker = options.worker ?? startOrtWorker();
   return new OnnxWebRuntime('worker', workerLink(worker, hostConfig(options), options.modelBytes ?? 'transfer'));
 }
 
 /** onnxruntime-web on the calling thread, for environments without workers and for tests. */
 export function createInlineWebRuntime(options: WebRuntimeOptions = {}): WebRuntime {
   return new OnnxWebRuntime('inline', inlineLink(hostConfig(options)));
+}
+
+/**
+ * Starts the worker that hosts onnxruntime-web. Exported so an app can own the worker and
+ * terminate it at once (a Cancel button), where closing the runtime waits for the run inside
+ * onnxruntime to finish. Bundlers see the worker through this `new URL(..., import.meta.url)`.
+ */
+export function startOrtWorker(): Worker {
+  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'modalflow-onnxruntime' });
 }
