@@ -15,3 +15,4 @@ export * from './assets.ts';
 export * from './hash.ts';
 export * from './random.ts';
 export * from './validate.ts';
+export * from './half.ts';

@@ -1,5 +1,5 @@
 import { formatShape, numel, type Tensor } from '@modalflow/core';
-import { halfToFloat } from '../inputs/half.ts';
+import { halfToFloat } from '@modalflow/core';
 
 export interface TensorFormatOptions {
   /** Above this many elements, each axis shows only its first and last `edge` items. */

@@ -1,5 +1,5 @@
 import { ModalflowError, type DType, type Tensor } from '@modalflow/core';
-import { floatToHalf } from './half.ts';
+import { floatToHalf } from '@modalflow/core';
 
 const RANGES: Partial<Record<DType, [number, number]>> = {
   int32: [-(2 ** 31), 2 ** 31 - 1],

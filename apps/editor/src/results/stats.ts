@@ -1,13 +1,4 @@
-import type { Tensor } from '@modalflow/core';
-
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >> 10) & 0x1f;
-  const mant = bits & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
-}
+import { halfToFloat, type Tensor } from '@modalflow/core';
 
 /** A tensor's elements as doubles (float16 decoded, int64 rounded to the nearest double), or null for strings. */
 export function numericValues(t: Tensor): Float64Array | null {

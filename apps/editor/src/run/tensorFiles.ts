@@ -1,4 +1,4 @@
-import { ModalflowError, numel, type DType, type Tensor } from '@modalflow/core';
+import { ModalflowError, floatToHalf, halfToFloat, numel, type DType, type Tensor } from '@modalflow/core';
 
 const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
@@ -17,26 +17,7 @@ const NPY_TYPES: Record<string, { bytes: number; read: (v: DataView, o: number) 
   '<u4': { bytes: 4, read: (v, o) => v.getUint32(o, true) },
 };
 
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >> 10) & 0x1f;
-  const mant = bits & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
-}
 
-function floatToHalf(value: number): number {
-  const f = new Float32Array([value]);
-  const x = new Uint32Array(f.buffer)[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = ((x >>> 23) & 0xff) - 127 + 15;
-  const mant = x & 0x7fffff;
-  if (((x >>> 23) & 0xff) === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  if (exp >= 0x1f) return sign | 0x7c00;
-  if (exp <= 0) return exp < -10 ? sign : sign | ((mant | 0x800000) >> (14 - exp));
-  return sign | (exp << 10) | (mant >> 13);
-}
 
 const fail = (input: string, file: string, message: string) => new ModalflowError('MF_BAD_INPUT', `input "${input}": ${file}: ${message}`, { node: input, file });
 
