@@ -8,14 +8,17 @@ import { docHash } from './docHash.ts';
 import { graphInputs } from './graphInputs.ts';
 import { defaultValue, fits } from './defaults.ts';
 import { buildInputs, textStrings, type ImageItem } from './inputValues.ts';
-import { startOrtWorker } from './ortWorker.ts';
 import { tapsFor } from './taps.ts';
 
 type WebRuntime = Awaited<ReturnType<typeof loadRuntimeModule>>['runtime'];
 
-/** onnxruntime-web loads on the first run, so opening the editor does not pay for it. */
+/**
+ * onnxruntime-web loads on the first run, so opening the editor does not pay for it. The
+ * runner owns the worker so Cancel can terminate it mid-run, where closing the runtime would
+ * wait for the run inside onnxruntime to finish.
+ */
 async function loadRuntimeModule() {
-  const { createWebRuntime } = await import('@modalflow/runtime-web');
+  const { createWebRuntime, startOrtWorker } = await import('@modalflow/runtime-web');
   const worker = startOrtWorker();
   return { worker, runtime: createWebRuntime({ worker }) };
 }
