@@ -16,3 +16,4 @@ export * from './hash.ts';
 export * from './random.ts';
 export * from './validate.ts';
 export * from './half.ts';
+export * from './model-folder.ts';

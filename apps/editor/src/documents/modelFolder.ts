@@ -1,31 +1,14 @@
-import type { GraphDoc } from '@modalflow/core';
+import { MODEL_FOLDER_VARIANTS as VARIANTS, modelFolderFile, type GraphDoc } from '@modalflow/core';
 
 /**
  * A Hugging Face Optimum / transformers.js model folder, bound to a graph's assets by place in
  * the layout, as the command line's --model-dir: `onnx/<name>[_<variant>].onnx` and the
  * tokenizer and preprocessor files at the top.
  */
-export const TOP_FILES = ['tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'];
-/** Suffixes transformers.js gives other precisions of `onnx/<name>.onnx`. */
-export const VARIANTS = ['quantized', 'fp16', 'fp32', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'];
-
-function splitVariant(stem: string): { stem: string; variant?: string } {
-  for (const v of VARIANTS) if (stem.endsWith(`_${v}`) && stem.length > v.length + 1) return { stem: stem.slice(0, -(v.length + 1)), variant: v };
-  return { stem };
-}
+export { MODEL_FOLDER_TOP_FILES as TOP_FILES, MODEL_FOLDER_VARIANTS as VARIANTS } from '@modalflow/core';
 
 /** The file in the folder standing for an asset URI, or undefined when the URI is not part of the layout. */
-export function folderFile(uri: string, variant?: string): string | undefined {
-  const parts = uri.split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
-  const file = parts.at(-1);
-  if (!file) return undefined;
-  if (TOP_FILES.includes(file)) return file;
-  const m = /^(.+)\.onnx$/.exec(file);
-  if (!m || parts.at(-2) !== 'onnx') return undefined;
-  const { stem, variant: own } = splitVariant(m[1]!);
-  const chosen = variant ?? own;
-  return `onnx/${stem}${chosen ? `_${chosen}` : ''}.onnx`;
-}
+export const folderFile = modelFolderFile;
 
 /** Paths relative to the chosen folder: a directory input prefixes each with the folder's own name. */
 export function folderPaths(paths: readonly string[]): string[] {
