@@ -1,5 +1,5 @@
 import { analyzeGraph, type AnyNodeDef, type Problem, type Tensor } from '@modalflow/core';
-import { randomTensor, registryWith, singleNodeGraph, type RunNodeOptions } from './index.ts';
+import { registryWith, singleNodeGraph } from './index.ts';
 
 /**
  * Test support for the heads, losses and reasoning nodes: random weights for every declared
@@ -7,22 +7,7 @@ import { randomTensor, registryWith, singleNodeGraph, type RunNodeOptions } from
  * float64 helpers written from the formulas with naive loops.
  */
 
-/** Every weight the node declares, filled with random values (LayerNorm gains around 1). */
-export function randomWeights(def: AnyNodeDef, options: RunNodeOptions, seed = 100, scale = 0.5): Record<string, Tensor> {
-  const analysis = analyzeGraph(singleNodeGraph(def, options), registryWith(def));
-  const info = analysis.nodes.get('n');
-  if (!info || !analysis.ok) throw new Error(`analysis failed: ${analysis.problems.map((p) => p.message).join('; ')}`);
-  const out: Record<string, Tensor> = {};
-  Object.entries(info.weights).forEach(([name, spec], k) => {
-    const t = randomTensor(spec.shape, seed + 7919 * (k + 1), spec.init.kind === 'ones' ? 0.25 : scale);
-    if (spec.init.kind === 'ones') {
-      const d = t.data as Float32Array;
-      for (let j = 0; j < d.length; j++) d[j] = d[j]! + 1;
-    }
-    out[name] = t;
-  });
-  return out;
-}
+export { randomWeights } from './run-node.ts';
 
 /** A tensor that only carries dtype and shape, for analysis. */
 export function shapeOnly(dims: number[], dtype: Tensor['dtype'] = 'float32'): Tensor {

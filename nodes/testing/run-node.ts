@@ -1,8 +1,9 @@
-import { NodeRegistry, type AnyNodeDef, type GraphDoc, type Tensor } from '@modalflow/core';
+import { NodeRegistry, analyzeGraph, type AnyNodeDef, type GraphDoc, type Tensor } from '@modalflow/core';
 import { compileGraph, nodeWeights, analyzeOrThrow, type Granularity } from '@modalflow/compiler';
 import { createEngine, HostSteps } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { NODE_TYPES } from '../index.ts';
+import { randomTensor } from './reference.ts';
 
 export interface RunNodeOptions {
   params?: Record<string, unknown>;
@@ -71,4 +72,24 @@ export async function runNode(def: AnyNodeDef, options: RunNodeOptions): Promise
   } finally {
     await program.release();
   }
+}
+
+/**
+ * Every weight of a node drawn at random (seeded LCG), so layer norms are tested with
+ * gains and shifts other than 1 and 0. Gains land in [0.75, 1.25].
+ */
+export function randomWeights(def: AnyNodeDef, options: RunNodeOptions, seed = 100, scale = 0.5): Record<string, Tensor> {
+  const analysis = analyzeGraph(singleNodeGraph(def, options), registryWith(def));
+  const info = analysis.nodes.get('n');
+  if (!info || !analysis.ok) throw new Error(`analysis failed: ${analysis.problems.map((p) => p.message).join('; ')}`);
+  const out: Record<string, Tensor> = {};
+  Object.entries(info.weights).forEach(([name, spec], k) => {
+    const t = randomTensor(spec.shape, seed + 7919 * (k + 1), spec.init.kind === 'ones' ? 0.25 : scale);
+    if (spec.init.kind === 'ones') {
+      const d = t.data as Float32Array;
+      for (let i = 0; i < d.length; i++) d[i] = d[i]! + 1;
+    }
+    out[name] = t;
+  });
+  return out;
 }

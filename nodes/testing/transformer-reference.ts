@@ -1,5 +1,5 @@
-import { analyzeGraph, type AnyNodeDef, type Tensor } from '@modalflow/core';
-import { act, f64, layerNormRef, linearRef, randomTensor, registryWith, singleNodeGraph, type RunNodeOptions } from './index.ts';
+import type { Tensor } from '@modalflow/core';
+import { act, f64, layerNormRef, linearRef } from './index.ts';
 
 /**
  * Float64 references of attention and transformer layers for the tests of the nodes built on
@@ -110,22 +110,4 @@ export function layerRef(
   return { y: ln(add(h, ffn(h)), 'layer_norm2'), attn: a.weights };
 }
 
-/**
- * Every weight of a node drawn at random (seeded LCG), so layer norms are tested with
- * gains and shifts other than 1 and 0. Gains land in [0.75, 1.25].
- */
-export function randomWeights(def: AnyNodeDef, options: RunNodeOptions, seed = 100, scale = 0.5): Record<string, Tensor> {
-  const analysis = analyzeGraph(singleNodeGraph(def, options), registryWith(def));
-  const info = analysis.nodes.get('n');
-  if (!info || !analysis.ok) throw new Error(`analysis failed: ${analysis.problems.map((p) => p.message).join('; ')}`);
-  const out: Record<string, Tensor> = {};
-  Object.entries(info.weights).forEach(([name, spec], k) => {
-    const t = randomTensor(spec.shape, seed + 7919 * (k + 1), spec.init.kind === 'ones' ? 0.25 : scale);
-    if (spec.init.kind === 'ones') {
-      const d = t.data as Float32Array;
-      for (let i = 0; i < d.length; i++) d[i] = d[i]! + 1;
-    }
-    out[name] = t;
-  });
-  return out;
-}
+export { randomWeights } from './run-node.ts';
