@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
 import type { AssetLookup, GraphDoc, Tensor } from '@modalflow/core';
 import { compileGraph } from '@modalflow/compiler';
 import { encodeModel, readModel, type OnnxGraph } from '@modalflow/onnx';
@@ -181,46 +181,14 @@ export function folderAssets(doc: GraphDoc, folder: ClipFolder, variant?: string
   };
 }
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 /** An 8-bit RGB PNG of `pixels` (uint8 [H, W, 3]), so tests can hand the CLI a real image file. */
 export function encodePng(pixels: Uint8Array, height: number, width: number): Uint8Array {
-  const chunk = (type: string, data: Uint8Array) => {
-    const body = new Uint8Array(4 + data.length);
-    body.set(new TextEncoder().encode(type), 0);
-    body.set(data, 4);
-    const out = new Uint8Array(12 + data.length);
-    const view = new DataView(out.buffer);
-    view.setUint32(0, data.length);
-    out.set(body, 4);
-    view.setUint32(8 + data.length, crc32(body));
-    return out;
-  };
-  const ihdr = new Uint8Array(13);
-  const v = new DataView(ihdr.buffer);
-  v.setUint32(0, width);
-  v.setUint32(4, height);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, deflate, filter method 0 (each row starts with filter type 0), no interlace
-  const raw = new Uint8Array(height * (1 + width * 3));
-  for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * width * 3, (y + 1) * width * 3), y * (1 + width * 3) + 1);
-  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
+  const png = new PNG({ width, height });
+  for (let k = 0; k < width * height; k++) {
+    png.data.set(pixels.subarray(k * 3, k * 3 + 3), k * 4);
+    png.data[k * 4 + 3] = 255;
   }
-  return out;
+  return PNG.sync.write(png, { colorType: 2 });
 }
 
 /** A deterministic picture, different for every seed: uint8 [1, H, W, 3]. */
