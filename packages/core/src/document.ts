@@ -18,6 +18,10 @@ const GraphNode = z.strictObject({
   typeVersion: z.number().int().min(1),
   params: z.record(z.string(), z.unknown()).default({}),
   label: z.string().optional(),
+  /** Whether training may change this node's weights (default: yes, except imported models). */
+  trainable: z.boolean().optional(),
+  /** Weight of this loss node's output in the training objective; absent means not an objective. */
+  objective: z.number().min(0).optional(),
   ui: z
     .looseObject({ x: z.number().optional(), y: z.number().optional(), collapsed: z.boolean().optional() })
     .optional(),

@@ -1,8 +1,9 @@
 /** Element types a port or tensor can carry; names follow onnxruntime's JS API. */
-export type DType = 'float32' | 'float16' | 'int64' | 'int32' | 'int8' | 'uint8' | 'bool' | 'string';
+export type DType = 'float32' | 'float64' | 'float16' | 'int64' | 'int32' | 'int8' | 'uint8' | 'bool' | 'string';
 
 export type TensorData =
   | Float32Array
+  | Float64Array
   | Uint16Array // float16 bits
   | BigInt64Array
   | Int32Array
@@ -25,6 +26,7 @@ export function numel(dims: readonly number[]): number {
 
 const CTORS = {
   float32: Float32Array,
+  float64: Float64Array,
   float16: Uint16Array,
   int64: BigInt64Array,
   int32: Int32Array,

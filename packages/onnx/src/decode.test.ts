@@ -122,10 +122,10 @@ describe('decodeModel', () => {
   });
 
   it('rejects inputs and outputs whose element type core cannot hold', () => {
-    const doubleIn = modelWith({ name: 'g', input: [{ name: 'x', type: { tensor_type: { elem_type: OnnxDataType.DOUBLE } } }] });
+    const doubleIn = modelWith({ name: 'g', input: [{ name: 'x', type: { tensor_type: { elem_type: OnnxDataType.INT16 } } }] });
     const e = errorOf(() => decodeModel(doubleIn));
     expect(e.code).toBe('ONNX_UNSUPPORTED_DTYPE');
-    expect(e.message).toContain('graph input "x" has element type DOUBLE');
+    expect(e.message).toContain('graph input "x" has element type INT16');
     const seqOut = modelWith({ name: 'g', output: [{ name: 'y', type: { sequence_type: {} } as never }] });
     expect(errorOf(() => decodeModel(seqOut)).message).toContain('graph output "y" is a sequence, not a tensor');
     const untyped = modelWith({ name: 'g', input: [{ name: 'x' }] });
@@ -224,7 +224,7 @@ describe('decodeGraph', () => {
   });
 
   it('rejects initializers it cannot turn into core tensors', () => {
-    const double = withInitializer({ dims: [1], data_type: OnnxDataType.DOUBLE, double_data: [1] });
+    const double = withInitializer({ dims: [1], data_type: OnnxDataType.INT16, int32_data: [1] });
     expect(errorOf(() => decodeGraph(double)).code).toBe('ONNX_UNSUPPORTED_DTYPE');
     const external = withInitializer({
       dims: [1],

@@ -30,6 +30,7 @@ export const OnnxDataType = {
 
 const TO_ONNX: Record<DType, number> = {
   float32: OnnxDataType.FLOAT,
+  float64: OnnxDataType.DOUBLE,
   float16: OnnxDataType.FLOAT16,
   int64: OnnxDataType.INT64,
   int32: OnnxDataType.INT32,

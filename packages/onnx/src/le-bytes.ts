@@ -7,6 +7,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 const BYTES: Record<NumericDType, number> = {
   float32: 4,
+  float64: 8,
   float16: 2,
   int64: 8,
   int32: 4,
@@ -24,6 +25,8 @@ export function dataMatchesDType(dtype: DType, data: TensorData): boolean {
   switch (dtype) {
     case 'float32':
       return data instanceof Float32Array;
+    case 'float64':
+      return data instanceof Float64Array;
     case 'float16':
       return data instanceof Uint16Array;
     case 'int64':
@@ -53,6 +56,7 @@ export function toLittleEndianBytes(dtype: NumericDType, data: NumericData): Uin
   const view = new DataView(out.buffer);
   for (let i = 0; i < data.length; i++) {
     if (data instanceof Float32Array) view.setFloat32(i * 4, data[i]!, true);
+    else if (data instanceof Float64Array) view.setFloat64(i * 8, data[i]!, true);
     else if (data instanceof Uint16Array) view.setUint16(i * 2, data[i]!, true);
     else if (data instanceof BigInt64Array) view.setBigInt64(i * 8, data[i]!, true);
     else if (data instanceof Int32Array) view.setInt32(i * 4, data[i]!, true);
@@ -75,6 +79,10 @@ export function fromLittleEndianBytes(dtype: NumericDType, dims: number[], bytes
     case 'float32':
       data = new Float32Array(buf);
       if (view) for (let i = 0; i < n; i++) data[i] = view.getFloat32(i * 4, true);
+      break;
+    case 'float64':
+      data = new Float64Array(buf);
+      if (view) for (let i = 0; i < n; i++) data[i] = view.getFloat64(i * 8, true);
       break;
     case 'float16':
       data = new Uint16Array(buf);

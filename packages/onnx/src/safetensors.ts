@@ -11,6 +11,7 @@ export const MAX_HEADER_BYTES = 100_000_000;
 
 const TO_CODE: Record<NumericDType, string> = {
   float32: 'F32',
+  float64: 'F64',
   float16: 'F16',
   int64: 'I64',
   int32: 'I32',
@@ -19,7 +20,10 @@ const TO_CODE: Record<NumericDType, string> = {
   bool: 'BOOL',
 };
 
-const FROM_CODE = new Map<string, NumericDType>(Object.entries(TO_CODE).map(([k, v]) => [v, k as NumericDType]));
+// F64 is narrowed to float32 on reading (see WIDENED), because graph weights are float32.
+const FROM_CODE = new Map<string, NumericDType>(
+  Object.entries(TO_CODE).filter(([k]) => k !== 'float64').map(([k, v]) => [v, k as NumericDType]),
+);
 
 /** Formats read by widening to float32, since core has no bfloat16 or float64. */
 const WIDENED: Record<string, number> = { BF16: 2, F64: 8 };

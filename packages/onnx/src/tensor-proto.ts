@@ -161,6 +161,8 @@ export function tensorFromMsg(m: TensorMsg, at: Location): Tensor {
   switch (dtype) {
     case 'float32':
       return { dtype, dims, data: Float32Array.from(m.float_data ?? []) };
+    case 'float64':
+      return { dtype, dims, data: Float64Array.from(m.double_data ?? []) };
     case 'int64':
       return { dtype, dims, data: BigInt64Array.from(m.int64_data ?? [], int64ToBigInt) };
     case 'int32':

@@ -1,7 +1,7 @@
 import type { DType, Tensor, TensorData } from '@modalflow/core';
 import type { InferenceSession, Tensor as OrtTensor, TensorConstructor } from 'onnxruntime-common';
 
-const DTYPES: readonly DType[] = ['float32', 'float16', 'int64', 'int32', 'int8', 'uint8', 'bool', 'string'];
+const DTYPES: readonly DType[] = ['float32', 'float64', 'float16', 'int64', 'int32', 'int8', 'uint8', 'bool', 'string'];
 
 export function isCoreDType(type: string): type is DType {
   return (DTYPES as readonly string[]).includes(type);
@@ -10,6 +10,7 @@ export function isCoreDType(type: string): type is DType {
 /** The array class each dtype must arrive in; ORT's Tensor wraps these without copying. */
 const EXPECTED: Record<Exclude<DType, 'string'>, { name: string; ok: (d: unknown) => boolean }> = {
   float32: { name: 'Float32Array', ok: (d) => d instanceof Float32Array },
+  float64: { name: 'Float64Array', ok: (d) => d instanceof Float64Array },
   float16: { name: 'Uint16Array (float16 bits)', ok: (d) => d instanceof Uint16Array },
   int64: { name: 'BigInt64Array', ok: (d) => d instanceof BigInt64Array },
   int32: { name: 'Int32Array', ok: (d) => d instanceof Int32Array },

@@ -66,6 +66,8 @@ export function jsonToTensor(value: unknown, dtype: DType, input: string): Tenso
   switch (dtype) {
     case 'float32':
       return { dtype, dims, data: Float32Array.from(numbers('a number', () => true)) };
+    case 'float64':
+      return { dtype, dims, data: Float64Array.from(numbers('a number', () => true)) };
     case 'float16':
       return { dtype, dims, data: Uint16Array.from(numbers('a number', () => true), floatToHalf) };
     case 'int32':

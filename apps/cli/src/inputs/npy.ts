@@ -23,6 +23,7 @@ const CODES: Record<string, { dtype: NumericDType | 'float64'; bytes: number }> 
 
 const DESCR: Record<NumericDType, string> = {
   float32: '<f4',
+  float64: '<f8',
   float16: '<f2',
   int64: '<i8',
   int32: '<i4',

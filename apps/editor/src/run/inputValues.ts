@@ -147,6 +147,8 @@ function fill(dtype: Exclude<DType, 'string'>, n: number, next: () => number): T
   switch (dtype) {
     case 'float32':
       return Float32Array.from({ length: n }, next);
+    case 'float64':
+      return Float64Array.from({ length: n }, next);
     case 'float16':
       // Half-precision bits of a value in [0, 1): exponent 14 with a random mantissa is [0.5, 1).
       return Uint16Array.from({ length: n }, () => (next() === 0 ? 0 : 0x3800 | Math.floor(next() * 1024)));

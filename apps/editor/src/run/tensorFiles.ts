@@ -97,6 +97,8 @@ export function toTensor(dims: number[], values: readonly unknown[], dtype: DTyp
       return { dtype, dims, data: values.map((v, i) => (typeof v === 'string' ? v : (() => { throw bad(i, 'a string'); })())) };
     case 'float32':
       return { dtype, dims, data: Float32Array.from({ length: n }, (_, i) => num(i)) };
+    case 'float64':
+      return { dtype, dims, data: Float64Array.from({ length: n }, (_, i) => num(i)) };
     case 'float16':
       return { dtype, dims, data: Uint16Array.from({ length: n }, (_, i) => floatToHalf(num(i))) };
     case 'int64':
