@@ -1,0 +1,7 @@
+export { openManifest, fromRows, type ManifestText } from './open.ts';
+export { fromNpyFolder, type NpyFolder, type NpyFolderOptions } from './npy-folder.ts';
+export { Dataset, type SplitOptions } from './dataset.ts';
+export type { Batch, BatchFailure, BatchOptions, BatchResult } from './batch.ts';
+export type { DatasetOptions, Example, InputSpec, Loaders } from './spec.ts';
+export { DataCodes, type DataCode, type DataLocation } from './errors.ts';
+export { dataRng, shuffled } from './shuffle.ts';

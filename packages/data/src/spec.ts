@@ -1,0 +1,31 @@
+import type { DType, Shape, Tensor } from '@modalflow/core';
+
+/**
+ * What the data layer needs to know about one graph input. A compiler `PlanInput` fits as is;
+ * the type is structural so this package does not depend on the compiler.
+ */
+export interface InputSpec {
+  name: string;
+  kind: 'tensor' | 'text' | 'image' | 'regions';
+  dtype: DType;
+  /** Declared shape with the batch axis first; known sizes after it are checked per example. */
+  shape?: Shape;
+}
+
+/** Platform services: this package never touches a file system or an image codec itself. */
+export interface Loaders {
+  /** Reads a path exactly as written in the manifest; the caller resolves it against the manifest's folder. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** PNG/JPEG bytes to uint8 [H, W, 3] or [1, H, W, 3]. */
+  decodeImage(bytes: Uint8Array, file: string): Tensor;
+  decodeNpy(bytes: Uint8Array, file: string): Tensor;
+}
+
+export interface DatasetOptions extends Partial<Loaders> {
+  inputs: readonly InputSpec[];
+  /** Columns that name no input: an error per row (default) or ignored, e.g. an `id` column. */
+  extraColumns?: 'error' | 'ignore';
+}
+
+/** One example's value for one input: a string for text, else a tensor without the batch axis. */
+export type Example = string | Tensor;
