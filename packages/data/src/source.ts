@@ -51,8 +51,8 @@ export class TableSource implements RowSource {
     const raw = this.rows[row];
     if (!raw) throw new RangeError(`row ${row} is outside the dataset (size ${this.size})`);
     const at = this.locate(row);
-    const problems: Problem[] = [...(raw.problems ?? [])];
-    if (raw.problems?.length) throw new RowError(problems);
+    if (raw.problems?.length) throw new RowError(raw.problems.map((p) => ({ ...p, at: { ...p.at, rows: [row] } as DataLocation })));
+    const problems: Problem[] = [];
     if (this.options.extraColumns !== 'ignore') {
       for (const column of Object.keys(raw.values)) {
         if (!this.byName.has(column)) {
