@@ -7,7 +7,7 @@ export interface QuestionAnswer {
   kind: QuestionKind;
   question: string;
   answer: string;
-  /** The object the question is about (the first one for counting). */
+  /** The object the question is about; for counting, the object whose labels the example carries. */
   subject: WorldObject;
 }
 
@@ -73,7 +73,7 @@ export function askQuestion(o: ResolvedWorldOptions, scene: Scene, index: number
       return { kind, subject, question: `what size is ${reference(scene, subject)} ?`, answer: subject.size };
     case 'count':
       return {
-        kind, subject: scene.objects[0]!,
+        kind, subject,
         question: 'how many shapes are there ?', answer: COUNT_WORDS[scene.objects.length - 1]!,
       };
     case 'exists': {

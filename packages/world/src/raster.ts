@@ -35,6 +35,11 @@ const STAR_Y = [-1000, -809, -309, 309, 809, 1000, 809, 309, -309, -809];
 /** Inner radius / outer radius of a regular five-pointed star, x1000. */
 const STAR_INNER = 382;
 
+/** Math.round sends -2.5 to -2 but 2.5 to 3, which would make the star lopsided. */
+function roundHalfAway(v: number): number {
+  return Math.sign(v) * Math.round(Math.abs(v));
+}
+
 const starCorners = new Map<number, { xs: number[]; ys: number[] }>();
 
 function cornersFor(r: number): { xs: number[]; ys: number[] } {
@@ -44,8 +49,8 @@ function cornersFor(r: number): { xs: number[]; ys: number[] } {
     const ys: number[] = [];
     for (let k = 0; k < 10; k++) {
       const f = k % 2 === 0 ? 1000 : STAR_INNER;
-      xs.push(Math.round((STAR_X[k]! * f * r) / 1_000_000));
-      ys.push(Math.round((STAR_Y[k]! * f * r) / 1_000_000));
+      xs.push(roundHalfAway((STAR_X[k]! * f * r) / 1_000_000));
+      ys.push(roundHalfAway((STAR_Y[k]! * f * r) / 1_000_000));
     }
     c = { xs, ys };
     starCorners.set(r, c);
@@ -56,9 +61,12 @@ function cornersFor(r: number): { xs: number[]; ys: number[] } {
 /**
  * Even-odd rule with the edge crossing compared by cross-multiplying, never dividing. The star
  * spans -r..0.809r vertically, so it is moved down by 0.0955r to sit in the middle of its box.
+ * Only the right half is tested (x = |dx|): the rule breaks ties on edges to one side, and the
+ * star must come out mirror symmetric.
  */
-const star: Cover = (dx, py, r) => {
+const star: Cover = (px, py, r) => {
   const { xs, ys } = cornersFor(r);
+  const dx = Math.abs(px);
   const dy = py - Math.round((r * 955) / 10000);
   let inside = false;
   for (let i = 0, j = 9; i < 10; j = i++) {
