@@ -91,13 +91,13 @@ export class Dataset {
       const plan = this.epochBatches(options, epoch);
       for (let index = epoch === start ? first : 0; index < plan.length; index++) {
         const rows = plan[index]!;
-        yield await this.load(epoch, index, rows);
+        yield await this.loadBatch(epoch, index, rows);
       }
     }
   }
 
   /** Loads and stacks given rows, e.g. to retry one batch after fixing a file. */
-  async load(epoch: number, index: number, rows: number[]): Promise<BatchResult> {
+  async loadBatch(epoch: number, index: number, rows: number[]): Promise<BatchResult> {
     const problems: Problem[] = [];
     const loaded = await Promise.all(
       rows.map(async (row) => {
