@@ -14,6 +14,11 @@ export interface BatchOptions {
   index?: number;
   /** Epoch to stop before; default epoch + 1 (one epoch). Use Infinity to run until the caller stops. */
   epochs?: number;
+  /**
+   * Batches loaded ahead while the caller works on the current one (file reads and decoding
+   * overlap the training step). Default 1; 0 loads each batch only when asked for.
+   */
+  prefetch?: number;
 }
 
 interface BatchBase {

@@ -120,6 +120,9 @@ export async function decodeCell(raw: unknown, input: InputSpec, loaders: Partia
           if (e instanceof ValueError) throw new CellError(DataCodes.wrongType, `"${path}": ${e.message}`);
           throw e;
         }
+      } else if (typeof raw === 'string' && input.dtype === 'int64' && /^\s*-?\d+\s*$/.test(raw)) {
+        // Ids beyond 2^53 arrive as digit strings, since a JSON number would round them.
+        t = converted(BigInt(raw.trim()), input);
       } else if (typeof raw === 'string') {
         if (source !== 'csv') {
           throw new CellError(DataCodes.wrongType, `${show(raw)} is text, but input "${input.name}" is ${input.dtype}; give a number, an array or a .npy path`);

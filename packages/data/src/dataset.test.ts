@@ -79,6 +79,36 @@ describe('batches', () => {
     expect(ds.batchCount({ batchSize: 5 })).toBe(5);
   });
 
+  it('yields nothing, and ends, when no full batch fits even with epochs: Infinity', async () => {
+    const small = fromRows(rows.slice(0, 3), { inputs });
+    expect(await collect(small.batches({ batchSize: 4, dropLast: true, epochs: Infinity }))).toEqual([]);
+  });
+
+  it('loads the next batch ahead while the caller works, without changing the batches', async () => {
+    const reads: string[] = [];
+    const files = fromRows(
+      rows.map((r) => ({ caption: r.caption, score: `${r.caption}.npy` })),
+      {
+        inputs,
+        readFile: async (p) => {
+          reads.push(p);
+          return new Uint8Array();
+        },
+        decodeNpy: (_bytes, file) => ({ dtype: 'float32', dims: [], data: Float32Array.of(Number(file.slice(1, -4))) }),
+      },
+    );
+    const opts = { batchSize: 5, seed: 3 };
+    const iter = files.batches(opts)[Symbol.asyncIterator]();
+    const head = await iter.next();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(reads).toHaveLength(10);
+    await iter.return(undefined);
+    const ahead = await collect(files.batches({ ...opts, epochs: 2 }));
+    const plain = await collect(files.batches({ ...opts, epochs: 2, prefetch: 0 }));
+    expect(ahead.map((b) => [b.rows, b.ok && b.inputs.score!.data])).toEqual(plain.map((b) => [b.rows, b.ok && b.inputs.score!.data]));
+    expect(head.value).toEqual(plain[0]);
+  });
+
   it('refuses a batch size that is not a whole positive number', async () => {
     await expect(collect(ds.batches({ batchSize: 0 }))).rejects.toMatchObject({ code: 'MF_DATA_BAD_OPTION' });
     await expect(collect(ds.batches({ batchSize: 1.5 }))).rejects.toMatchObject({ code: 'MF_DATA_BAD_OPTION' });

@@ -85,14 +85,26 @@ export class Dataset {
     if (!Number.isInteger(start) || start < 0) throw dataError(DataCodes.option, `epoch ${start} must be a whole number ≥ 0`, this.at());
     if (!Number.isInteger(first) || first < 0) throw dataError(DataCodes.option, `index ${first} must be a whole number ≥ 0`, this.at());
     if (!(end === Infinity || Number.isInteger(end))) throw dataError(DataCodes.option, `epochs ${end} must be a whole number or Infinity`, this.at());
+    const prefetch = options.prefetch ?? 1;
+    if (!Number.isInteger(prefetch) || prefetch < 0) throw dataError(DataCodes.option, `prefetch ${prefetch} must be a whole number ≥ 0`, this.at());
     checkBatchSize(options.batchSize, this.at());
-    if (this.size === 0) return;
+    // With no batch per epoch, `epochs: Infinity` would otherwise spin forever yielding nothing.
+    if (this.batchCount(options) === 0) return;
+    const pending: Promise<BatchResult>[] = [];
+    for (const { epoch, index, rows } of this.schedule(options, start, first, end)) {
+      const load = this.loadBatch(epoch, index, rows);
+      // A batch the caller never reaches (it stopped early) must not surface as an unhandled rejection.
+      load.catch(() => {});
+      pending.push(load);
+      if (pending.length > prefetch) yield await pending.shift()!;
+    }
+    while (pending.length) yield await pending.shift()!;
+  }
+
+  private *schedule(options: BatchOptions, start: number, first: number, end: number): Generator<{ epoch: number; index: number; rows: number[] }> {
     for (let epoch = start; epoch < end; epoch++) {
       const plan = this.epochBatches(options, epoch);
-      for (let index = epoch === start ? first : 0; index < plan.length; index++) {
-        const rows = plan[index]!;
-        yield await this.loadBatch(epoch, index, rows);
-      }
+      for (let index = epoch === start ? first : 0; index < plan.length; index++) yield { epoch, index, rows: plan[index]! };
     }
   }
 

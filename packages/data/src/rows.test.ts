@@ -39,6 +39,13 @@ describe('in-memory rows', () => {
     ]);
   });
 
+  it('keeps int64 ids beyond 2^53 written as digit strings', async () => {
+    const ds = fromRows([{ id: '9007199254740993' }, { id: 7 }], { inputs: [tensor('id', 'int64', ['B'])] });
+    const b = await first(ds.batches({ batchSize: 2, shuffle: false }));
+    if (!b.ok) throw new Error(b.error.message);
+    expect(b.inputs.id).toEqual({ dtype: 'int64', dims: [2], data: BigInt64Array.from([9007199254740993n, 7n]) });
+  });
+
   it('refuses integers outside a narrow dtype and fractions for integer inputs', async () => {
     const ds = fromRows([{ t: [300] }, { t: [1.5] }], { inputs: [tensor('t', 'uint8', ['B', 1])] });
     const b = await first(ds.batches({ batchSize: 2, shuffle: false }));
