@@ -6,7 +6,7 @@ export {
 } from './options.ts';
 export type { PixelBox } from './geometry.ts';
 export type { Scene, WorldObject } from './scene.ts';
-export { caption, askableKinds, type QuestionAnswer } from './language.ts';
+export { askableKinds, caption, maxTextTokens, type QuestionAnswer } from './language.ts';
 export { FEATURE_SLOTS, attributeCode, type Regions } from './regions.ts';
 export { generateExample, generateWorld, type World, type WorldExample } from './world.ts';
 export { SPLITS, examplesOf, splitWorld } from './split.ts';

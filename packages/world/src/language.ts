@@ -19,6 +19,18 @@ export function caption(scene: Scene, saySize: boolean): string {
   }).join(' and ');
 }
 
+/**
+ * Most tokens a caption or question of this world can have, special tokens not counted: add 2
+ * for [CLS] and [SEP] to get a tokenizer's max_length that never cuts a sentence. The longest
+ * question is "what colour is the circle on the left ?" (9) when two objects can share a shape,
+ * else "what shape is on the left ?" (7).
+ */
+export function maxTextTokens(o: ResolvedWorldOptions): number {
+  const perObject = (o.sizes.length > 1 ? 1 : 0) + 3 + 3;
+  const question = o.maxObjects > 1 ? 9 : 7;
+  return Math.max(question, o.maxObjects * perObject + (o.maxObjects - 1));
+}
+
 /** Kinds that have more than one possible answer in this world. */
 export function askableKinds(o: ResolvedWorldOptions): QuestionKind[] {
   return o.questions.filter((k) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ANSWERS, answerId, article, SPECIAL_TOKENS, TOKENIZER_VOCABULARY, WORDS, words } from './vocabulary.ts';
 import { COLOURS, POSITIONS, SHAPES, SIZES } from './vocabulary.ts';
+import { maxTextTokens } from './language.ts';
 import { generateWorld } from './world.ts';
 
 describe('vocabularies', () => {
@@ -21,6 +22,16 @@ describe('vocabularies', () => {
     }
     // Nothing in the vocabulary is dead weight.
     expect([...vocab].filter((w) => !used.has(w))).toEqual([]);
+  });
+
+  it('bound the length of every text by maxTextTokens, and reach it', () => {
+    for (const [maxObjects, sizes] of [[1, ['big']], [2, ['small', 'big']], [3, ['small', 'big']], [2, ['big']]] as const) {
+      const world = generateWorld({ seed: 5, count: 400, minObjects: maxObjects, maxObjects, sizes, shapes: SHAPES });
+      const longest = Math.max(...world.examples.flatMap((e) => [words(e.caption).length, words(e.question).length]));
+      expect(longest).toBe(maxTextTokens(world.options));
+      const question = Math.max(...world.examples.map((e) => words(e.question).length));
+      expect(question).toBe(maxObjects > 1 ? 9 : 7);
+    }
   });
 
   it('number answers consistently, with every answer once', () => {
