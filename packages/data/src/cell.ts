@@ -81,8 +81,6 @@ function converted(value: unknown, input: InputSpec): Tensor {
 }
 
 function parseCsvNumber(text: string, input: InputSpec): unknown {
-  // A bare integer keeps full precision for int64 ids instead of passing through a double.
-  if (input.dtype === 'int64' && /^-?\d+$/.test(text)) return BigInt(text);
   try {
     return JSON.parse(text);
   } catch {
@@ -121,7 +119,7 @@ export async function decodeCell(raw: unknown, input: InputSpec, loaders: Partia
           throw e;
         }
       } else if (typeof raw === 'string' && input.dtype === 'int64' && /^\s*-?\d+\s*$/.test(raw)) {
-        // Ids beyond 2^53 arrive as digit strings, since a JSON number would round them.
+        // Ids beyond 2^53 arrive as digits (a CSV cell, a JSON string): a double would round them.
         t = converted(BigInt(raw.trim()), input);
       } else if (typeof raw === 'string') {
         if (source !== 'csv') {
