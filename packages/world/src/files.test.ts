@@ -55,6 +55,8 @@ describe('worldFiles', () => {
     expect((row['regions.features'] as number[][])[0]).toEqual(Array.from(e.regions!.data as Float32Array).slice(0, 8));
     expect((row['regions.boxes'] as number[][])[0]).toEqual(Array.from(e.boxes!.data as Float32Array).slice(0, 4));
     expect(row.region_mask).toEqual(Array.from(e.region_mask!.data as BigInt64Array, Number));
+    expect(row.region_shapes).toEqual(Array.from(e.region_shapes!.data as BigInt64Array, Number));
+    expect(row.region_colours).toEqual(Array.from(e.region_colours!.data as BigInt64Array, Number));
   });
 
   it('writes the same bytes every time', () => {

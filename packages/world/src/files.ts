@@ -27,8 +27,8 @@ function nested(t: Tensor): number[] | number[][] {
  * The manifest row of one example for the world's task:
  *   caption: image, text (a CLIP-style pair)
  *   vqa:     image, question, answer, answer_id
- *   regions: question, regions.features, regions.boxes, region_mask, answer, answer_id (and the
- *            image, for showing what the regions describe)
+ *   regions: question, regions.features, regions.boxes, region_mask, region_shapes,
+ *            region_colours, answer, answer_id (and the image, to show what the regions describe)
  * Every row also carries id, split and the subject's colour, shape and position labels.
  */
 export function manifestRow(world: World, e: WorldExample, imagePath: string): ManifestRow {
@@ -41,10 +41,12 @@ export function manifestRow(world: World, e: WorldExample, imagePath: string): M
     row.answer = e.answer;
     row.answer_id = e.answer_id;
   }
-  if (task === 'regions' && e.regions && e.boxes && e.region_mask) {
+  if (task === 'regions' && e.regions && e.boxes && e.region_mask && e.region_shapes && e.region_colours) {
     row['regions.features'] = nested(e.regions);
     row['regions.boxes'] = nested(e.boxes);
     row.region_mask = nested(e.region_mask) as number[];
+    row.region_shapes = nested(e.region_shapes) as number[];
+    row.region_colours = nested(e.region_colours) as number[];
   }
   row.colour = e.colour;
   row.shape = e.shape;

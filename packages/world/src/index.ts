@@ -7,7 +7,7 @@ export {
 export type { PixelBox } from './geometry.ts';
 export type { Scene, WorldObject } from './scene.ts';
 export { askableKinds, caption, maxTextTokens, type QuestionAnswer } from './language.ts';
-export { FEATURE_SLOTS, attributeCode, type Regions } from './regions.ts';
+export { FEATURE_SLOTS, IGNORED, attributeCode, sceneRegions, type Regions } from './regions.ts';
 export { generateExample, generateWorld, type World, type WorldExample } from './world.ts';
 export { SPLITS, examplesOf, splitWorld } from './split.ts';
 export { WORLD_NAMES, WORLD_SCHEME, formatWorldSpec, parseWorldSpec } from './spec.ts';

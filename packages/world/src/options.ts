@@ -76,8 +76,10 @@ export const DEFAULT_OPTIONS: ResolvedWorldOptions = {
 /** Fills in defaults and rejects worlds that cannot be drawn, naming the offending option. */
 export function resolveOptions(options: WorldOptions = {}): ResolvedWorldOptions {
   const o: ResolvedWorldOptions = { ...DEFAULT_OPTIONS };
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined) (o as unknown as Record<string, unknown>)[key] = value;
+  const given = options as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!(key in DEFAULT_OPTIONS)) throw new RangeError(`unknown world option "${key}"`);
+    if (given[key] !== undefined) (o as unknown as Record<string, unknown>)[key] = given[key];
   }
   integer('seed', o.seed, 0, 0xffffffff);
   integer('count', o.count, 0, 1_000_000);

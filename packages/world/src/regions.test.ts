@@ -24,6 +24,11 @@ describe('region features and boxes', () => {
       const mask = Array.from(e.region_mask!.data as BigInt64Array, Number);
       const n = e.objects.length;
       expect(mask).toEqual([...Array(n).fill(1), ...Array(5 - n).fill(0)]);
+      const pad = Array(5 - n).fill(-100);
+      expect(Array.from(e.region_shapes!.data as BigInt64Array, Number))
+        .toEqual([...e.objects.map((o) => SHAPES.indexOf(o.shape)), ...pad]);
+      expect(Array.from(e.region_colours!.data as BigInt64Array, Number))
+        .toEqual([...e.objects.map((o) => COLOURS.indexOf(o.colour)), ...pad]);
       for (const [i, obj] of e.objects.entries()) {
         const row = f.slice(i * 16, (i + 1) * 16);
         expect(COLOURS[argmax(row.slice(0, 6))]).toBe(obj.colour);
@@ -71,6 +76,7 @@ describe('region features and boxes', () => {
       expect(b.slice(0, 4)).toEqual([0, 0, 1, 1]);
       const mask = Array.from(e.region_mask!.data as BigInt64Array, Number);
       expect(mask.filter((m) => m === 1)).toHaveLength(e.objects.length + 1);
+      expect(Number((e.region_shapes!.data as BigInt64Array)[0])).toBe(-100);
       const f = Array.from(e.regions!.data as Float32Array);
       // The mean of one-hot colours: each colour's share of the objects.
       for (const obj of e.objects) {

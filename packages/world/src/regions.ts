@@ -16,6 +16,9 @@ const SHAPE_SLOT = COLOURS.length;
 const SIZE_SLOT = SHAPE_SLOT + SHAPES.length;
 const GEOMETRY_SLOT = SIZE_SLOT + SIZES.length;
 
+/** PyTorch's cross-entropy ignore_index, which the region-label losses skip. */
+export const IGNORED = -100n;
+
 export interface Regions {
   /** float32 [N, F] */
   features: Tensor;
@@ -23,6 +26,10 @@ export interface Regions {
   boxes: Tensor;
   /** int64 [N]: 1 for a real region, 0 for padding */
   mask: Tensor;
+  /** int64 [N]: each region's shape id in SHAPES, -100 (the ignored label) for padding and the whole image */
+  shapes: Tensor;
+  /** int64 [N]: each region's colour id in COLOURS, -100 for padding and the whole image */
+  colours: Tensor;
   /** How many of the N slots hold regions. */
   count: number;
 }
@@ -47,6 +54,8 @@ export function sceneRegions(o: ResolvedWorldOptions, scene: Scene, index: numbe
   const units = new Int32Array(n * f);
   const boxes = new Float32Array(n * 4);
   const mask = new BigInt64Array(n);
+  const shapes = new BigInt64Array(n).fill(IGNORED);
+  const colours = new BigInt64Array(n).fill(IGNORED);
   let slot = o.globalRegion ? 1 : 0;
   for (const obj of scene.objects) {
     const code = attributeCode(obj, o.size);
@@ -55,6 +64,8 @@ export function sceneRegions(o: ResolvedWorldOptions, scene: Scene, index: numbe
     const { x1, y1, x2, y2 } = obj.box;
     boxes.set([x1 / o.size, y1 / o.size, x2 / o.size, y2 / o.size], slot * 4);
     mask[slot] = 1n;
+    shapes[slot] = BigInt(SHAPES.indexOf(obj.shape));
+    colours[slot] = BigInt(COLOURS.indexOf(obj.colour));
     slot++;
   }
   if (o.globalRegion) {
@@ -74,6 +85,8 @@ export function sceneRegions(o: ResolvedWorldOptions, scene: Scene, index: numbe
     features: makeTensor('float32', [n, f], features),
     boxes: makeTensor('float32', [n, 4], boxes),
     mask: makeTensor('int64', [n], mask),
+    shapes: makeTensor('int64', [n], shapes),
+    colours: makeTensor('int64', [n], colours),
     count: slot,
   };
 }

@@ -77,5 +77,6 @@ describe('generateWorld', () => {
     expect(() => generateWorld({ colours: ['red', 'red'] })).toThrow(/colours/);
     expect(() => generateWorld({ questions: ['size'] })).toThrow(/single answer/);
     expect(() => generateWorld({ task: 'regions', maxObjects: 3, numRegions: 2 })).toThrow(/numRegions/);
+    expect(() => generateWorld({ heldout: [] } as never)).toThrow(/unknown world option "heldout"/);
   });
 });

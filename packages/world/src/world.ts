@@ -33,6 +33,10 @@ export interface WorldExample {
   boxes?: Tensor;
   /** int64 [N], 1 = real region, only for the regions task. */
   region_mask?: Tensor;
+  /** int64 [N] shape ids per region (-100 where none), targets for masked region classification. */
+  region_shapes?: Tensor;
+  /** int64 [N] colour ids per region (-100 where none), targets for attribute prediction. */
+  region_colours?: Tensor;
 }
 
 export interface World {
@@ -76,6 +80,8 @@ export function generateExample(o: ResolvedWorldOptions, index: number): WorldEx
     example.regions = r.features;
     example.boxes = r.boxes;
     example.region_mask = r.mask;
+    example.region_shapes = r.shapes;
+    example.region_colours = r.colours;
   }
   return example;
 }
