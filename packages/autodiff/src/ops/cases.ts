@@ -23,11 +23,48 @@ const i64 = (name: string, dims: number[], values: number[]) => ({
   constant: true,
   value: { dtype: 'int64', dims, data: BigInt64Array.from(values, BigInt) } as Tensor,
 });
+const f64 = (name: string, dims: number[], values: number[], constant = false) => ({
+  name,
+  constant,
+  value: { dtype: 'float64', dims, data: Float64Array.from(values) } as Tensor,
+});
+const f32 = (name: string, dims: number[], values: number[]) => ({
+  name,
+  constant: true,
+  value: { dtype: 'float32', dims, data: Float32Array.from(values) } as Tensor,
+});
+/** Random values with some entries copied from `from`, so those entries tie exactly. */
+const tiedWith = (name: string, from: { value: Tensor }, every: number) => {
+  const t = randomTensor([...from.value.dims], rand);
+  (t.data as Float64Array).forEach((_, k, a) => {
+    if (k % every === 0) a[k] = (from.value.data as Float64Array)[k]!;
+  });
+  return { name, value: t };
+};
+const str = (value: string) => ({ kind: 'string' as const, value });
 const int = (value: number) => ({ kind: 'int' as const, value });
 const float = (value: number) => ({ kind: 'float' as const, value });
 const ints = (value: number[]) => ({ kind: 'ints' as const, value });
 
-export const CASES: Record<string, OpCase[]> = {
+/**
+ * A case whose op onnxruntime's CPU provider implements for float32 only: checked with the op
+ * run in float32 between casts (see check-float32.ts), against a float32-sized tolerance.
+ */
+export type GradCase = OpCase & { float32?: true };
+
+const maxA = x('a', 3, 4);
+const reduceTie = (() => {
+  const t = randomTensor([2, 3, 4], rand);
+  const d = t.data as Float64Array;
+  // Entries 0 and 2 of the first row tie for its maximum; entries 4 and 5 tie for a minimum.
+  d[0] = 2;
+  d[2] = 2;
+  d[4] = -2;
+  d[5] = -2;
+  return { name: 'a', value: t };
+})();
+
+export const CASES: Record<string, GradCase[]> = {
   Add: [{ op: 'Add', inputs: [x('a', 2, 3, 4), x('b', 3, 1)] }],
   Sub: [{ op: 'Sub', inputs: [x('a', 4), x('b', 2, 3, 4)] }],
   Mul: [{ op: 'Mul', inputs: [x('a', 2, 1, 4), x('b', 3, 1)] }],
@@ -82,4 +119,111 @@ export const CASES: Record<string, OpCase[]> = {
     { op: 'LayerNormalization', inputs: [x('a', 2, 3, 4), x('scale', 3, 4), x('bias', 3, 4)], attrs: { axis: int(1), epsilon: float(1e-3) } },
   ],
   Cast: [{ op: 'Cast', inputs: [x('a', 3)], attrs: { to: int(11) } }],
+  Abs: [{ op: 'Abs', inputs: [awayFromZero('a', 3, 4)] }],
+  Erf: [{ op: 'Erf', inputs: [x('a', 3, 4)], float32: true }],
+  LeakyRelu: [{ op: 'LeakyRelu', inputs: [awayFromZero('a', 3, 4)], attrs: { alpha: float(0.2) } }],
+  Pow: [
+    { op: 'Pow', inputs: [pos('a', 2, 3), x('b', 3)] },
+    { op: 'Pow', inputs: [x('a', 2, 3), f64('b', [], [3], true)] },
+  ],
+  Max: [
+    { op: 'Max', inputs: [x('a', 2, 3, 4), x('b', 3, 1), x('c', 4)] },
+    // Two-way ties: the central difference at a tie is exactly the even split.
+    { op: 'Max', inputs: [maxA, tiedWith('b', maxA, 3)] },
+  ],
+  Min: [
+    { op: 'Min', inputs: [x('a', 2, 3), x('b', 3)] },
+    { op: 'Min', inputs: [maxA, tiedWith('b', maxA, 2)] },
+  ],
+  Clip: [
+    { op: 'Clip', inputs: [awayFromZero('a', 3, 4), f64('lo', [], [-0.05]), f64('hi', [], [0.5])] },
+    { op: 'Clip', inputs: [awayFromZero('a', 3, 4), '', f64('hi', [], [0.05])] },
+    { op: 'Clip', inputs: [awayFromZero('a', 2, 5), f64('lo', [], [0.05], true)] },
+  ],
+  Gemm: [
+    { op: 'Gemm', inputs: [x('a', 2, 3), x('b', 3, 4), x('c', 4)] },
+    { op: 'Gemm', inputs: [x('a', 3, 2), x('b', 4, 3), x('c', 2, 1)], attrs: { transA: int(1), transB: int(1), alpha: float(0.5), beta: float(2) } },
+    { op: 'Gemm', inputs: [x('a', 3, 2), x('b', 3, 4)], attrs: { transA: int(1) } },
+    { op: 'Gemm', inputs: [x('a', 2, 3), x('b', 4, 3)], attrs: { transB: int(1), alpha: float(-1.5) } },
+  ],
+  ReduceMax: [
+    { op: 'ReduceMax', inputs: [x('a', 2, 3, 4)], attrs: { axes: ints([1, -1]), keepdims: int(0) } },
+    { op: 'ReduceMax', inputs: [reduceTie], attrs: { axes: ints([2]), keepdims: int(1) } },
+    { op: 'ReduceMax', inputs: [x('a', 2, 3)] },
+  ],
+  ReduceMin: [
+    { op: 'ReduceMin', inputs: [x('a', 2, 3, 4)], attrs: { axes: ints([0]), keepdims: int(0) } },
+    { op: 'ReduceMin', inputs: [reduceTie], attrs: { axes: ints([-1]) } },
+  ],
+  ReduceL2: [
+    { op: 'ReduceL2', inputs: [x('a', 2, 3, 4)], attrs: { axes: ints([-1]), keepdims: int(1) } },
+    { op: 'ReduceL2', inputs: [x('a', 2, 3)], attrs: { keepdims: int(0) } },
+  ],
+  ReduceProd: [{ op: 'ReduceProd', inputs: [awayFromZero('a', 2, 3, 4)], attrs: { axes: ints([1]), keepdims: int(0) } }],
+  GatherElements: [
+    { op: 'GatherElements', inputs: [x('a', 3, 4), i64('idx', [3, 2], [0, 3, 3, 3, 1, -1])], attrs: { axis: int(1) } },
+    { op: 'GatherElements', inputs: [x('a', 3, 4), i64('idx', [2, 4], [0, 2, 2, 1, 1, 1, 0, 2])], attrs: { axis: int(0) } },
+  ],
+  Conv: [
+    { op: 'Conv', inputs: [x('x', 2, 3, 5, 5), x('w', 4, 3, 2, 2), x('b', 4)], float32: true },
+    {
+      op: 'Conv',
+      inputs: [x('x', 1, 2, 7, 6), x('w', 3, 2, 3, 2)],
+      attrs: { strides: ints([2, 2]), pads: ints([1, 0, 2, 1]), dilations: ints([1, 2]) },
+      float32: true,
+    },
+    { op: 'Conv', inputs: [x('x', 2, 4, 6, 5), x('w', 6, 2, 3, 3), x('b', 6)], attrs: { group: int(2), auto_pad: str('SAME_UPPER'), strides: ints([2, 1]) }, float32: true },
+    { op: 'Conv', inputs: [x('x', 2, 3, 9), x('w', 2, 3, 3), x('b', 2)], attrs: { strides: ints([3]), pads: ints([1, 1]) }, float32: true },
+    // onnxruntime rejects dilations together with auto_pad SAME_*; case #2 covers dilations.
+    { op: 'Conv', inputs: [x('x', 1, 2, 8), x('w', 2, 2, 4)], attrs: { strides: ints([3]), auto_pad: str('SAME_LOWER') }, float32: true },
+  ],
+  Trilu: [
+    { op: 'Trilu', inputs: [x('a', 2, 3, 4)] },
+    { op: 'Trilu', inputs: [x('a', 4, 3), i64('k', [], [-1])], attrs: { upper: int(0) } },
+  ],
+  TopK: [
+    { op: 'TopK', inputs: [x('a', 3, 5), i64('k', [1], [2])], outputs: 2 },
+    { op: 'TopK', inputs: [x('a', 4, 3), i64('k', [1], [3])], attrs: { axis: int(0), largest: int(0) }, outputs: 2 },
+  ],
+  Tile: [{ op: 'Tile', inputs: [x('a', 2, 1, 3), i64('r', [3], [2, 3, 1])] }],
+  CumSum: [
+    { op: 'CumSum', inputs: [x('a', 3, 4), i64('axis', [], [1])] },
+    { op: 'CumSum', inputs: [x('a', 3, 4), i64('axis', [], [0])], attrs: { reverse: int(1), exclusive: int(1) } },
+    { op: 'CumSum', inputs: [x('a', 2, 5), i64('axis', [], [-1])], attrs: { exclusive: int(1) } },
+  ],
+  Flatten: [
+    { op: 'Flatten', inputs: [x('a', 2, 3, 4)], attrs: { axis: int(2) } },
+    { op: 'Flatten', inputs: [x('a', 2, 3)], attrs: { axis: int(0) } },
+  ],
+  Dropout: [{ op: 'Dropout', inputs: [x('a', 3, 4)] }],
+  BatchNormalization: [
+    {
+      op: 'BatchNormalization',
+      inputs: [x('x', 2, 3, 4, 2), x('scale', 3), x('b', 3), f64('mean', [3], [0.1, -0.2, 0.3], true), f64('var', [3], [0.5, 1.5, 2], true)],
+      attrs: { epsilon: float(1e-3) },
+    },
+    { op: 'BatchNormalization', inputs: [x('x', 4, 2), x('scale', 2), x('b', 2), f64('mean', [2], [0, 1], true), f64('var', [2], [1, 0.25], true)] },
+  ],
+  Resize: [
+    {
+      op: 'Resize',
+      inputs: [x('a', 1, 2, 3, 3), '', '', i64('sizes', [4], [1, 2, 5, 4])],
+      attrs: { mode: str('linear'), coordinate_transformation_mode: str('align_corners') },
+      float32: true,
+    },
+    { op: 'Resize', inputs: [x('a', 1, 1, 4, 6), '', '', i64('sizes', [4], [1, 1, 3, 9])], attrs: { mode: str('linear') }, float32: true },
+    {
+      op: 'Resize',
+      inputs: [x('a', 1, 2, 2, 3), '', f32('scales', [4], [1, 1, 2, 1.5])],
+      attrs: { mode: str('nearest'), nearest_mode: str('round_prefer_ceil') },
+      float32: true,
+    },
+    {
+      op: 'Resize',
+      inputs: [x('a', 1, 1, 5, 4), '', '', i64('sizes', [4], [1, 1, 7, 3])],
+      attrs: { mode: str('cubic'), cubic_coeff_a: float(-0.5), exclude_outside: int(1) },
+      float32: true,
+    },
+    { op: 'Resize', inputs: [x('a', 1, 1, 4, 4), '', '', i64('sizes', [4], [1, 1, 6, 6])], attrs: { mode: str('cubic') }, float32: true },
+  ],
 };
