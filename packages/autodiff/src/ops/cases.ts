@@ -1,4 +1,5 @@
 import type { Tensor } from '@modalflow/core';
+import { OnnxGraph } from '@modalflow/onnx';
 import { lcg, randomTensor, type OpCase } from '../testing/gradcheck.ts';
 
 /**
@@ -225,5 +226,135 @@ export const CASES: Record<string, GradCase[]> = {
       float32: true,
     },
     { op: 'Resize', inputs: [x('a', 1, 1, 4, 4), '', '', i64('sizes', [4], [1, 1, 6, 6])], attrs: { mode: str('cubic') }, float32: true },
+  ],
+};
+
+const x32 = (name: string, ...dims: number[]) => {
+  const t = randomTensor(dims, rand);
+  return { name, value: { dtype: 'float32', dims, data: Float32Array.from(t.data as Float64Array) } as Tensor };
+};
+const bool = (name: string, dims: number[], values: number[], constant = false) => ({
+  name,
+  constant,
+  value: { dtype: 'bool', dims, data: Uint8Array.from(values) } as Tensor,
+});
+
+/** A branch graph that outputs one constant of the given shape. */
+function branch(name: string, dims: number[], fill: number): OnnxGraph {
+  const g = new OnnxGraph(name);
+  const n = dims.reduce((a, b) => a * b, 1);
+  const y = g.op('Constant', [], { value: { kind: 'tensor', value: { dtype: 'float32', dims, data: new Float32Array(n).fill(fill) } } });
+  g.addOutput(y, 'float32', dims);
+  return g;
+}
+
+/**
+ * Shape-rule cases for ops without a gradient case: integer and step ops, ops emitted only by
+ * rules, recurrent and control-flow ops, and all-constant inputs, where the folded value is
+ * compared with onnxruntime's as well.
+ */
+export const SHAPE_CASES: Record<string, OpCase[]> = {
+  ArgMax: [
+    { op: 'ArgMax', inputs: [x('a', 2, 5, 3)], attrs: { axis: int(1), keepdims: int(0) } },
+    { op: 'ArgMax', inputs: [f64('a', [2, 3], [1, 3, 3, 0, -1, 0], true)], attrs: { axis: int(-1) } },
+  ],
+  ArgMin: [{ op: 'ArgMin', inputs: [f64('a', [2, 3], [1, 0, 0, 2, 2, 2], true)], attrs: { axis: int(1), select_last_index: int(1) } }],
+  Floor: [{ op: 'Floor', inputs: [f64('a', [5], [-1.5, -0.2, 0, 0.7, 2.5], true)] }],
+  Ceil: [{ op: 'Ceil', inputs: [f64('a', [5], [-1.5, -0.2, 0, 0.7, 2.5], true)] }],
+  Round: [{ op: 'Round', inputs: [f64('a', [6], [-1.5, -0.5, 0.5, 1.5, 2.5, 2.6], true)] }],
+  Sign: [{ op: 'Sign', inputs: [i64('a', [4], [-3, 0, 2, 7])] }],
+  Abs: [{ op: 'Abs', inputs: [i64('a', [3], [-3, 0, 2])] }],
+  Range: [
+    { op: 'Range', inputs: [i64('s', [], [2]), i64('l', [], [11]), i64('d', [], [3])] },
+    { op: 'Range', inputs: [f64('s', [], [1], true), f64('l', [], [2], true), f64('d', [], [0.3], true)] },
+    { op: 'Range', inputs: [i64('s', [], [5]), i64('l', [], [-2]), i64('d', [], [-2])] },
+  ],
+  EyeLike: [
+    { op: 'EyeLike', inputs: [x('a', 3, 4)], attrs: { k: int(1) } },
+    { op: 'EyeLike', inputs: [x('a', 4, 2)], attrs: { k: int(-1), dtype: int(7) } },
+  ],
+  Max: [{ op: 'Max', inputs: [i64('a', [3], [1, 5, 2]), i64('b', [1], [3])] }],
+  Min: [{ op: 'Min', inputs: [i64('a', [2, 1], [4, 1]), i64('b', [3], [2, 3, 0]), i64('c', [], [2])] }],
+  Pow: [{ op: 'Pow', inputs: [i64('a', [3], [2, 3, 4]), i64('b', [], [2])] }],
+  Clip: [{ op: 'Clip', inputs: [f64('a', [4], [-2, -0.5, 0.5, 2], true), f64('lo', [], [-1], true), f64('hi', [], [1], true)] }],
+  Tile: [{ op: 'Tile', inputs: [i64('a', [2, 2], [1, 2, 3, 4]), i64('r', [2], [2, 3])] }],
+  Flatten: [
+    { op: 'Flatten', inputs: [i64('a', [2, 1, 3], [1, 2, 3, 4, 5, 6])], attrs: { axis: int(-1) } },
+    { op: 'Flatten', inputs: [x('a', 2, 3, 4, 5)] },
+  ],
+  ReduceProd: [
+    { op: 'ReduceProd', inputs: [i64('a', [2, 3], [1, 2, 3, 4, 5, 6])], attrs: { axes: ints([0]) } },
+    { op: 'ReduceProd', inputs: [i64('a', [3], [2, 3, 4])], attrs: { keepdims: int(0) } },
+  ],
+  ReduceMax: [{ op: 'ReduceMax', inputs: [i64('a', [2, 3], [1, 9, 3, 4, 5, 6])], attrs: { axes: ints([1]), keepdims: int(0) } }],
+  ReduceMin: [{ op: 'ReduceMin', inputs: [i64('a', [2, 3], [1, 9, 3, 4, 5, 6])] }],
+  ReduceL2: [{ op: 'ReduceL2', inputs: [f64('a', [2, 2], [3, 4, 1, 0], true)], attrs: { axes: ints([1]) } }],
+  CumSum: [
+    { op: 'CumSum', inputs: [i64('a', [2, 3], [1, 2, 3, 4, 5, 6]), i64('axis', [], [1])], attrs: { reverse: int(1) } },
+    { op: 'CumSum', inputs: [i64('a', [2, 3], [1, 2, 3, 4, 5, 6]), i64('axis', [], [0])], attrs: { exclusive: int(1) } },
+  ],
+  Trilu: [{ op: 'Trilu', inputs: [i64('a', [3, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9]), i64('k', [], [1])] }],
+  Constant: [
+    { op: 'Constant', inputs: [], attrs: { value_ints: ints([4, 5, 6]) } },
+    { op: 'Constant', inputs: [], attrs: { value_float: float(0.5) } },
+    { op: 'Constant', inputs: [], attrs: { value: { kind: 'tensor', value: { dtype: 'int64', dims: [2, 1], data: BigInt64Array.of(7n, 8n) } } } },
+  ],
+  ScatterElements: [
+    {
+      op: 'ScatterElements',
+      inputs: [x('a', 3, 4), i64('idx', [2, 4], [0, 1, 2, 0, 2, 2, 1, 1]), x('u', 2, 4)],
+      attrs: { axis: int(0), reduction: str('add') },
+    },
+  ],
+  ConvTranspose: [
+    { op: 'ConvTranspose', inputs: [x32('x', 1, 2, 3, 4), x32('w', 2, 3, 3, 2)], attrs: { strides: ints([2, 3]), pads: ints([1, 0, 0, 1]), output_padding: ints([1, 2]) } },
+    { op: 'ConvTranspose', inputs: [x32('x', 2, 4, 5), x32('w', 4, 1, 3)], attrs: { group: int(2), dilations: ints([2]) } },
+    { op: 'ConvTranspose', inputs: [x32('x', 1, 1, 3, 3), x32('w', 1, 1, 3, 3)], attrs: { strides: ints([2, 2]), output_shape: ints([6, 7]) } },
+  ],
+  Resize: [
+    { op: 'Resize', inputs: [x32('a', 1, 2, 3, 4), '', f32('scales', [4], [1, 1, 2, 0.5])], attrs: { mode: str('linear') } },
+  ],
+  LSTM: [
+    { op: 'LSTM', inputs: [x32('x', 5, 2, 3), x32('w', 1, 16, 3), x32('r', 1, 16, 4)], attrs: { hidden_size: int(4) }, outputs: 3 },
+    {
+      op: 'LSTM',
+      inputs: [x32('x', 5, 2, 3), x32('w', 2, 8, 3), x32('r', 2, 8, 2), x32('b', 2, 16)],
+      // onnxruntime implements layout 0 only, so the batch-first rule has no reference here.
+      attrs: { hidden_size: int(2), direction: str('bidirectional') },
+      outputs: 3,
+    },
+  ],
+  If: [
+    {
+      op: 'If',
+      inputs: [bool('c', [], [0])],
+      attrs: { then_branch: { kind: 'graph', value: branch('then', [2, 3], 1) }, else_branch: { kind: 'graph', value: branch('else', [2, 3], 2) } },
+    },
+    {
+      op: 'If',
+      inputs: [bool('c', [], [1], true)],
+      attrs: { then_branch: { kind: 'graph', value: branch('then', [1, 4], 1) }, else_branch: { kind: 'graph', value: branch('else', [2, 2], 2) } },
+    },
+  ],
+  Dropout: [{ op: 'Dropout', inputs: [x('a', 2, 3)], outputs: 2 }],
+  Equal: [{ op: 'Equal', inputs: [i64('a', [2, 1], [1, 2]), i64('b', [3], [1, 2, 2])] }],
+  Less: [{ op: 'Less', inputs: [x('a', 2, 3), x('b', 3)] }],
+  LessOrEqual: [{ op: 'LessOrEqual', inputs: [i64('a', [3], [1, 2, 3]), i64('b', [], [2])] }],
+  Greater: [{ op: 'Greater', inputs: [i64('a', [3], [1, 2, 3]), i64('b', [1], [2])] }],
+  GreaterOrEqual: [{ op: 'GreaterOrEqual', inputs: [x('a', 4, 1), x('b', 1, 2)] }],
+  And: [{ op: 'And', inputs: [bool('a', [4], [0, 1, 0, 1], true), bool('b', [4], [0, 0, 1, 1], true)] }],
+  Or: [{ op: 'Or', inputs: [bool('a', [4], [0, 1, 0, 1], true), bool('b', [1], [0], true)] }],
+  Xor: [{ op: 'Xor', inputs: [bool('a', [2, 1], [0, 1]), bool('b', [3], [0, 1, 1])] }],
+  Not: [{ op: 'Not', inputs: [bool('a', [3], [0, 1, 0])] }],
+  Shape: [
+    { op: 'Shape', inputs: [x('a', 2, 3, 4)], attrs: { start: int(1) } },
+    { op: 'Shape', inputs: [x('a', 2, 3, 4)], attrs: { start: int(-2), end: int(-1) } },
+  ],
+  ConstantOfShape: [
+    { op: 'ConstantOfShape', inputs: [i64('s', [2], [2, 3])] },
+    { op: 'ConstantOfShape', inputs: [i64('s', [1], [4])], attrs: { value: { kind: 'tensor', value: { dtype: 'int64', dims: [1], data: BigInt64Array.of(5n) } } } },
+  ],
+  ScatterND: [
+    { op: 'ScatterND', inputs: [x('a', 4, 3), i64('idx', [2, 1], [3, 3]), x('u', 2, 3)], attrs: { reduction: str('add') } },
   ],
 };
