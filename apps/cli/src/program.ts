@@ -98,6 +98,40 @@ export function createProgram(io: Io): Command {
     .option('-q, --quiet', 'do not report providers and timing on stderr'))
     .action(lazy(async () => (await import('./commands/run.ts')).runCommand, io));
 
+  withAssets(program
+    .command('train')
+    .description("train the graph's weights on a dataset, minimising its loss nodes")
+    .argument('<graph>', 'graph JSON file')
+    .requiredOption('--data <source>', 'training data: a .jsonl/.csv manifest whose columns name the inputs, a folder of .npy files, or world:shapes?count=512&seed=1')
+    .option('--eval <source>', 'held-out data to report loss and accuracy on (default: the world\'s held-out split, or --held-out)')
+    .option('--held-out <fraction>', 'keep this fraction (or count) of --data apart for evaluation')
+    .option('--steps <n>', 'optimisation steps to take')
+    .option('--epochs <n>', 'passes over the training data (instead of --steps)')
+    .option('--batch-size <n>', 'examples per step', '32')
+    .addOption(new Option('--optimizer <name>', 'optimiser').choices(['adamw', 'sgd']).default('adamw'))
+    .option('--lr <rate>', 'base learning rate', '1e-3')
+    .option('--momentum <m>', 'SGD momentum', '0.9')
+    .option('--weight-decay <wd>', 'decoupled weight decay (AdamW, default 0.01) or L2 (SGD, default 0)')
+    .option('--warmup <steps>', 'linear learning-rate warm-up steps')
+    .addOption(new Option('--schedule <kind>', 'learning-rate decay after warm-up').choices(['none', 'cosine']).default('none'))
+    .option('--clip-norm <n>', 'clip gradients to this global L2 norm')
+    .option('--freeze <pattern>', 'keep weights matching this name pattern fixed, e.g. "vision_*" (repeatable)', collect)
+    .option('--unfreeze <pattern>', 'train weights matching this pattern even on nodes marked not trainable (repeatable)', collect)
+    .option('--objective <node=weight>', 'train on this loss node with this weight instead of the marked ones (repeatable)', collect)
+    .option('--weights <file>', 'start from these weights (.safetensors)')
+    .option('--resume <checkpoint>', 'continue a run from a checkpoint written by --checkpoint')
+    .option('--checkpoint <file>', 'write weights and optimiser state here at the end (and every --checkpoint-every steps)')
+    .option('--checkpoint-every <n>', 'also write the checkpoint every n steps')
+    .option('--eval-every <n>', 'report held-out loss and accuracy every n steps')
+    .option('--seed <n>', 'seed for shuffling and splitting the data', '0')
+    .option('-o, --out <file>', 'write the trained weights here (.safetensors, usable with run --weights)')
+    .addOption(new Option('--device <device>', 'preferred device, falling back to slower ones (default order: cuda, webgpu, cpu)').choices(DEVICES))
+    .option('--providers <list>', 'exact execution provider order, comma-separated, e.g. webgpu,cpu')
+    .option('--json', 'print one JSON object per step and a final summary on stdout')
+    .option('--verbose', 'report progress on stderr even when it is not a terminal')
+    .option('-q, --quiet', 'print nothing but errors'))
+    .action(lazy(async () => (await import('./commands/train.ts')).trainCommand, io));
+
   const weights = program.command('weights').description("work with a graph's weights");
   withAssets(weights
     .command('export')

@@ -31,6 +31,8 @@ export interface CompileOptions {
   symbols?: Record<string, number>;
   /** Loaded document assets (imported models, tokenizer files). */
   asset?: AssetLookup;
+  /** Emit only the host steps (training builds the computed part itself). */
+  hostOnly?: boolean;
 }
 
 /** Analyses a document and throws one error listing every problem, or returns the analysis. */
@@ -67,7 +69,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
     }
   }
 
-  const segments = partition(analysis, granularity);
+  const segments = partition(analysis, granularity).filter((s) => !options.hostOnly || s.kind === 'host');
   const stageOfNode = new Map<string, number>();
   segments.forEach((s, i) => s.nodes.forEach((n) => stageOfNode.set(n, i)));
 

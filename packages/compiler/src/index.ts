@@ -3,3 +3,4 @@ export * from './partition.ts';
 export * from './weights.ts';
 export * from './lower.ts';
 export * from './compile.ts';
+export * from './train/index.ts';

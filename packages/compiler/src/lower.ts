@@ -102,7 +102,7 @@ export function lowerSegment(
  * WebGPU) even place a lone Identity on the CPU. Inputs, initializers and values that are
  * already outputs keep an Identity.
  */
-function exposeAs(g: OnnxGraph, producers: Map<string, OnnxNode>, value: string, name: string, renamed = new Map<string, string>()): string {
+export function exposeAs(g: OnnxGraph, producers: Map<string, OnnxNode>, value: string, name: string, renamed = new Map<string, string>()): string {
   const current = renamed.get(value) ?? value;
   const node = producers.get(current);
   if (!node || current !== value || g.outputs.some((o) => o.name === value)) return g.identity(current, name);

@@ -1,5 +1,6 @@
 import { ModalflowError, type Tensor } from '@modalflow/core';
-import type { CompiledPlan, Plan, Stage } from '@modalflow/compiler';
+import type { CompiledPlan, Plan, Stage, TrainSetup } from '@modalflow/compiler';
+import { TrainProgram, type TrainProgramOptions } from './train-program.ts';
 import type { Provider, Runtime, RuntimeSession } from './runtime.ts';
 import type { EngineEvent } from './events.ts';
 import { StageCache } from './cache.ts';
@@ -199,6 +200,8 @@ export class Program {
 export interface Engine {
   readonly runtime: Runtime;
   load(compiled: CompiledPlan, options?: LoadOptions): Promise<Program>;
+  /** Prepares training: the host steps load now, step models on the first batch of each shape. */
+  train(setup: TrainSetup, options?: TrainProgramOptions): Promise<TrainProgram>;
 }
 
 export function createEngine(runtime: Runtime, options: EngineOptions = {}): Engine {
@@ -231,6 +234,10 @@ export function createEngine(runtime: Runtime, options: EngineOptions = {}): Eng
         throw e;
       }
       return new Program(compiled.plan, sessions, hostSteps, new StageCache(options.cacheBytes ?? 256 * 2 ** 20), compiled.assets ?? {});
+    },
+    async train(setup, trainOptions = {}) {
+      const prefix = await this.load(setup.prefix, { providers: trainOptions.providers });
+      return new TrainProgram(setup, runtime, prefix, trainOptions);
     },
   };
 }

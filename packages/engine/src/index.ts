@@ -5,3 +5,4 @@ export * from './host-steps.ts';
 export * from './check-inputs.ts';
 export * from './tensor-hash.ts';
 export * from './engine.ts';
+export * from './train-program.ts';

@@ -1,15 +1,23 @@
 import type { Tensor } from '@modalflow/core';
-import { OnnxDataType, type Attr, type OnnxGraph } from '@modalflow/onnx';
+import { OnnxDataType, type Attr, type OnnxGraph, type OnnxNode } from '@modalflow/onnx';
+import { inferTypes } from '../infer.ts';
 
 function widen(t: Tensor): Tensor {
   return t.dtype === 'float32' ? { dtype: 'float64', dims: [...t.dims], data: Float64Array.from(t.data as Float32Array) } : t;
 }
 
 /**
+ * Ops onnxruntime's CPU provider has no double kernel for. They run in float32 between casts,
+ * which is only exact enough upstream of every weight (image resizing before a patch embedding).
+ */
+const FLOAT_ONLY = new Set(['Resize']);
+
+/**
  * Rewrites a float32 graph to float64 in place (inputs, initializers, casts, constant
  * attributes), so finite differences and analytic gradients can be compared in double precision.
  */
 export function toDouble(g: OnnxGraph): OnnxGraph {
+  convAsGather(g);
   for (const v of g.inputs) if (v.dtype === 'float32') v.dtype = 'float64';
   for (const o of g.outputs) if (o.dtype === 'float32') o.dtype = 'float64';
   for (const [name, t] of [...g.initializers]) g.initializers.set(name, widen(t));
@@ -22,5 +30,80 @@ export function toDouble(g: OnnxGraph): OnnxGraph {
       if (a.kind === 'graph') toDouble(a.value);
     }
   }
+  wrapFloatOnly(g);
   return g;
+}
+
+function wrapFloatOnly(g: OnnxGraph): void {
+  const nodes = [...g.nodes];
+  g.nodes.length = 0;
+  for (const node of nodes) {
+    if (!FLOAT_ONLY.has(node.opType)) {
+      g.nodes.push(node);
+      continue;
+    }
+    const inputs = node.inputs.map((v, k) => {
+      if (v === '' || (node.opType === 'Resize' && k > 2)) return v;
+      const name = g.unique(`${v}_f32`);
+      g.nodes.push({ opType: 'Cast', name: g.unique(`${node.name}_in${k}`), inputs: [v], outputs: [name], attrs: { to: { kind: 'int', value: OnnxDataType.FLOAT } } });
+      return name;
+    });
+    const outputs = node.outputs.map((o) => g.unique(`${o}_f32`));
+    g.nodes.push({ ...node, inputs, outputs });
+    node.outputs.forEach((o, k) => {
+      g.nodes.push({ opType: 'Cast', name: g.unique(`${node.name}_out${k}`), inputs: [outputs[k]!], outputs: [o], attrs: { to: { kind: 'int', value: OnnxDataType.DOUBLE } } });
+    });
+  }
+}
+
+/**
+ * onnxruntime has no double Conv either, and a Conv holds weights, so casting around it would
+ * spoil the check. It is rewritten as what it computes: the input's patches gathered by
+ * precomputed indices (im2col), times the flattened kernel. Group 1, any stride, padding and
+ * dilation; shapes must be concrete.
+ */
+function convAsGather(g: OnnxGraph): void {
+  if (!g.nodes.some((n) => n.opType === 'Conv')) return;
+  const { types } = inferTypes(g);
+  const nodes = [...g.nodes];
+  g.nodes.length = 0;
+  const emit = (opType: string, inputs: string[], attrs: OnnxNode['attrs'] = {}, output?: string) => {
+    const out = output ?? g.unique(`${opType}_im2col`);
+    g.nodes.push({ opType, name: g.unique(`im2col_${opType}`), inputs, outputs: [out], attrs });
+    return out;
+  };
+  const i64 = (values: number[]) => g.constant({ dtype: 'int64', dims: [values.length], data: BigInt64Array.from(values, BigInt) }, 'im2col');
+  for (const node of nodes) {
+    if (node.opType !== 'Conv') {
+      g.nodes.push(node);
+      continue;
+    }
+    const [n, c, h, w] = types.get(node.inputs[0]!)!.shape as number[];
+    const [co, ci, kh, kw] = types.get(node.inputs[1]!)!.shape as number[];
+    const ints = (name: string, fallback: number[]) => {
+      const a = node.attrs[name];
+      return a && a.kind === 'ints' ? a.value.map(Number) : fallback;
+    };
+    const group = node.attrs['group'];
+    if ((group && Number(group.value) !== 1) || types.get(node.inputs[0]!)!.shape.length !== 4) throw new Error('toDouble: only 2-D group-1 Conv is rewritten');
+    const [sh, sw] = ints('strides', [1, 1]) as [number, number];
+    const [dh, dw] = ints('dilations', [1, 1]) as [number, number];
+    const [pt, pl, pb, pr] = ints('pads', [0, 0, 0, 0]) as [number, number, number, number];
+    const hp = h! + pt + pb;
+    const wp = w! + pl + pr;
+    const ho = Math.floor((hp - dh * (kh! - 1) - 1) / sh) + 1;
+    const wo = Math.floor((wp - dw * (kw! - 1) - 1) / sw) + 1;
+    const idx: number[] = [];
+    for (let cc = 0; cc < ci!; cc++)
+      for (let a = 0; a < kh!; a++)
+        for (let b = 0; b < kw!; b++)
+          for (let y = 0; y < ho; y++) for (let x = 0; x < wo; x++) idx.push(cc * hp * wp + (y * sh + a * dh) * wp + (x * sw + b * dw));
+    const padded = emit('Pad', [node.inputs[0]!, i64([0, 0, pt, pl, 0, 0, pb, pr])]);
+    const flat = emit('Reshape', [padded, i64([n!, c! * hp * wp])]);
+    const patches = emit('Reshape', [emit('Gather', [flat, i64(idx)], { axis: { kind: 'int', value: 1 } }), i64([n!, ci! * kh! * kw!, ho * wo])]);
+    const kernel = emit('Reshape', [node.inputs[1]!, i64([co!, ci! * kh! * kw!])]);
+    let y = emit('MatMul', [kernel, patches]);
+    if (node.inputs[2]) y = emit('Add', [y, emit('Reshape', [node.inputs[2], i64([co!, 1])])]);
+    emit('Reshape', [y, i64([n!, co!, ho, wo])], {}, node.outputs[0]);
+  }
 }

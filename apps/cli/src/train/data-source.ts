@@ -1,0 +1,79 @@
+import { readdir, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { ModalflowError } from '@modalflow/core';
+import { fromNpyFolder, fromRows, openManifest, type Dataset, type InputSpec } from '@modalflow/data';
+import { WORLD_SCHEME, examplesOf, generateWorld, parseWorldSpec, type World, type WorldExample } from '@modalflow/world';
+import { readUserFile, readUserText } from '../files.ts';
+import { decodeImage } from '../inputs/image.ts';
+import { readNpy } from '../inputs/npy.ts';
+
+export interface DataSource {
+  dataset: Dataset;
+  /** What the user named, for messages. */
+  label: string;
+  /** Held-out examples that come with the source (the teaching world's held-out split). */
+  heldOut?: Dataset;
+}
+
+/**
+ * The graph inputs a teaching-world example fills, by the kind of input: the image input gets
+ * the picture; a text input the caption, or the question when the graph answers questions;
+ * integer inputs the answer id or the shape/colour labels; region inputs the region features.
+ */
+export function worldRow(example: WorldExample, inputs: readonly InputSpec[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const input of inputs) {
+    const name = input.name.toLowerCase();
+    if (input.kind === 'image') row[input.name] = example.image;
+    else if (input.kind === 'text') row[input.name] = /question/.test(name) ? example.question : example.caption;
+    else if (input.kind === 'regions' || name.includes('region') || name.includes('box')) {
+      if (name.includes('box')) row[input.name] = example.boxes;
+      else if (name.includes('mask')) row[input.name] = example.region_mask;
+      else row[input.name] = example.regions;
+    } else if (/answer/.test(name)) row[input.name] = example.answer_id;
+    else if (/shape/.test(name)) row[input.name] = example.shape_id;
+    else if (/colou?r/.test(name)) row[input.name] = example.colour_id;
+    else if (/label|target|class/.test(name)) row[input.name] = example.answer_id ?? example.shape_id;
+  }
+  return row;
+}
+
+function worldDataset(world: World, split: 'train' | 'heldout' | 'test', inputs: readonly InputSpec[], label: string): Dataset {
+  const rows = examplesOf(world, split).map((e) => worldRow(e, inputs));
+  return fromRows(rows, { inputs, name: `${label} (${split})`, extraColumns: 'ignore' });
+}
+
+/**
+ * Opens `--data`: `world:shapes?...` (the generated teaching world), a .jsonl or .csv manifest
+ * whose columns name the graph's inputs, or a folder of .npy files, one per input.
+ */
+export async function openDataSource(spec: string, inputs: readonly InputSpec[], cwd: string): Promise<DataSource> {
+  if (spec.startsWith(WORLD_SCHEME)) {
+    const world = generateWorld(parseWorldSpec(spec));
+    const heldOut = examplesOf(world, 'heldout').length ? worldDataset(world, 'heldout', inputs, spec) : undefined;
+    const test = examplesOf(world, 'test').length ? worldDataset(world, 'test', inputs, spec) : undefined;
+    return { dataset: worldDataset(world, 'train', inputs, spec), label: spec, heldOut: test ?? heldOut };
+  }
+  const abs = path.resolve(cwd, spec);
+  let isDir = false;
+  try {
+    isDir = (await stat(abs)).isDirectory();
+  } catch {
+    throw new ModalflowError('MF_FILE_NOT_FOUND', `dataset "${spec}" does not exist`, { file: spec });
+  }
+  const dir = isDir ? abs : path.dirname(abs);
+  const readFile = (p: string) => readUserFile(path.resolve(dir, p), 'dataset file');
+  if (isDir) {
+    const files = await readdir(abs);
+    return { dataset: await fromNpyFolder({ folder: spec, files }, { inputs, readFile, decodeNpy: readNpy }), label: spec };
+  }
+  const ext = path.extname(abs).toLowerCase();
+  if (ext !== '.jsonl' && ext !== '.csv') {
+    throw new ModalflowError('MF_DATA_FORMAT', `dataset "${spec}" must be a .jsonl or .csv manifest, a folder of .npy files, or world:shapes?...`, { file: spec });
+  }
+  const text = await readUserText(abs, 'dataset manifest');
+  return {
+    dataset: openManifest({ text, file: spec, format: ext === '.csv' ? 'csv' : 'jsonl' }, { inputs, readFile, decodeImage, decodeNpy: readNpy }),
+    label: spec,
+  };
+}
