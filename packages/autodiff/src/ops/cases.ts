@@ -178,6 +178,17 @@ export const CASES: Record<string, GradCase[]> = {
     // onnxruntime rejects dilations together with auto_pad SAME_*; case #2 covers dilations.
     { op: 'Conv', inputs: [x('x', 1, 2, 8), x('w', 2, 2, 4)], attrs: { strides: ints([3]), auto_pad: str('SAME_LOWER') }, float32: true },
   ],
+  Sin: [{ op: 'Sin', inputs: [x('a', 3, 4)] }],
+  Cos: [{ op: 'Cos', inputs: [x('a', 3, 4)] }],
+  ConvTranspose: [
+    { op: 'ConvTranspose', inputs: [x('x', 2, 3, 3, 4), x('w', 3, 2, 2, 3), x('b', 2)], attrs: { strides: ints([2, 1]) }, float32: true },
+    {
+      op: 'ConvTranspose',
+      inputs: [x('x', 1, 4, 5), x('w', 4, 1, 3)],
+      attrs: { group: int(2), strides: ints([3]), pads: ints([1, 2]), dilations: ints([2]), output_padding: ints([2]) },
+      float32: true,
+    },
+  ],
   Trilu: [
     { op: 'Trilu', inputs: [x('a', 2, 3, 4)] },
     { op: 'Trilu', inputs: [x('a', 4, 3), i64('k', [], [-1])], attrs: { upper: int(0) } },

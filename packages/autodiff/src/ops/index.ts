@@ -7,6 +7,7 @@ import Cast from './cast.ts';
 import Clip from './clip.ts';
 import { And, Equal, Greater, GreaterOrEqual, Less, LessOrEqual, Or, Xor } from './compare.ts';
 import Concat from './concat.ts';
+import Cos from './cos.ts';
 import ConstantOfShape from './constant-of-shape.ts';
 import Constant from './constant.ts';
 import ConvTranspose from './conv-transpose.ts';
@@ -51,6 +52,7 @@ import ScatterElements from './scatter-elements.ts';
 import ScatterND from './scatter-nd.ts';
 import Shape from './shape.ts';
 import Sigmoid from './sigmoid.ts';
+import Sin from './sin.ts';
 import Slice from './slice.ts';
 import Softmax from './softmax.ts';
 import Split from './split.ts';
@@ -69,10 +71,10 @@ import Where from './where.ts';
 /** Every op the IR knows, listed explicitly (as TF.js lists its kernels), by ONNX op type. */
 export const OP_LIST: readonly OpDef[] = [
   Abs, Add, And, ArgMax, ArgMin, BatchNormalization, Cast, Ceil, Clip, Concat, Constant, ConstantOfShape, Conv,
-  ConvTranspose, CumSum, Div, Dropout, Equal, Erf, Exp, Expand, EyeLike, Flatten, Floor, Gather, GatherElements,
+  ConvTranspose, Cos, CumSum, Div, Dropout, Equal, Erf, Exp, Expand, EyeLike, Flatten, Floor, Gather, GatherElements,
   Gemm, Greater, GreaterOrEqual, Identity, If, LayerNormalization, LeakyRelu, Less, LessOrEqual, Log, LogSoftmax,
   LSTM, MatMul, Max, Min, Mul, Neg, Not, Or, Pad, Pow, Range, Reciprocal, ReduceL2, ReduceMax, ReduceMean, ReduceMin,
-  ReduceProd, ReduceSum, Relu, Reshape, Resize, Round, ScatterElements, ScatterND, Shape, Sigmoid, Sign, Slice,
+  ReduceProd, ReduceSum, Relu, Reshape, Resize, Round, ScatterElements, ScatterND, Shape, Sigmoid, Sign, Sin, Slice,
   Softmax, Split, Sqrt, Squeeze, Sub, Sum, Tanh, Tile, TopK, Transpose, Trilu, Unsqueeze, Where, Xor,
 ];
 
