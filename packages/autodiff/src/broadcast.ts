@@ -1,19 +1,28 @@
 import type { Dim } from '@modalflow/onnx';
 
-/** Numpy-style broadcast of shapes; undefined when two known sizes clash. */
+/**
+ * Numpy-style broadcast of shapes; undefined when two known sizes clash. Per axis: a known size
+ * other than 1 wins; else a symbol; else unknown (null) if any operand is unknown; else 1.
+ */
 export function broadcastShapes(shapes: readonly (readonly Dim[])[]): Dim[] | undefined {
   const rank = Math.max(0, ...shapes.map((s) => s.length));
   const out: Dim[] = [];
   for (let k = 0; k < rank; k++) {
-    let d: Dim = 1;
+    let size: number | undefined;
+    let symbol: string | undefined;
+    let unknown = false;
     for (const s of shapes) {
-      const e = s[s.length - rank + k] ?? 1;
-      if (e === 1) continue;
-      if (d === 1) d = e;
-      else if (typeof d === 'number' && typeof e === 'number' && d !== e) return undefined;
-      else if (d === null || typeof d === 'string') d = typeof e === 'number' ? e : d ?? e;
+      const at = s.length - rank + k;
+      if (at < 0) continue;
+      const e = s[at]!;
+      if (typeof e === 'number') {
+        if (e === 1) continue;
+        if (size !== undefined && size !== e) return undefined;
+        size = e;
+      } else if (typeof e === 'string') symbol ??= e;
+      else unknown = true;
     }
-    out.push(d);
+    out.push(size ?? symbol ?? (unknown ? null : 1));
   }
   return out;
 }
