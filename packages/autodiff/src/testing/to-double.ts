@@ -18,6 +18,7 @@ const FLOAT_ONLY = new Set(['Resize']);
  */
 export function toDouble(g: OnnxGraph): OnnxGraph {
   convAsGather(g);
+  erfAsSeries(g);
   for (const v of g.inputs) if (v.dtype === 'float32') v.dtype = 'float64';
   for (const o of g.outputs) if (o.dtype === 'float32') o.dtype = 'float64';
   for (const [name, t] of [...g.initializers]) g.initializers.set(name, widen(t));
@@ -105,5 +106,42 @@ function convAsGather(g: OnnxGraph): void {
     let y = emit('MatMul', [kernel, patches]);
     if (node.inputs[2]) y = emit('Add', [y, emit('Reshape', [node.inputs[2], i64([co!, 1])])]);
     emit('Reshape', [y, i64([n!, co!, ho, wo])], {}, node.outputs[0]);
+  }
+}
+
+/**
+ * onnxruntime has no double Erf, and GELU puts one between weights and the loss, where float32
+ * casts would swamp a finite difference. It is rewritten as its Maclaurin series,
+ * erf x = 2/sqrt(pi) sum_n (-1)^n x^(2n+1) / (n! (2n+1)), on x clipped to [-4, 4] (where
+ * erf is within 2e-8 of +-1 and its slope below 2e-7); 70 terms by Horner's rule in x^2 keep
+ * it within about 1e-11 of erf there. Erf's own rule is checked op by op in float32.
+ */
+function erfAsSeries(g: OnnxGraph): void {
+  if (!g.nodes.some((n) => n.opType === 'Erf')) return;
+  const nodes = [...g.nodes];
+  g.nodes.length = 0;
+  const emit = (opType: string, inputs: string[], output?: string) => {
+    const out = output ?? g.unique(`${opType}_erf`);
+    g.nodes.push({ opType, name: g.unique(`erf_series_${opType}`), inputs, outputs: [out], attrs: {} });
+    return out;
+  };
+  const scalar = (v: number) => g.constant({ dtype: 'float64', dims: [], data: Float64Array.of(v) }, 'erf_c');
+  const terms = 70;
+  const coef: number[] = [];
+  let fact = 1;
+  for (let n = 0; n < terms; n++) {
+    if (n > 0) fact *= n;
+    coef.push((n % 2 ? -1 : 1) / (fact * (2 * n + 1)));
+  }
+  for (const node of nodes) {
+    if (node.opType !== 'Erf') {
+      g.nodes.push(node);
+      continue;
+    }
+    const x = emit('Max', [emit('Min', [node.inputs[0]!, scalar(4)]), scalar(-4)]);
+    const z = emit('Mul', [x, x]);
+    let p = scalar(coef[terms - 1]!);
+    for (let n = terms - 2; n >= 0; n--) p = emit('Add', [emit('Mul', [p, z]), scalar(coef[n]!)]);
+    emit('Mul', [emit('Mul', [x, p]), scalar(2 / Math.sqrt(Math.PI))], node.outputs[0]);
   }
 }
