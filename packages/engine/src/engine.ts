@@ -145,7 +145,8 @@ export class Program {
         if (stage.kind === 'onnx') {
           const session = this.sessions.get(stage.id)!;
           provider = session.provider;
-          result = await raceAbort(session.run(feeds, stage.outputs.map((b) => b.name)), signal);
+          // A stage nothing reads (a loss node beside the outputs) has nothing to fetch; onnxruntime rejects empty fetches.
+          result = stage.outputs.length ? await raceAbort(session.run(feeds, stage.outputs.map((b) => b.name)), signal) : {};
         } else {
           provider = 'host';
           const step = this.hostSteps.get(stage.step);
