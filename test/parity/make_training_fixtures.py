@@ -223,6 +223,17 @@ def main():
         for b in range(count):
             for key in COMMITTED[graph]:
                 tensors[f"batch.{b}.{key}"] = inputs[f"batch.{b}.{key}"]
+        # Gradients at the initial weights on batch 0, in float64: a 20-step run hides small
+        # gradient errors (AdamW ignores a uniform scale of a tensor's gradient; a 1% error in a
+        # LayerNorm weight's gradient moves SGD's weights by less than 1e-4), this does not.
+        P64 = {n: torch.tensor(init[n].astype(np.float64)).requires_grad_() for n in names}
+        b64 = {k: v.double() if v.is_floating_point() else v for k, v in batches[0].items()}
+        loss64 = loss_fn(P64, b64)
+        loss64.backward()
+        tensors["grad.loss"] = np.array(float(loss64), dtype=np.float32)
+        for n in names:
+            g = P64[n].grad.numpy().astype(np.float32)
+            tensors[f"grad.{n}"] = g.reshape(-1)[sample_index(g.size)]
         for opt_name, config in CONFIGS.items():
             losses, norms, lrs, snaps = run(loss_fn, init, names, batches, config)
             tensors[f"{opt_name}.loss"] = np.array(losses, dtype=np.float32)
