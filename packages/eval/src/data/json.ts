@@ -22,7 +22,9 @@ export function parseJson(text: string, file: string): unknown {
     parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false });
     const first = errors[0];
     if (!first) throw dataError(DATA_CODES.json, `not valid JSON: ${(e as Error).message}`, { file });
-    const what = first.offset >= text.trimEnd().length ? 'the file ends early (truncated?)' : printParseErrorCode(first.error);
+    const end = text.trimEnd().length;
+    const truncated = errors.some((e) => e.offset + e.length >= end) || printParseErrorCode(first.error) === 'UnexpectedEndOfString';
+    const what = truncated ? `the file ends early (truncated?): ${printParseErrorCode(first.error)}` : printParseErrorCode(first.error);
     throw dataError(DATA_CODES.json, `not valid JSON: ${what}`, { file, line: lineAt(text, first.offset) });
   }
 }
