@@ -20,8 +20,8 @@ interface Vec {
  * evaluated images, the candidate's weights clipped at the reference's, a Gaussian penalty
  * on the length difference (sigma 6), averaged over n and references, times 10.
  *
- * The reference counts "length" as the number of bigrams, not words (its `if n == 1` is on
- * the 0-based n-gram order); that is kept, since the published numbers carry it.
+ * The reference measures "length" in bigrams, not words (its `if n == 1` is on the 0-based
+ * n-gram order). Kept as is: it changes the length difference only when a sentence is empty.
  */
 export function ciderD(pairs: readonly CaptionPair[], options: { n?: number; sigma?: number } = {}): CiderResult {
   const n = options.n ?? 4;

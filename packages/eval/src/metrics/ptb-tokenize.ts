@@ -8,9 +8,13 @@
 
 /** Tokens pycocoevalcap removes after tokenising (brackets come out of PTB as -LRB- etc.). */
 const PUNCTUATION = new Set(["''", "'", '``', '`', '-lrb-', '-rrb-', '-lcb-', '-rcb-', '.', '?', '!', ',', ':', '-', '--', '...', ';']);
-const BRACKETS = new Set(['(', ')', '[', ']', '{', '}']);
+/** Characters PTB rewrites into one of the tokens above (brackets to -LRB- etc., double quotes to `` and ''). */
+const REWRITTEN = new Set(['(', ')', '[', ']', '{', '}', '"']);
 
-const TOKEN = /\d+(?:[.,:]\d+)+|(?:\p{L}\.){2,}|[\p{L}\p{N}]+(?:['’\-/&.][\p{L}\p{N}]+)*'?|\.\.\.|--|\S/gu;
+/** Abbreviations PTB keeps with their period (a sentence-final period is split off every other word). */
+const ABBREVIATION = String.raw`(?:mr|mrs|ms|dr|st|jr|sr|vs|etc|prof|mt|ft|inc|ltd|co)\.(?![\p{L}\p{N}])`;
+
+const TOKEN = new RegExp(String.raw`(?<![\p{L}\p{N}])${ABBREVIATION}|\d+(?:[.,:]\d+)+|(?:\p{L}\.){2,}|[\p{L}\p{N}]+(?:['’\-/&.][\p{L}\p{N}]+)*'?|\.\.\.|--|\S`, 'gu');
 
 const CLITIC = /^(.+?)(n't|'s|'re|'ve|'ll|'d|'m)$/;
 
@@ -25,12 +29,8 @@ function splitClitic(word: string): string[] {
 export function ptbTokenize(text: string): string[] {
   const out: string[] = [];
   for (const raw of text.replace(/\n/g, ' ').toLowerCase().match(TOKEN) ?? []) {
-    // A period that ends a word is a sentence end, not part of it ("dog." -> "dog ."); inner
-    // ones ("u.s.", "3.5") stay.
-    let word = raw;
-    if (word.length > 1 && word.endsWith('.') && !/^(?:\p{L}\.){2,}$/u.test(word)) word = word.slice(0, -1);
-    for (const t of splitClitic(word)) {
-      if (t !== '' && !PUNCTUATION.has(t) && !BRACKETS.has(t)) out.push(t);
+    for (const t of splitClitic(raw)) {
+      if (t !== '' && !PUNCTUATION.has(t) && !REWRITTEN.has(t)) out.push(t);
     }
   }
   return out;
