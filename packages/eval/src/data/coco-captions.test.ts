@@ -58,6 +58,6 @@ describe('readCaptionResults', () => {
     const doubled = JSON.stringify([{ image_id: 1, caption: 'a' }, { image_id: 1, caption: 'b' }]);
     const e = await caught(() => readCaptionResults(doubled, 'res.json'));
     expect(e.code).toBe('MF_DATA_DUPLICATE_ID');
-    expect(e.at.path).toBe('/1/image_id');
+    expect(e.at.path).toBe('/1');
   });
 });

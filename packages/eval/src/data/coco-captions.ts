@@ -47,15 +47,27 @@ export function readCocoCaptions(text: string, file: string, options: ImageRootO
   return { format: 'coco-captions', file, columns: CAPTION_COLUMNS, rows, at };
 }
 
-const CaptionResults = z.array(z.looseObject({ image_id: z.union([id, z.string()]), caption: z.string() }));
+const CaptionResults = z.array(
+  z.looseObject({
+    image_id: z.union([id, z.string()]).optional(),
+    video_id: z.string().optional(),
+    audio_id: z.string().optional(),
+    caption: z.string(),
+  }),
+);
 
-/** The COCO caption results format every captioning paper submits: `[{ image_id, caption }]`. */
+/**
+ * The COCO caption results format every captioning paper submits, `[{ image_id, caption }]`;
+ * for video and audio, `video_id` or `audio_id` stands in for `image_id`.
+ */
 export function readCaptionResults(text: string, file: string): Map<number | string, string> {
   const list = check(CaptionResults, parseJson(text, file), file, 'not caption results ([{ image_id, caption }])');
   const out = new Map<number | string, string>();
   list.forEach((r, i) => {
-    if (out.has(r.image_id)) throw dataError(DATA_CODES.duplicateId, `a second caption for image id ${r.image_id}`, { file, path: `/${i}/image_id` });
-    out.set(r.image_id, r.caption);
+    const key = r.image_id ?? r.video_id ?? r.audio_id;
+    if (key === undefined) throw dataError(DATA_CODES.field, 'a result needs image_id (or video_id, audio_id)', { file, path: `/${i}` });
+    if (out.has(key)) throw dataError(DATA_CODES.duplicateId, `a second caption for ${String(key)}`, { file, path: `/${i}` });
+    out.set(key, r.caption);
   });
   return out;
 }

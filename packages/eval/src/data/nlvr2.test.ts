@@ -28,3 +28,15 @@ describe('readNlvr2', () => {
     expect(e.at.path).toBe('/label');
   });
 });
+
+describe('readNlvr2Predictions', () => {
+  it('reads the CSV metrics.py takes and names a bad line', async () => {
+    const { readNlvr2Predictions } = await import('./nlvr2-predictions.ts');
+    const p = await readNlvr2Predictions(['dev-1-0-0,True\ndev-1-1-0,false\n'], 'p.csv');
+    expect([...p]).toEqual([
+      ['dev-1-0-0', true],
+      ['dev-1-1-0', false],
+    ]);
+    expect(await caught(() => readNlvr2Predictions(['dev-1-0-0,True\ndev-1-1-0,maybe\n'], 'p.csv'))).toMatchObject({ code: 'MF_DATA_CSV', at: { file: 'p.csv', line: 2 } });
+  });
+});
