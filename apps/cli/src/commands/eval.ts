@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { ModalflowError, readNpy } from '@modalflow/core';
+import { ModalflowError, readNpy, writeNpy } from '@modalflow/core';
 import {
   captionsOf,
   evaluateCaptioning,
@@ -13,6 +13,7 @@ import {
   readCaptionResults,
   readNlvr2Predictions,
   readVqaResults,
+  regionsAsCaptions,
   renderReportHtml,
   type AnswerVocab,
   type Dataset,
@@ -102,7 +103,9 @@ export async function evalCommand(io: Io, graphFile: string | undefined, opts: E
     if (!opts.quiet) io.err(line + '\n');
   };
 
-  const ds = await progress.time('reading the data set', () => loadDataset(opts.data, opts, io.cwd));
+  const read = await progress.time('reading the data set', () => loadDataset(opts.data, opts, io.cwd));
+  // Region phrases serve as an image's captions for retrieval and captioning.
+  const ds = read.format === 'visual-genome' && (tasks.has('retrieval') || tasks.has('captioning')) ? regionsAsCaptions(read) : read;
   note(`${ds.format}: ${ds.rows.length} rows from ${path.relative(io.cwd, ds.file) || ds.file}`);
   if (opts.features) await progress.time('reading region features', () => joinRegionFeatures(ds, path.resolve(io.cwd, opts.features!)));
   const vocab = opts.answers ? await readAnswerVocab(await readUserText(path.resolve(io.cwd, opts.answers), 'answer list'), path.resolve(io.cwd, opts.answers)) : undefined;
@@ -113,6 +116,8 @@ export async function evalCommand(io: Io, graphFile: string | undefined, opts: E
   let runner: GraphRunner | undefined;
   if (graphFile) runner = await openGraph(io, graphFile, opts, progress, note);
   const sections: ReportSection[] = [];
+  // What a graph predicted, in the format --predictions reads back (and the official scripts take).
+  const predictionFiles = new Map<string, string | Uint8Array>();
   try {
     for (const [task, asked] of tasks) {
       sections.push(await runTask(task, asked));
@@ -137,7 +142,9 @@ export async function evalCommand(io: Io, graphFile: string | undefined, opts: E
         const answers = needVocab(vocab);
         const { scores, classes } = await rowScores(['question', 'image']);
         if (classes !== answers.answers.length) throw new ModalflowError('MF_BAD_OUTPUT', `the graph scores ${classes} answers, the answer list has ${answers.answers.length}`, {});
-        return evaluateVqa(vqa, new Map(ds.rows.map((r, i) => [r['question_id'] as number, answers.answers[argmax(scores, classes, i)]!])));
+        const predicted = new Map(ds.rows.map((r, i) => [r['question_id'] as number, answers.answers[argmax(scores, classes, i)]!]));
+        predictionFiles.set('vqa_results.json', JSON.stringify([...predicted].map(([question_id, answer]) => ({ question_id, answer }))) + '\n');
+        return evaluateVqa(vqa, predicted);
       }
       case 'nlvr2': {
         if (ds.format !== 'nlvr2') throw new UsageError(`NLVR2 metrics need an NLVR2 data set, not ${ds.format}`);
@@ -162,6 +169,7 @@ export async function evalCommand(io: Io, graphFile: string | undefined, opts: E
         checkMedia(ds, [item.column]);
         const output = chooseOutput(r, opts.output, ['logits_per_image', 'logits_per_text']);
         const scores = await predictRetrieval(r, ds, item, text.input, captions.map((c) => c.text), output, batch, progressBar(io, 'scoring', show));
+        predictionFiles.set('retrieval_scores.npy', writeNpy({ dtype: 'float32', dims: [ds.rows.length, captions.length], data: scores }));
         return evaluateRetrieval(ds, scores);
       }
       case 'classification': {
@@ -206,7 +214,9 @@ export async function evalCommand(io: Io, graphFile: string | undefined, opts: E
   async function nlvr2Predictions(): Promise<Map<string, boolean>> {
     if (predictionsFile) return readNlvr2Predictions([await readUserText(predictionsFile, 'predictions')], predictionsFile);
     const { scores, classes } = await rowScores(['sentence']);
-    return new Map(ds.rows.map((r, i) => [r['identifier'] as string, classes === 1 ? scores[i]! > 0 : argmax(scores, classes, i) === 1]));
+    const predicted = new Map(ds.rows.map((r, i) => [r['identifier'] as string, classes === 1 ? scores[i]! > 0 : argmax(scores, classes, i) === 1]));
+    predictionFiles.set('nlvr2_predictions.csv', [...predicted].map(([id, p]) => `${id},${p ? 'True' : 'False'}\n`).join(''));
+    return predicted;
   }
 
   const report: EvalReport = {
@@ -223,7 +233,8 @@ export async function evalCommand(io: Io, graphFile: string | undefined, opts: E
   const href = (f: string) => encodeURI(path.relative(outDir, path.resolve(io.cwd, f)).split(path.sep).join('/'));
   await writeFile(path.join(outDir, 'report.json'), JSON.stringify(report, null, 1) + '\n');
   await writeFile(path.join(outDir, 'report.html'), renderReportHtml(report, href));
-  note(`wrote ${path.relative(io.cwd, path.join(outDir, 'report.json'))} and report.html`);
+  for (const [name, content] of predictionFiles) await writeFile(path.join(outDir, name), content);
+  note(`wrote ${path.relative(io.cwd, path.join(outDir, 'report.json'))}, report.html${[...predictionFiles.keys()].map((n) => `, ${n}`).join('')}`);
 
   if (opts.json) {
     io.out(JSON.stringify(report) + '\n');

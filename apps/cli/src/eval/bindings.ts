@@ -26,7 +26,7 @@ export function bindInputs(
     const column =
       given.get(input.name) ??
       (columns.includes(input.name) ? input.name : undefined) ??
-      (input.dtype === 'string' ? defaults.text : input.kind === 'image' ? defaults.image : input.kind === 'regions' ? 'features' : undefined);
+      (input.dtype === 'string' ? defaults.text : input.kind === 'image' ? defaults.image : input.kind === 'regions' ? (input.name.endsWith('.boxes') ? 'boxes' : 'features') : undefined);
     if (!column || (!columns.includes(column) && column !== 'caption')) {
       throw new UsageError(`bind graph input "${input.name}" to a data-set column with --input ${input.name}=<column> (columns: ${columns.join(', ')})`);
     }

@@ -25,3 +25,14 @@ describe('readVisualGenomeRegions', () => {
     expect((await caught(() => readVisualGenomeRegions(JSON.stringify(neg), 'r.json'))).at.path).toBe('/0/regions/1/width');
   });
 });
+
+describe('regionsAsCaptions', () => {
+  it('groups region phrases by image', async () => {
+    const { regionsAsCaptions } = await import('./visual-genome.ts');
+    const ds = regionsAsCaptions(readVisualGenomeRegions(text, 'r.json'));
+    expect(ds.rows).toEqual([
+      { image_id: 1, image: '1.jpg', captions: ['the clock is green in colour', 'shade is along the street'] },
+      { image_id: 2, image: '2.jpg', captions: ['a white sign'] },
+    ]);
+  });
+});

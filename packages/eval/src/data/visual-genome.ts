@@ -46,3 +46,25 @@ export function readVisualGenomeRegions(text: string, file: string, options: { i
   });
   return { format: 'visual-genome', file, columns: VG_COLUMNS, rows, at };
 }
+
+/**
+ * Visual Genome as a caption data set: one row per image whose captions are its region
+ * phrases, for image–phrase retrieval and for scoring dense descriptions.
+ */
+export function regionsAsCaptions(ds: Dataset): Dataset {
+  const rows: Row[] = [];
+  const at: Location[] = [];
+  const byImage = new Map<number, string[]>();
+  ds.rows.forEach((r, i) => {
+    const id = r['image_id'] as number;
+    let captions = byImage.get(id);
+    if (!captions) {
+      captions = [];
+      byImage.set(id, captions);
+      rows.push({ image_id: id, image: r['image'] as string, captions });
+      at.push(ds.at[i]!);
+    }
+    captions.push(r['phrase'] as string);
+  });
+  return { format: ds.format, file: ds.file, columns: [VG_COLUMNS[1]!, VG_COLUMNS[2]!, { name: 'captions', kind: 'texts', description: 'region phrases' }], rows, at };
+}
