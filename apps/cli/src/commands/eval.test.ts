@@ -209,7 +209,7 @@ describe('modalflow eval, end to end', () => {
     const predicted: { question_id: number; answer: string }[] = JSON.parse(readFileSync(path.join(dir, 'vqa', 'vqa_results.json'), 'utf8'));
     // Seven of ten annotators gave the true colour (accuracy 1), three said "square" (accuracy 1 too: 3 others agree).
     const truth = ['red', 'green', 'blue', 'red'];
-    const expected = predicted.map((p, i) => (p.answer === truth[i] || p.answer === 'square' ? 100 : 0));
+    const expected = predicted.map((p, i): number => (p.answer === truth[i] || p.answer === 'square' ? 100 : 0));
     expect(rep.sections[0]!.metrics['VQA accuracy']).toBeCloseTo(expected.reduce((a, b) => a + b, 0) / 4, 9);
     expect(rep.sections[1]!.task).toBe('classification');
     expect(rep.sections[1]!.metrics['accuracy']).toBe((100 * predicted.filter((p, i) => p.answer === truth[i]).length) / 4);
