@@ -202,6 +202,21 @@ describe('modalflow eval, end to end', () => {
     }
   });
 
+  it('pads the blocks of a graph that feeds images and texts under one batch axis (the CLIP example)', async () => {
+    const clip = fileURLToPath(new URL('../../../../examples/clip/tiny.json', import.meta.url));
+    const r = await modalflow(['eval', clip, '--data', 'captions.json', '--media', 'img', '--metric', 'recall', '--device', 'cpu', '--batch', '4', '--out', 'clip', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const scores = readNpy(new Uint8Array(readFileSync(path.join(dir, 'clip', 'retrieval_scores.npy')))).data as Float32Array;
+    for (const [i, t, image, caption] of [
+      [2, 1, 'img/blue.png', 'the red square'],
+      [0, 5, 'img/red.png', 'blue is the color'],
+    ] as const) {
+      const one = await modalflow(['run', clip, '-i', `image=${image}`, '-i', `text=${caption}`, '--device', 'cpu', '--json', '-q']);
+      expect(one.code, one.stderr).toBe(0);
+      expect(scores[i * 6 + t]).toBeCloseTo(JSON.parse(one.stdout).outputs.logits_per_image.data[0], 4);
+    }
+  });
+
   it('answers VQA questions with a classifier over images, and over region features, and scores them', async () => {
     const r = await modalflow(['eval', 'vqa.json', '--data', 'questions.json', '--annotations', 'annotations.json', '--media', 'val2014', '--answers', 'answers.txt', '--metric', 'vqa,accuracy', '--device', 'cpu', '--out', 'vqa']);
     expect(r.code, r.stderr).toBe(0);

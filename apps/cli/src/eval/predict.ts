@@ -102,23 +102,38 @@ export async function predictRetrieval(
     if (last && last.tensors.length < batch && stackable(last.tensors[0]!, t)) last.tensors.push(t);
     else blocks.push({ start: i, tensors: [t] });
   }
+  // A graph that names both batches alike (CLIP's `B`) takes equal numbers of items and texts:
+  // the shorter side is padded by repeating its last entry, and the padding's scores dropped.
+  const shared = sameBatchAxis(item.input, text);
   const steps = blocks.length * Math.ceil(T / batch);
   let done = 0;
   for (const block of blocks) {
-    const items = stack(block.tensors);
     const bi = block.tensors.length;
     for (let t0 = 0; t0 < T; t0 += batch) {
       const chunk = captions.slice(t0, t0 + batch);
       const bt = chunk.length;
-      const out = output(await runner.run({ [item.input.name]: items, [text.name]: { dtype: 'string', dims: [bt], data: [...chunk] } }), outputName);
-      const want = transposed ? [bt, bi] : [bi, bt];
+      const m = shared ? Math.max(bi, bt) : 0;
+      const items = stack(shared ? padded(block.tensors, m) : block.tensors);
+      const texts = shared ? padded(chunk, m) : chunk;
+      const out = output(await runner.run({ [item.input.name]: items, [text.name]: { dtype: 'string', dims: [texts.length], data: [...texts] } }), outputName);
+      const [ri, rt] = shared ? [m, m] : [bi, bt];
+      const want = transposed ? [rt, ri] : [ri, rt];
       if (out.dims.length !== 2 || out.dims[0] !== want[0] || out.dims[1] !== want[1]) {
         throw new ModalflowError('MF_BAD_OUTPUT', `output "${outputName}" has shape [${out.dims.join(', ')}], expected [${want.join(', ')}] (${transposed ? 'texts × items' : 'items × texts'})`, {});
       }
       const v = floats(out, outputName);
-      for (let a = 0; a < bi; a++) for (let b = 0; b < bt; b++) scores[(block.start + a) * T + t0 + b] = transposed ? v[b * bi + a]! : v[a * bt + b]!;
+      for (let a = 0; a < bi; a++) for (let b = 0; b < bt; b++) scores[(block.start + a) * T + t0 + b] = transposed ? v[b * ri + a]! : v[a * rt + b]!;
       onProgress(++done, steps);
     }
   }
   return scores;
+}
+
+function sameBatchAxis(a: PlanInput, b: PlanInput): boolean {
+  const x = a.shape?.[0];
+  return typeof x === 'string' && x === b.shape?.[0];
+}
+
+function padded<T>(xs: readonly T[], n: number): T[] {
+  return [...xs, ...Array.from({ length: n - xs.length }, () => xs[xs.length - 1]!)];
 }
