@@ -103,7 +103,7 @@ export function createProgram(io: Io): Command {
     .description('evaluate a graph (or a predictions file) on a data set with the papers\' metrics; writes report.json and report.html')
     .argument('[graph]', 'graph JSON file to run over the data set (omit with --predictions)')
     .requiredOption('--data <file>', 'the data set: COCO captions, Karpathy split, Flickr30k .token, VQA questions, Visual Genome regions, AudioCaps/Clotho CSV, MSR-VTT, NLVR2')
-    .requiredOption('--metric <name>', 'recall, vqa, accuracy, nlvr2, bleu, cider, captioning, meteor, spice (repeatable or comma-separated)', collect)
+    .requiredOption('--metric <name>', 'recall, vqa, accuracy, nlvr2, itm, bleu, cider, captioning, meteor, spice (repeatable or comma-separated)', collect)
     .option('--format <name>', 'the data set\'s format, when its name or contents do not tell')
     .option('--annotations <file>', 'VQA annotations (ground-truth answers) for the questions in --data')
     .option('--media <folder>', 'folder the data set\'s image, audio or video file names are relative to (default: beside --data)')

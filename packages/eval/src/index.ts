@@ -32,3 +32,4 @@ export * from './tasks/vqa.ts';
 export * from './tasks/retrieval.ts';
 export * from './tasks/nlvr2.ts';
 export * from './tasks/classification.ts';
+export * from './tasks/itm.ts';

@@ -250,6 +250,29 @@ describe('modalflow eval, end to end', () => {
     }
   });
 
+  it('scores image-text matching on caption pairs with a matching head', async () => {
+    const itm = graph(4, [
+      imageTower('i', 'image'),
+      textTower('q', 'caption'),
+      { nodes: [node('fuse', 'fusion.concat'), node('head', 'head.itm'), node('match', 'output.tensor')], edges: [edge('ipool.pooled', 'fuse.a'), edge('qpool.pooled', 'fuse.b'), edge('fuse.h', 'head.x'), edge('head.match', 'match.value')] },
+    ]);
+    writeFileSync(path.join(dir, 'itm.json'), JSON.stringify(itm));
+    const r = await modalflow(['eval', 'itm.json', '--data', 'captions.json', '--media', 'img', '--metric', 'itm', '--device', 'cpu', '--out', 'itm', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const s = report('itm').sections[0]!;
+    // Six captions: six matching pairs and six with the next image's first caption.
+    expect(s.count).toBe(12);
+    expect(s.metrics['ITM AUC']).toBeGreaterThanOrEqual(0);
+    expect(s.metrics['ITM AUC']).toBeLessThanOrEqual(1);
+    // Each pair's probability is what `modalflow run` gives for it alone.
+    const one = await modalflow(['run', 'itm.json', '-i', 'image=img/red.png', '-i', 'caption=a red square', '--device', 'cpu', '--json', '-q']);
+    const p = JSON.parse(one.stdout).outputs.match.data[0];
+    // The report keeps twelve examples, so every pair is listed.
+    const pair = s.worst.find((w) => w.text === 'a red square' && w.media[0]!.endsWith('red.png'));
+    expect(pair).toBeDefined();
+    expect(Number(pair!.prediction.replace('p(match) = ', ''))).toBeCloseTo(p, 3);
+  });
+
   it('judges NLVR2 statements about image pairs', async () => {
     const r = await modalflow(['eval', 'nlvr2-graph.json', '--data', 'nlvr2.jsonl', '--media', 'dev', '--metric', 'nlvr2', '--device', 'cpu', '--out', 'nlvr2', '-q']);
     expect(r.code, r.stderr).toBe(0);

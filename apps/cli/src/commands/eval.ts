@@ -5,6 +5,8 @@ import {
   captionsOf,
   evaluateCaptioning,
   evaluateClassification,
+  evaluateItm,
+  itmPairs,
   evaluateNlvr2,
   evaluateRetrieval,
   evaluateVqa,
@@ -171,6 +173,24 @@ export async function evalCommand(io: Io, graphFile: string | undefined, opts: E
         const scores = await predictRetrieval(r, ds, item, text.input, captions.map((c) => c.text), output, batch, progressBar(io, 'scoring', show));
         predictionFiles.set('retrieval_scores.npy', writeNpy({ dtype: 'float32', dims: [ds.rows.length, captions.length], data: scores }));
         return evaluateRetrieval(ds, scores);
+      }
+      case 'itm': {
+        if (!hasCaptions) throw new UsageError(`image-text matching needs a caption data set; ${ds.format} has no captions`);
+        if (!runner) throw new UsageError('image-text matching runs a graph with a matching head over caption pairs; give the graph');
+        const pairs = itmPairs(ds);
+        const itemColumn = MEDIA_COLUMNS.find((c) => columns.includes(c))!;
+        const bindings = bindInputs(runner.inputs, opts.input ?? [], [...columns, 'caption'], { text: 'caption', image: itemColumn });
+        checkMedia(ds, [itemColumn]);
+        const output = chooseOutput(runner, opts.output, ['match', 'probs', 'logits']);
+        const { scores, classes } = await predictRows(runner, pairs, bindings, output, batch, progressBar(io, 'matching', show));
+        // Probabilities of "match" (class 1), from probabilities as given or from logits.
+        const probability = /prob|match/.test(output);
+        const p = pairs.rows.map((_, i) =>
+          classes === 2
+            ? probability ? scores[i * 2 + 1]! : 1 / (1 + Math.exp(scores[i * 2]! - scores[i * 2 + 1]!))
+            : probability ? scores[i]! : 1 / (1 + Math.exp(-scores[i]!)),
+        );
+        return evaluateItm(pairs, p);
       }
       case 'classification': {
         if (ds.format === 'nlvr2') {

@@ -1,6 +1,6 @@
 import { UsageError } from '../usage-error.ts';
 
-export type Task = 'captioning' | 'vqa' | 'retrieval' | 'classification' | 'nlvr2';
+export type Task = 'captioning' | 'vqa' | 'retrieval' | 'classification' | 'nlvr2' | 'itm';
 
 /** Each --metric name and the task that computes it. */
 const METRICS: Record<string, Task> = {
@@ -10,6 +10,7 @@ const METRICS: Record<string, Task> = {
   accuracy: 'classification',
   classification: 'classification',
   nlvr2: 'nlvr2',
+  itm: 'itm',
   bleu: 'captioning',
   cider: 'captioning',
   captioning: 'captioning',
