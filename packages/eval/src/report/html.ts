@@ -2,7 +2,9 @@ import type { EvalReport, ReportSection } from './report.ts';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** Counts as they are; percentages to 2 places; scores below 10 (BLEU, CIDEr-D, AUC) to 4. */
 export function formatMetric(v: number): string {
+  if (Number.isInteger(v)) return String(v);
   return Number.isFinite(v) ? (Math.abs(v) >= 10 ? v.toFixed(2) : v.toFixed(4)) : String(v);
 }
 
