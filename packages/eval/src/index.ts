@@ -33,3 +33,4 @@ export * from './tasks/retrieval.ts';
 export * from './tasks/nlvr2.ts';
 export * from './tasks/classification.ts';
 export * from './tasks/itm.ts';
+export * from './report/parse.ts';

@@ -34,3 +34,11 @@ describe('renderReportHtml', () => {
     expect(html).not.toContain('<red>');
   });
 });
+
+describe('renderReportHtml without file access', () => {
+  it('names the media files instead of linking them', () => {
+    const html = renderReportHtml(report, () => null);
+    expect(html).toContain('<code>img/a &lt;b&gt;.jpg</code>');
+    expect(html).not.toContain('<img');
+  });
+});

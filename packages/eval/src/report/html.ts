@@ -10,13 +10,20 @@ export function formatMetric(v: number): string {
 
 const IMAGE = /\.(png|jpe?g|gif|webp|bmp)$/i;
 
-function media(href: (file: string) => string, files: string[]): string {
+/** Turns a data-set file into a link the page can load, or null where the page cannot reach files. */
+export type MediaHref = (file: string) => string | null;
+
+function media(href: MediaHref, files: string[]): string {
   return files
-    .map((f) => (IMAGE.test(f) ? `<img src="${escape(href(f))}" alt="${escape(f)}" loading="lazy">` : `<a href="${escape(href(f))}">${escape(f)}</a>`))
+    .map((f) => {
+      const url = href(f);
+      if (url === null) return `<code>${escape(f)}</code><br>`;
+      return IMAGE.test(f) ? `<img src="${escape(url)}" alt="${escape(f)}" loading="lazy">` : `<a href="${escape(url)}">${escape(f)}</a>`;
+    })
     .join('');
 }
 
-function section(s: ReportSection, href: (file: string) => string): string {
+function section(s: ReportSection, href: MediaHref): string {
   const metrics = Object.entries(s.metrics)
     .map(([k, v]) => `<tr><th>${escape(k)}</th><td>${formatMetric(v)}</td></tr>`)
     .join('');
@@ -44,9 +51,9 @@ function section(s: ReportSection, href: (file: string) => string): string {
 
 /**
  * A self-contained HTML page for a report. `href` turns a data-set file path into a link the
- * page can load (relative to where the page is written).
+ * page can load (relative to where the page is written), or null to name the file instead.
  */
-export function renderReportHtml(report: EvalReport, href: (file: string) => string = (f) => f): string {
+export function renderReportHtml(report: EvalReport, href: MediaHref = (f) => f): string {
   const title = `Evaluation of ${report.graph ?? report.predictions ?? 'predictions'} on ${report.dataset.file}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
