@@ -3,13 +3,15 @@
 
 The inputs (caption annotations and results, VQA questions/annotations/results, NLVR2 examples
 and predictions, retrieval embeddings) are generated here from a fixed seed. The expected values
-come from running the reference implementations, read from their own checkouts (never copied
-into this repository):
+come from running the reference implementations, read from checkouts of their repositories
+(never copied into this repository):
 
-  pycocoevalcap   BLEU-1..4 and CIDEr-D          (bleu/bleu_scorer.py, cider/cider_scorer.py)
-  VQA             VQA accuracy                   (PythonEvaluationTools/vqaEvaluation/vqaEval.py)
-  nlvr            NLVR2 accuracy and consistency (nlvr2/eval/metrics.py)
-  vsepp           retrieval Recall@K, med/mean r (evaluation.py: i2t, t2i)
+  salaniz/pycocoevalcap  BLEU-1..4 and CIDEr-D          (bleu/bleu_scorer.py, cider/cider_scorer.py)
+  GT-Vision-Lab/VQA      VQA accuracy                   (PythonEvaluationTools/vqaEvaluation/vqaEval.py)
+  lil-lab/nlvr           NLVR2 accuracy and consistency (nlvr2/eval/metrics.py)
+  fartashf/vsepp         retrieval Recall@K, med/mean r (evaluation.py: i2t, t2i)
+
+Needs Python 3 with NumPy (Debian: apt-get install python3-numpy).
 
 pycocoevalcap tokenises with Stanford CoreNLP's PTBTokenizer (Java). Without that jar the
 captions here are restricted to words, digits, spaces, possessive 's and sentence-final
