@@ -166,7 +166,7 @@ def vqa_fixture(args, out):
         questions.append({'image_id': image_id, 'question': f'{qtype} question {k}?', 'question_id': qid})
         annotations.append({
             'question_id': qid, 'image_id': image_id, 'question_type': qtype, 'answer_type': atype,
-            'multiple_choice_answer': max(set(answers), key=answers.count),
+            'multiple_choice_answer': max(sorted(set(answers)), key=answers.count),
             'answers': [{'answer': a, 'answer_confidence': 'yes', 'answer_id': j + 1} for j, a in enumerate(answers)],
         })
         results.append({'question_id': qid, 'answer': pred})
