@@ -10,8 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Xoshiro128, sha256Bytes, type Tensor } from '@modalflow/core';
-import { writeNpy } from '../../apps/cli/src/inputs/npy.ts';
+import { Xoshiro128, sha256Bytes, writeNpy, type Tensor } from '@modalflow/core';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 

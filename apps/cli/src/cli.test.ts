@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jpeg from 'jpeg-js';
 import { decodeModel, readSafetensors, writeSafetensors } from '@modalflow/onnx';
 import type { Tensor } from '@modalflow/core';
-import { readNpy } from './inputs/npy.ts';
+import { readNpy } from '@modalflow/core';
 import { runCli } from './cli.ts';
 import type { Io } from './io.ts';
 
@@ -344,7 +344,7 @@ describe.concurrent('run', () => {
   });
 
   it('takes .npy and inline JSON inputs, from any working directory', async () => {
-    const { writeNpy } = await import('./inputs/npy.ts');
+    const { writeNpy } = await import('@modalflow/core');
     const text = JSON.parse(readFileSync(TEXT, 'utf8')) as number[][];
     writeFileSync(path.join(tmp, 'text.npy'), writeNpy({ dtype: 'float32', dims: [2, 16], data: Float32Array.from(text.flat()) }));
     const graph = graphCopy('graph-here');

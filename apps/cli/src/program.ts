@@ -132,6 +132,32 @@ export function createProgram(io: Io): Command {
     .option('-q, --quiet', 'print nothing but errors'))
     .action(lazy(async () => (await import('./commands/train.ts')).trainCommand, io));
 
+  withAssets(program
+    .command('eval')
+    .description('evaluate a graph (or a predictions file) on a data set with the papers\' metrics; writes report.json and report.html')
+    .argument('[graph]', 'graph JSON file to run over the data set (omit with --predictions)')
+    .requiredOption('--data <file>', 'the data set: COCO captions, Karpathy split, Flickr30k .token, VQA questions, Visual Genome regions, AudioCaps/Clotho CSV, MSR-VTT, NLVR2')
+    .requiredOption('--metric <name>', 'recall, vqa, accuracy, nlvr2, itm, bleu, cider, captioning, meteor, spice (repeatable or comma-separated)', collect)
+    .option('--format <name>', 'the data set\'s format, when its name or contents do not tell')
+    .option('--annotations <file>', 'VQA annotations (ground-truth answers) for the questions in --data')
+    .option('--media <folder>', 'folder the data set\'s image, audio or video file names are relative to (default: beside --data)')
+    .option('--split <name>', 'Karpathy / MSR-VTT split to keep, e.g. test (repeatable)', collect)
+    .option('--audio-pattern <pattern>', 'AudioCaps file names, from {youtube_id}, {start_time}, {audiocap_id} (default {youtube_id}.wav)')
+    .option('--predictions <file>', 'score these predictions instead of running a graph: caption or VQA results JSON, NLVR2 CSV, or an .npy score matrix for retrieval')
+    .option('--features <path>', 'bottom-up-attention region features: a TSV (LXMERT/UNITER or original layout) or a folder of <image_id>.npz/.npy')
+    .option('--answers <file>', 'answer list the graph scores (JSON list, answer-to-label JSON, or one per line)')
+    .option('-i, --input <name=column>', 'feed this data-set column to this graph input (repeatable; by default inputs bind by name and kind)', collect)
+    .option('--output <name>', 'the graph output holding the scores')
+    .option('--batch <n>', 'examples per run (default 16)')
+    .addOption(new Option('--device <device>', 'preferred device, falling back to slower ones').choices(DEVICES))
+    .option('--providers <list>', 'exact execution provider order, comma-separated')
+    .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
+    .option('--out <dir>', 'where report.json and report.html go (default: eval-report/ beside the predictions, or in the working directory)')
+    .option('--json', 'print the report as JSON on stdout')
+    .option('--verbose', 'report progress on stderr even when it is not a terminal')
+    .option('-q, --quiet', 'print only the results'))
+    .action(lazy(async () => (await import('./commands/eval.ts')).evalCommand, io));
+
   const weights = program.command('weights').description("work with a graph's weights");
   withAssets(weights
     .command('export')

@@ -4,6 +4,8 @@
  */
 export interface Location {
   file?: string;
+  /** 1-based line in a text file (CSV, TSV, JSON Lines, or JSON that fails to parse). */
+  line?: number;
   node?: string;
   port?: string;
   edge?: number;
@@ -23,7 +25,8 @@ export interface Problem {
 
 export function formatLocation(at: Location): string {
   const parts: string[] = [];
-  if (at.file) parts.push(at.file);
+  if (at.file) parts.push(at.line !== undefined ? `${at.file}:${at.line}` : at.file);
+  else if (at.line !== undefined) parts.push(`line ${at.line}`);
   if (at.node !== undefined) parts.push(`node "${at.node}"`);
   if (at.port !== undefined) parts.push(`port "${at.port}"`);
   if (at.param !== undefined) parts.push(`param "${at.param}"`);

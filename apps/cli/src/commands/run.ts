@@ -8,7 +8,7 @@ import { loadGraphFile } from '../graph-file.ts';
 import { compileFile } from '../compile-file.ts';
 import { loadAssets, type AssetOptions } from '../assets-file.ts';
 import { parseInputValue, splitInputArg } from '../inputs/parse-input.ts';
-import { writeNpy } from '../inputs/npy.ts';
+import { writeNpy } from '@modalflow/core';
 import { providerOrder } from '../providers.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { formatTensorBlock, tensorToJson } from '../format/tensor.ts';

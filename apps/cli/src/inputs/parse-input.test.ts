@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pngjs from 'pngjs';
 import { parseInputValue, splitInputArg } from './parse-input.ts';
-import { writeNpy } from './npy.ts';
+import { writeNpy } from '@modalflow/core';
 
 let dir: string;
 

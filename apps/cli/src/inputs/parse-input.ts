@@ -5,7 +5,7 @@ import { readUserFile, readUserText } from '../files.ts';
 import { UsageError } from '../usage-error.ts';
 import { IMAGE_EXTENSIONS, decodeImage } from './image.ts';
 import { jsonToTensor, parseJsonValue } from './json-array.ts';
-import { readNpy } from './npy.ts';
+import { readNpy } from '@modalflow/core';
 
 const FILE_EXTENSIONS = [...IMAGE_EXTENSIONS, '.npy', '.json'];
 

@@ -1,11 +1,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { ModalflowError } from '@modalflow/core';
 import { fromNpyFolder, fromRows, openManifest, type Dataset, type InputSpec } from '@modalflow/data';
 import { WORLD_SCHEME, examplesOf, generateWorld, parseWorldSpec, type World, type WorldExample } from '@modalflow/world';
 import { readUserFile, readUserText } from '../files.ts';
 import { decodeImage } from '../inputs/image.ts';
-import { readNpy } from '../inputs/npy.ts';
+import { ModalflowError, readNpy } from '@modalflow/core';
 
 export interface DataSource {
   dataset: Dataset;

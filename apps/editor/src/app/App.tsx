@@ -11,6 +11,7 @@ import type { Runner } from '../run/runner.ts';
 import type { EditorStore } from '../store/createEditorStore.ts';
 import { HelpOverlay } from '../ui/HelpOverlay.tsx';
 import { ReportDialog } from '../ui/ReportDialog.tsx';
+import { EvalReportDialog } from '../ui/EvalReportDialog.tsx';
 import { StatusBar } from '../ui/StatusBar.tsx';
 import { applyTheme } from '../ui/theme.ts';
 import { Toasts } from '../ui/Toasts.tsx';
@@ -52,6 +53,7 @@ function Shell() {
       <Gallery />
       <HelpOverlay />
       <ReportDialog />
+      <EvalReportDialog />
       <Toasts />
     </div>
   );

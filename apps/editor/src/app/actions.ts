@@ -53,7 +53,7 @@ export function createActions({ editor, ui, flow, registry, runner }: Deps): Act
 
     escape: () => {
       const u = ui.getState();
-      if (u.picker || u.helpOpen || u.galleryOpen || u.report) u.set({ picker: null, helpOpen: false, galleryOpen: false, report: null });
+      if (u.picker || u.helpOpen || u.galleryOpen || u.report || u.evalReport) u.set({ picker: null, helpOpen: false, galleryOpen: false, report: null, evalReport: null });
       else editor.getState().clearSelection();
     },
 

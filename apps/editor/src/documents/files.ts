@@ -1,4 +1,5 @@
 import { isModalflowError, loadGraph, parseGraph, serializeGraph, type GraphDoc } from '@modalflow/core';
+import { isEvalReportText, parseEvalReport } from '@modalflow/eval';
 import type { EditorStore } from '../store/createEditorStore.ts';
 import type { UiStore } from '../ui/uiStore.ts';
 
@@ -40,6 +41,17 @@ export async function openFile(file: File, editor: EditorStore, ui: UiStore): Pr
 }
 
 export function openText(text: string, name: string, editor: EditorStore, ui: UiStore): boolean {
+  // A report from `modalflow eval` opens as a report; the graph stays as it is.
+  if (isEvalReportText(text)) {
+    try {
+      ui.getState().set({ evalReport: { name, report: parseEvalReport(text, name) }, report: null });
+      return true;
+    } catch (e) {
+      if (!isModalflowError(e)) throw e;
+      ui.getState().set({ report: { title: `Could not open ${name}`, problems: e.problems } });
+      return false;
+    }
+  }
   try {
     const doc = parseGraph(text, { file: name });
     editor.getState().replaceDocument(doc, name);

@@ -1,4 +1,5 @@
 import type { Problem } from '@modalflow/core';
+import type { EvalReport } from '@modalflow/eval';
 import { createStore } from 'zustand/vanilla';
 import type { PortMatch } from '../graph/compat.ts';
 import type { WireEnd, XY } from '../store/types.ts';
@@ -35,6 +36,8 @@ export interface UiState {
   helpOpen: boolean;
   galleryOpen: boolean;
   report: Report | null;
+  /** An evaluation report opened from `modalflow eval`'s report.json. */
+  evalReport: { name: string; report: EvalReport } | null;
   busy: string | null;
   savedAt: number | null;
   /** The node type whose documentation tooltip is showing, and where. */
@@ -59,6 +62,7 @@ export function createUiStore(theme: Theme) {
     helpOpen: false,
     galleryOpen: false,
     report: null,
+    evalReport: null,
     busy: null,
     savedAt: null,
     tooltip: null,

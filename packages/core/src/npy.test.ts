@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Tensor } from '@modalflow/core';
+import type { Tensor } from './tensor.ts';
 import { readNpy, readNpyHeader, writeNpy } from './npy.ts';
 
 /** An .npy file as NumPy writes it: v1 preamble padded to 64 bytes with spaces and a newline. */

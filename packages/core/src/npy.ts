@@ -1,4 +1,5 @@
-import { ModalflowError, numel, type DType, type Tensor } from '@modalflow/core';
+import { numel, type DType, type Tensor } from './tensor.ts';
+import { ModalflowError } from './errors.ts';
 
 /**
  * NumPy's .npy format (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html):
