@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
+import { writeNpy } from '@modalflow/core';
 import { readSafetensors } from '@modalflow/onnx';
 import { runCli } from '../cli.ts';
-import { writeNpy } from '../inputs/npy.ts';
 import type { Io } from '../io.ts';
 
 /**
