@@ -190,7 +190,7 @@ const nameOf = (c: Case) => (c.label ? `${c.type} (${c.label})` : c.type);
 describe('every weighted node and loss node trains with correct gradients', () => {
   it('the cases cover every node type with weights and every loss node', () => {
     const covered = new Set([...CASES, ...NO_GRADIENT.map((x) => x.case)].map((c) => c.type));
-    covered.add('model.onnx'); // below: its weights live in the model file it imports
+    covered.add('model.onnx'); // below: its weights live in the model file it imports, frozen unless unfrozen
     const needed = registry
       .list()
       .filter((d) => d.category === 'losses' || d.weights || d.model)
@@ -235,12 +235,13 @@ describe('every weighted node and loss node trains with correct gradients', () =
     expect(e.message).toContain('no gradient rule');
   });
 
-  it('model.onnx (weights inside an imported model file, an asset) is refused with MF_TRAIN_IMPORTED_MODEL naming the node', () => {
-    // Y = X W, with W an initializer of the file: nothing the graph declares as a weight.
+  it('model.onnx: gradients flow through the imported model into the weights before it, and into its own once unfrozen', async () => {
+    // Y = X W + c, with W and c initializers of the file: the model's own weights.
     const net = new OnnxGraph('net');
     net.addInput('X', 'float32', [2, 4]);
-    net.addInitializer('W', { dtype: 'float32', dims: [4, 3], data: new Float32Array(12).fill(0.5) });
-    net.addOutput(net.op('MatMul', ['X', 'W'], {}, { outputName: 'Y' }), 'float32', [2, 3]);
+    net.addInitializer('W', { dtype: 'float32', dims: [4, 3], data: Float32Array.from({ length: 12 }, (_, k) => Math.sin(k + 1)) });
+    net.addInitializer('c', { dtype: 'float32', dims: [3], data: Float32Array.of(0.1, -0.2, 0.3) });
+    net.addOutput(net.op('Add', [net.op('MatMul', ['X', 'W']), 'c'], {}, { outputName: 'Y' }), 'float32', [2, 3]);
     const bytes = encodeModel(net);
     const doc: GraphDoc = {
       format: 'modalflow.graph',
@@ -258,15 +259,44 @@ describe('every weighted node and loss node trains with correct gradients', () =
       assets: { net: { uri: 'net.onnx' } },
     };
     const asset = (name: string) => (name === 'net' ? { name, uri: 'net.onnx', bytes } : undefined);
+    const rand = lcg(3);
+    const feeds: Record<string, Tensor> = {
+      'x.value': { dtype: 'float64', dims: [2, 4], data: Float64Array.from({ length: 8 }, rand) },
+      't.value': { dtype: 'float64', dims: [2, 3], data: Float64Array.from({ length: 6 }, rand) },
+    };
+    const shapes = { 'x.value': [2, 4], 't.value': [2, 3] };
+    for (const [unfreeze, trained] of [[[], ['pre.weight', 'pre.bias']], [['m.*'], ['pre.weight', 'pre.bias', 'm.W', 'm.c']]] as const) {
+      const setup = prepareTraining(doc, registry, { train: { ...train, unfreeze: [...unfreeze] }, asset });
+      expect(setup.params.map((p) => p.name).sort()).toEqual([...trained].sort());
+      const { graph, loss, params } = lossGraph(setup, shapes, setup.initial);
+      toDouble(graph);
+      const all = { ...feeds };
+      for (const p of params) all[p] = { dtype: 'float64', dims: setup.initial.get(p)!.dims, data: Float64Array.from(setup.initial.get(p)!.data as Float32Array) };
+      const r = await gradCheck(graph, loss, all, params, { samples: 6, h: 1e-5, floor: 1e-5 });
+      expect(r.worst, JSON.stringify(r.perInput)).toBeLessThan(1e-6);
+      for (const p of params) expect(r.grads[p], p).toBeDefined();
+    }
+  });
+
+  it('model.onnx with an opset the IR does not read is refused with MF_TRAIN_IMPORTED_OPSET naming the node', () => {
+    const net = new OnnxGraph('net');
+    net.addInput('X', 'float32', [2, 4]);
+    net.addOutput(net.op('Relu', ['X'], {}, { outputName: 'Y' }), 'float32', [2, 4]);
+    const bytes = encodeModel(net, { opset: 11 });
+    const doc: GraphDoc = {
+      format: 'modalflow.graph', version: 1, meta: {}, seed: 1,
+      nodes: [node('x', 'input.tensor', { shape: '2, 4' }), node('t', 'input.tensor', { shape: '2, 4' }), node('pre', 'layer.linear', { out: 4 }), node('m', 'model.onnx', { model: 'net' }), node('loss', 'loss.reconstruction', {}, 1)],
+      edges: [edge('x.value', 'pre.x'), edge('pre.y', 'm.X'), edge('m.Y', 'loss.prediction'), edge('t.value', 'loss.target')],
+      assets: { net: { uri: 'net.onnx' } },
+    };
+    const asset = (name: string) => (name === 'net' ? { name, uri: 'net.onnx', bytes } : undefined);
     let err: unknown;
     try {
       prepareTraining(doc, registry, { train, asset });
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(ModalflowError);
-    expect((err as ModalflowError).code).toBe('MF_TRAIN_IMPORTED_MODEL');
+    expect((err as ModalflowError).code).toBe('MF_TRAIN_IMPORTED_OPSET');
     expect((err as ModalflowError).at.node).toBe('m');
-    expect((err as ModalflowError).message).toContain('node "m" runs an imported model file');
   });
 });

@@ -1,7 +1,14 @@
-import { ModalflowError, NodeError, dimValue, type Analysis, type Dim, type LowerContext } from '@modalflow/core';
+import { ModalflowError, NodeError, dimValue, type Analysis, type AssetLookup, type Dim, type LowerContext } from '@modalflow/core';
 import { OnnxGraph, type OnnxNode } from '@modalflow/onnx';
 import type { Binding } from './plan.ts';
 import { nodeWeights, type WeightSource } from './weights.ts';
+import { inlineModel, type ImportedModel } from './train/inline-model.ts';
+
+/** Imported models to copy into the segment instead of running them as their own stage (training). */
+export interface InlineModels {
+  asset: AssetLookup;
+  models: Map<string, ImportedModel>;
+}
 
 export interface LoweredSegment {
   graph: OnnxGraph;
@@ -21,6 +28,7 @@ export function lowerSegment(
   exported: Set<string>,
   weights: WeightSource | undefined,
   symbols: Record<string, number> = {},
+  inline?: InlineModels,
 ): LoweredSegment {
   const g = new OnnxGraph(name);
   const inside = new Set(nodeIds);
@@ -45,6 +53,15 @@ export function lowerSegment(
         inputs.push({ name: v, tensor: tensorId });
       }
       x[port] = v;
+    }
+    const imported = inline?.models.get(id);
+    if (imported && info.def.model) {
+      const ext = info.def.model({ node: id, params: info.params, asset: inline!.asset });
+      const feeds: Record<string, string> = {};
+      for (const [port, name] of Object.entries(ext.inputs)) if (x[port] !== undefined) feeds[name] = x[port]!;
+      const outs = inlineModel(g, id, imported, feeds, weights);
+      for (const [port, name] of Object.entries(ext.outputs)) values.set(`${id}.${port}`, outs[name]!);
+      continue;
     }
     const w: Record<string, string> = {};
     for (const [wname, t] of Object.entries(nodeWeights(analysis, id, weights))) {

@@ -21,7 +21,7 @@ export async function firstNonFinite(
     const info = analysis.nodes.get(id)!;
     for (const port of Object.keys(info.outputs)) if (info.outputDtypes[port] === 'float32') order.push(`${id}.${port}`);
   }
-  const { graph, inputs, outputs } = lowerSegment(analysis, 'diagnose', stepNodes, new Set(order), weights);
+  const { graph, inputs, outputs } = lowerSegment(analysis, 'diagnose', stepNodes, new Set(order), weights, {}, setup.inline);
   for (const v of graph.inputs) if (shapes[v.name]) v.shape = [...shapes[v.name]!];
   const session = await runtime.createSession(encodeModel(graph, { opset: 17 }), { providers, label: 'diagnose' });
   try {

@@ -2,6 +2,8 @@ import { ModalflowError, type Analysis, type DType, type GraphDoc, type NodeRegi
 import { analyzeOrThrow, compileGraph, type CompileOptions } from '../compile.ts';
 import type { CompiledPlan, PlanOutput } from '../plan.ts';
 import { allWeights } from '../weights.ts';
+import type { InlineModels } from '../lower.ts';
+import { importedWeight, readImported, type ImportedModel } from './inline-model.ts';
 import type { TrainConfig } from './config.ts';
 import { matchesPattern } from './patterns.ts';
 
@@ -45,6 +47,8 @@ export interface TrainSetup {
   outputs: PlanOutput[];
   graphHash: string;
   file?: string;
+  /** Imported models, copied into the step op by op. */
+  inline: InlineModels;
 }
 
 export interface TrainSetupOptions extends CompileOptions {
@@ -134,10 +138,15 @@ export function prepareTraining(doc: GraphDoc, registry: NodeRegistry, options: 
       throw new ModalflowError('MF_TRAIN_HOST_AFTER_MODEL', `host step "${h}" reads from "${up}", which is computed by the model; training needs host steps (tokenizers, image processors) before the model`, { file, node: h });
     }
   }
+  // Imported models are copied into the step model op by op, their initializers becoming weights.
+  const imported = new Map<string, ImportedModel>();
   for (const id of evalNodes) {
-    if (analysis.nodes.get(id)!.def.model) {
-      throw new ModalflowError('MF_TRAIN_IMPORTED_MODEL', `node "${id}" runs an imported model file, which training cannot differentiate through yet; export its weights into ModalFlow nodes or train the rest of the graph after it`, { file, node: id });
-    }
+    const info = analysis.nodes.get(id)!;
+    if (!info.def.model) continue;
+    const ext = info.def.model({ node: id, params: info.params, asset: options.asset ?? (() => undefined) });
+    const bytes = options.asset?.(ext.asset)?.bytes;
+    if (!bytes) throw new ModalflowError('MF_ASSET_NOT_LOADED', `asset "${ext.asset}" is needed to train through node "${id}" but was not loaded`, { file, node: id });
+    imported.set(id, readImported(bytes, id, ext.asset));
   }
 
   const boundary = new Map<string, BoundaryTensor>();
@@ -156,9 +165,13 @@ export function prepareTraining(doc: GraphDoc, registry: NodeRegistry, options: 
   const params: TrainSetup['params'] = [];
   const frozen: string[] = [];
   for (const id of evalNodes) {
-    for (const [w, spec] of Object.entries(analysis.nodes.get(id)!.weights)) {
+    const declared = Object.entries(analysis.nodes.get(id)!.weights).map(([w, spec]) => [w, spec.shape] as const);
+    const model = imported.get(id);
+    const fromFile = model ? [...model.weights].map(([w, t]) => [w, t.dims] as const) : [];
+    for (const [w, t] of model?.weights ?? []) initial.set(importedWeight(id, w), options.weights?.get(importedWeight(id, w)) ?? t);
+    for (const [w, dims] of [...declared, ...fromFile]) {
       const full = `${id}.${w}`;
-      if (isTrainable(doc, analysis, id, w, train)) params.push({ name: full, node: id, dims: [...spec.shape] });
+      if (isTrainable(doc, analysis, id, w, train)) params.push({ name: full, node: id, dims: [...dims] });
       else frozen.push(full);
     }
   }
@@ -180,6 +193,7 @@ export function prepareTraining(doc: GraphDoc, registry: NodeRegistry, options: 
   return {
     analysis, config: train, objectives, stepNodes, evalNodes, boundary: [...boundary.values()], prefix, params, frozen, initial,
     outputs: planOutputs, graphHash: full.plan.graphHash, file,
+    inline: { asset: options.asset ?? (() => undefined), models: imported },
   };
 }
 

@@ -43,7 +43,7 @@ function producers(g: OnnxGraph): Map<string, OnnxNode> {
 
 /** Lowers `nodes` with trainable weights as graph inputs and batch tensors at their concrete shapes. */
 function lowerForTraining(setup: TrainSetup, name: string, nodes: string[], exported: Set<string>, weights: Map<string, Tensor>, shapes: BatchShapes) {
-  const lowered = lowerSegment(setup.analysis, name, nodes, exported, weights);
+  const lowered = lowerSegment(setup.analysis, name, nodes, exported, weights, {}, setup.inline);
   const g = lowered.graph;
   for (const v of g.inputs) {
     const s = shapes[v.name];
