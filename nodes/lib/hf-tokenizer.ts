@@ -7,6 +7,8 @@
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 import { AssetFileError, readJsonObject } from './asset-json.ts';
+import { UnknownWordError, followCrateOnUnknownWords } from './hf-unknown-words.ts';
+import { followCrateOnWordSplitting } from './hf-pre-tokenizers.ts';
 
 export { AssetFileError };
 
@@ -70,6 +72,8 @@ function build(json: Record<string, unknown>, configJson: Record<string, unknown
   } catch (e) {
     throw new AssetFileError(`could not be read as a tokenizer: ${(e as Error).message}`);
   }
+  followCrateOnWordSplitting(tokenizer);
+  followCrateOnUnknownWords(tokenizer, m);
   const idOf = (t: string) => tokenizer.token_to_id(t);
   let prefix: number[] = [];
   let suffix: number[] = [];
@@ -172,6 +176,20 @@ export class EncodeError extends Error {
   }
 }
 
+function encodeText(tok: HfTokenizer, text: string, row: number): number[] {
+  let encoded;
+  try {
+    encoded = tok.tokenizer.encode(text, { add_special_tokens: false });
+  } catch (e) {
+    if (e instanceof UnknownWordError) throw new EncodeError(`text ${row}: ${e.message}; give the tokenizer an unknown token or change the text`, 'tokenizer');
+    throw e;
+  }
+  const at = encoded.ids.findIndex((id) => !Number.isInteger(id));
+  // The library maps a token outside the vocabulary to no id; that must not reach BigInt().
+  if (at >= 0) throw new EncodeError(`text ${row}: token "${encoded.tokens[at]}" has no id in the vocabulary`, 'tokenizer');
+  return encoded.ids;
+}
+
 export function encodeBatch(tok: HfTokenizer, texts: readonly string[], o: EncodeOptions): EncodedBatch {
   const specials = o.addSpecialTokens ? tok.prefix.length + tok.suffix.length : 0;
   const budget = o.maxLength - specials;
@@ -179,7 +197,7 @@ export function encodeBatch(tok: HfTokenizer, texts: readonly string[], o: Encod
     throw new EncodeError(`max_length ${o.maxLength} is shorter than the ${specials} special tokens this tokenizer adds`, 'max_length');
   }
   const rows = texts.map((text, b) => {
-    let ids = tok.tokenizer.encode(text, { add_special_tokens: false }).ids;
+    let ids = encodeText(tok, text, b);
     if (o.truncation && ids.length > budget) {
       ids = tok.config.truncationSide === 'left' ? ids.slice(ids.length - budget) : ids.slice(0, budget);
     }
