@@ -17,3 +17,4 @@ export * from './random.ts';
 export * from './validate.ts';
 export * from './half.ts';
 export * from './model-folder.ts';
+export * from './image-header.ts';
