@@ -11,7 +11,7 @@ export function swapBytes(raw: Uint8Array, size: number): void {
 }
 
 /** The elements of a column-major array of `shape`, copied into row-major order. */
-export function fortranToC(raw: Uint8Array, shape: readonly number[], size: number): Uint8Array {
+export function fortranToC(raw: Uint8Array<ArrayBuffer>, shape: readonly number[], size: number): Uint8Array<ArrayBuffer> {
   const n = shape.reduce((a, d) => a * d, 1);
   if (shape.length < 2 || n === 0) return raw;
   // Column-major strides (in elements): the first axis varies fastest.
