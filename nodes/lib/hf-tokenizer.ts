@@ -9,6 +9,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { AssetFileError, readJsonObject } from './asset-json.ts';
 import { UnknownWordError, followCrateOnUnknownWords } from './hf-unknown-words.ts';
 import { followCrateOnWordSplitting } from './hf-pre-tokenizers.ts';
+import { followCrateOnNormalizing } from './hf-normalizers.ts';
 
 export { AssetFileError };
 
@@ -72,6 +73,7 @@ function build(json: Record<string, unknown>, configJson: Record<string, unknown
   } catch (e) {
     throw new AssetFileError(`could not be read as a tokenizer: ${(e as Error).message}`);
   }
+  followCrateOnNormalizing(tokenizer);
   followCrateOnWordSplitting(tokenizer);
   followCrateOnUnknownWords(tokenizer, m);
   const idOf = (t: string) => tokenizer.token_to_id(t);
@@ -176,10 +178,14 @@ export class EncodeError extends Error {
   }
 }
 
+// Text reaches the Rust crate as UTF-8, where a lone surrogate (possible in a JSON string)
+// becomes U+FFFD; the same happens here so that both see one text.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 function encodeText(tok: HfTokenizer, text: string, row: number): number[] {
   let encoded;
   try {
-    encoded = tok.tokenizer.encode(text, { add_special_tokens: false });
+    encoded = tok.tokenizer.encode(text.replace(LONE_SURROGATE, '\uFFFD'), { add_special_tokens: false });
   } catch (e) {
     if (e instanceof UnknownWordError) throw new EncodeError(`text ${row}: ${e.message}; give the tokenizer an unknown token or change the text`, 'tokenizer');
     throw e;
