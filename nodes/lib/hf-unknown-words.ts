@@ -15,8 +15,8 @@ import type { Tokenizer } from '@huggingface/tokenizers';
 
 /** A pre-token the model cannot encode because the tokenizer has no usable unknown token. */
 export class UnknownWordError extends Error {
-  constructor(readonly word: string, readonly reason: string) {
-    super(`"${word}" is not in the vocabulary and ${reason}`);
+  constructor(readonly word: string, message: string) {
+    super(message);
   }
 }
 
@@ -37,8 +37,8 @@ export function followCrateOnUnknownWords(tokenizer: Tokenizer, model: Record<st
   const vocab = m.tokens_to_ids;
   const type = model['type'];
   const unk = typeof model['unk_token'] === 'string' ? model['unk_token'] : undefined;
-  const missingUnk = (name: string | undefined) =>
-    name === undefined ? 'the tokenizer has no unk_token' : `its unk_token "${name}" is not in the vocabulary either`;
+  const missingUnk = (word: string, name: string | undefined) =>
+    `"${word}" is not in the vocabulary and ${name === undefined ? 'the tokenizer has no unk_token' : `its unk_token "${name}" is not in the vocabulary either`}`;
 
   // Without a type the library guesses as the crate's untagged deserialiser does.
   const untaggedWordLevel = type === undefined && !Array.isArray(model['vocab']) && !('continuing_subword_prefix' in model && 'unk_token' in model);
@@ -50,7 +50,7 @@ export function followCrateOnUnknownWords(tokenizer: Tokenizer, model: Record<st
     m.encode = (tokens) =>
       tokens.map((t) => {
         if (vocab.has(t)) return t;
-        if (m.unk_token_id === undefined) throw new UnknownWordError(t, missingUnk(name));
+        if (m.unk_token_id === undefined) throw new UnknownWordError(t, missingUnk(t, name));
         return name;
       });
     return;
@@ -63,7 +63,7 @@ export function followCrateOnUnknownWords(tokenizer: Tokenizer, model: Record<st
     const encode = m.encode.bind(m);
     m.encode = (tokens) => {
       for (const t of tokens) {
-        for (const ch of t) if (!vocab.has(ch)) throw new UnknownWordError(t, `the character "${ch}" has no piece and the tokenizer has no unk_id`);
+        for (const ch of t) if (!vocab.has(ch)) throw new UnknownWordError(t, `the character "${ch}" of "${t}" has no piece and the tokenizer has no unk_id`);
       }
       return encode(tokens);
     };
@@ -82,7 +82,7 @@ export function followCrateOnUnknownWords(tokenizer: Tokenizer, model: Record<st
       let previousUnk = false;
       for (const p of pieces) {
         const isUnk = unk !== undefined && p === unk;
-        if (isUnk && !unkKnown) throw new UnknownWordError(t, missingUnk(unk));
+        if (isUnk && !unkKnown) throw new UnknownWordError(t, missingUnk(t, unk));
         if (isUnk && fuse && previousUnk) continue;
         out.push(p);
         previousUnk = isUnk;

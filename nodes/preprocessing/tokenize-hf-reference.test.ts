@@ -69,6 +69,6 @@ describe('text.tokenize on words outside the vocabulary', () => {
       code: 'MF_TOKENIZE',
       message: expect.stringContaining('text 1: "zebra" is not in the vocabulary and its unk_token "<missing>" is not in the vocabulary either'),
     });
-    await expect(run('unigram-no-unk', ['z'], {})).rejects.toMatchObject({ message: expect.stringContaining('the character "z" has no piece and the tokenizer has no unk_id') });
+    await expect(run('unigram-no-unk', ['z'], {})).rejects.toMatchObject({ message: expect.stringContaining('the character "z" of "▁z" has no piece and the tokenizer has no unk_id') });
   });
 });
