@@ -90,7 +90,7 @@ describe('decodeImage', () => {
     const picture = fixture('png-rgb16.png');
     expect(() => decodeImage(picture.subarray(0, picture.length >> 1), 'cut.png')).toThrow(/MF_BAD_IMAGE: not a readable PNG image.*cut\.png/);
     const flipped = picture.slice();
-    flipped[60] ^= 0xff;
+    flipped[60] = flipped[60]! ^ 0xff;
     expect(() => decodeImage(flipped, 'crc.png')).toThrow(/MF_BAD_IMAGE: not a readable PNG image/);
   });
 
