@@ -222,7 +222,7 @@ export interface EncodedBatch {
   length: number;
 }
 
-/** A batch problem a user fixes through a param; `param` names it. */
+/** A batch problem a user fixes through a param (or the text input, `text`); `param` names it. */
 export class EncodeError extends Error {
   constructor(message: string, readonly param: string) {
     super(message);
@@ -241,6 +241,7 @@ function encodeText(tok: HfTokenizer, text: string, row: number): number[] {
     if (e instanceof UnknownWordError) throw new EncodeError(`text ${row}: ${e.message}; give the tokenizer an unknown token or change the text`, 'tokenizer');
     // A tokenizer.json that loads can still hold parts that fail on some text (a vocabulary
     // entry that is not a number, a regex that cannot run): the file's fault, said as such.
+    if (e instanceof RangeError) throw new EncodeError(`text ${row} (${text.length} characters) is too long to tokenize here: ${e.message}`, 'text');
     throw new EncodeError(`text ${row}: the tokenizer file fails on it: ${(e as Error).message}`, 'tokenizer');
   }
   const at = encoded.ids.findIndex((id) => !Number.isInteger(id));

@@ -59,13 +59,19 @@ export function followCrateOnUnknownWords(tokenizer: Tokenizer, model: Record<st
   if (Array.isArray(model['vocab'])) {
     // Unigram: the crate fails as soon as a character has no piece of its own, even when a
     // longer piece covers it, because it needs the unk id to build the lattice.
-    if (m.unk_token_id !== undefined && m.unk_token_id !== null) return;
-    const encode = m.encode.bind(m);
+    const hasUnk = m.unk_token_id !== undefined && m.unk_token_id !== null;
+    const unigram = m as ModelInternals & { tokenize(word: string): string[] };
     m.encode = (tokens) => {
+      const out: string[] = [];
       for (const t of tokens) {
-        for (const ch of t) if (!vocab.has(ch)) throw new UnknownWordError(t, `the character "${ch}" of "${t}" has no piece and the tokenizer has no unk_id`);
+        if (!hasUnk) {
+          for (const ch of t) if (!vocab.has(ch)) throw new UnknownWordError(t, `the character "${ch}" of "${t}" has no piece and the tokenizer has no unk_id`);
+        }
+        // One push per piece: the library's push(...pieces) overflows the stack on a word of
+        // a few hundred thousand characters, which the crate encodes.
+        for (const piece of unigram.tokenize(t)) out.push(piece);
       }
-      return encode(tokens);
+      return out;
     };
     return;
   }

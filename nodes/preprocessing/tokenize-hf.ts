@@ -110,7 +110,7 @@ export default defineNode({
         addSpecialTokens: params.add_special_tokens, padId: r.padId,
       });
     } catch (e) {
-      if (e instanceof EncodeError) throw new ModalflowError('MF_TOKENIZE', e.message, { node, param: e.param });
+      if (e instanceof EncodeError) throw new ModalflowError('MF_TOKENIZE', e.message, e.param === 'text' ? { node, port: 'text' } : { node, param: e.param });
       throw e;
     }
     const dims = [text.dims[0]!, out.length];

@@ -7,7 +7,10 @@ import tokenize from './tokenize-hf.ts';
 import tokenizeWords from './tokenize-words.ts';
 
 // Hugging Face's Rust tokenizers, the reference for every id.
-interface RsTokenizer { encode(text: string, pair: null, o: { addSpecialTokens: boolean }): Promise<{ getIds(): number[] }> }
+interface RsTokenizer {
+  encode(text: string, pair: null, o: { addSpecialTokens: boolean }): Promise<{ getIds(): number[] }>;
+  setTruncation(maxLength: number): void;
+}
 const { Tokenizer } = createRequire(import.meta.url)('tokenizers') as { Tokenizer: { fromString(json: string): RsTokenizer } };
 
 const FIXTURES = tokenizerFixtures();
@@ -91,6 +94,28 @@ describe('text.tokenize on random Unicode: the ids of Hugging Face tokenizers, o
     }
     console.log(`text.tokenize, 300 texts of any code points per tokenizer, outcomes: ${JSON.stringify(paths)}`);
     expect(Object.values(paths).every((t) => Object.keys(t).every((k) => k === 'ids' || k === 'MF_TOKENIZE'))).toBe(true);
+  });
+});
+
+describe('text.tokenize on very long texts', () => {
+  it('truncates a word of 200,000 characters and long texts as the crate does', async () => {
+    for (const row of ['a'.repeat(200_000), 'a cat, '.repeat(7_000), '😀'.repeat(25_000)]) {
+      for (const name of Object.keys(FIXTURES)) {
+        const rs = Tokenizer.fromString(JSON.stringify(FIXTURES[name]));
+        rs.setTruncation(16);
+        let want: number[] | undefined;
+        try {
+          want = (await rs.encode(row, null, { addSpecialTokens: true })).getIds();
+        } catch {
+          want = undefined;
+        }
+        const asset = (n: string): AssetData | undefined => (n === name ? { name, uri: 'tokenizer.json', bytes: bytes.get(name)! } : undefined);
+        const params = { tokenizer: name, config: '', max_length: 16, padding: 'longest', truncation: true, add_special_tokens: true, pad_token: '' };
+        const got = (async () => tokenize.host!({ text: { dtype: 'string', dims: [1], data: [row] } }, { node: 'tok', params: params as never, asset }))();
+        if (want === undefined) await expect(got).rejects.toMatchObject({ code: 'MF_TOKENIZE' });
+        else expect(Array.from((await got)['ids']!.data as BigInt64Array, Number).slice(0, want.length)).toEqual(want);
+      }
+    }
   });
 });
 
