@@ -61,15 +61,24 @@ export function followCrateOnUnknownWords(tokenizer: Tokenizer, model: Record<st
     // longer piece covers it, because it needs the unk id to build the lattice.
     const hasUnk = m.unk_token_id !== undefined && m.unk_token_id !== null;
     const unigram = m as ModelInternals & { tokenize(word: string): string[] };
+    // The crate fuses consecutive unknown pieces within a word; the library, across words.
+    const fuse = m.fuse_unk;
+    m.fuse_unk = false;
     m.encode = (tokens) => {
       const out: string[] = [];
       for (const t of tokens) {
         if (!hasUnk) {
           for (const ch of t) if (!vocab.has(ch)) throw new UnknownWordError(t, `the character "${ch}" of "${t}" has no piece and the tokenizer has no unk_id`);
         }
+        let previousUnk = false;
         // One push per piece: the library's push(...pieces) overflows the stack on a word of
         // a few hundred thousand characters, which the crate encodes.
-        for (const piece of unigram.tokenize(t)) out.push(piece);
+        for (const piece of unigram.tokenize(t)) {
+          // The library's lattice gives an unknown piece as its text, found in no vocabulary.
+          const isUnk = piece === m.unk_token || !vocab.has(piece);
+          if (!(isUnk && fuse && previousUnk)) out.push(piece);
+          previousUnk = isUnk;
+        }
       }
       return out;
     };

@@ -29,7 +29,7 @@ const CUT = 8;
 
 /** The token each fixture pads with. */
 const PAD: Record<string, string> = {
-  'word-level': '<pad>', wordpiece: '[PAD]', 'bpe-clip': '<|endoftext|>', 'bpe-chars': '<pad>', 'bpe-chars-fused': '<pad>', unigram: '<pad>',
+  'word-level': '<pad>', wordpiece: '[PAD]', 'bpe-clip': '<|endoftext|>', 'bpe-chars': '<pad>', 'bpe-chars-fused': '<pad>', unigram: '<pad>', 'unigram-split': '<pad>',
   'word-level-no-unk': '<pad>', 'wordpiece-no-unk': '[PAD]', 'bpe-chars-no-unk': '<pad>', 'unigram-no-unk': '<pad>',
 };
 

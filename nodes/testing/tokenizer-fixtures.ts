@@ -113,6 +113,8 @@ export function tokenizerFixtures(): Record<string, Record<string, unknown>> {
     'bpe-chars': charBpe(),
     'bpe-chars-fused': charBpe('<unk>', true),
     unigram: unigram(),
+    // Words split at spaces, without the ▁ marker: unknown characters of neighbouring words meet.
+    'unigram-split': { ...unigram(), pre_tokenizer: { type: 'WhitespaceSplit' }, decoder: null },
     'word-level-no-unk': wordLevel('<missing>'),
     'wordpiece-no-unk': bertWordPiece('[MISSING]'),
     'bpe-chars-no-unk': charBpe(null),
