@@ -77,6 +77,9 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader | string {
   return 'not a PNG or JPEG image (unrecognised file signature)';
 }
 
+/** 400000000 -> "400,000,000", without loading locale data for one message. */
+const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 /**
  * The header of a picture whose declared size fits the budget; a ModalflowError otherwise:
  * MF_BAD_IMAGE for an unreadable header, MF_IMAGE_TOO_LARGE with the size and the limit.
@@ -88,7 +91,7 @@ export function checkImageHeader(bytes: Uint8Array, maxPixels: number = DEFAULT_
   if (pixels > maxPixels) {
     throw new ModalflowError(
       'MF_IMAGE_TOO_LARGE',
-      `the ${header.format.toUpperCase()} declares ${header.width} x ${header.height} = ${pixels.toLocaleString('en-US')} pixels, more than the limit of ${maxPixels.toLocaleString('en-US')}; raise the image pixel limit if the picture is genuine`,
+      `the ${header.format.toUpperCase()} declares ${header.width} x ${header.height} = ${grouped(pixels)} pixels, more than the limit of ${grouped(maxPixels)}; raise the image pixel limit if the picture is genuine`,
       at,
     );
   }
