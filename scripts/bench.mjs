@@ -9,6 +9,7 @@ const suites = [
   ['engine', '@modalflow/test'],
   ['browser_vs_node', '@modalflow/runtime-web'],
   ['editor', '@modalflow/editor'],
+  ['image_bomb', '@modalflow/cli'],
 ];
 const only = process.argv.slice(2);
 const results = { bench: 'modalflow', date: new Date().toISOString(), node: process.version };

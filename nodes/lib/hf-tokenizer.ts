@@ -7,6 +7,9 @@
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 import { AssetFileError, readJsonObject } from './asset-json.ts';
+import { UnknownWordError, followCrateOnUnknownWords } from './hf-unknown-words.ts';
+import { followCrateOnWordSplitting } from './hf-pre-tokenizers.ts';
+import { followCrateOnNormalizing } from './hf-normalizers.ts';
 
 export { AssetFileError };
 
@@ -55,6 +58,48 @@ export function parseTokenizerConfig(json: Record<string, unknown>): TokenizerCo
   };
 }
 
+const isId = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
+
+/** Token ids are u32 in the Rust crate, which refuses a file with any other; so does this. */
+function checkIds(vocab: unknown, added: unknown): void {
+  if (Array.isArray(vocab)) {
+    vocab.forEach((e, i) => {
+      if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== 'string' || typeof e[1] !== 'number' || !Number.isFinite(e[1])) {
+        throw new AssetFileError(`has model.vocab[${i}] = ${JSON.stringify(e)}; expected [piece, score]`);
+      }
+    });
+  } else {
+    for (const [token, id] of Object.entries(vocab as Record<string, unknown>)) {
+      if (!isId(id)) throw new AssetFileError(`has model.vocab[${JSON.stringify(token)}] = ${JSON.stringify(id)}; expected a token id (a whole number from 0)`);
+    }
+  }
+  ((added ?? []) as unknown[]).forEach((t, i) => {
+    const o = t as { id?: unknown; content?: unknown } | null;
+    if (!o || typeof o !== 'object' || !isId(o.id) || typeof o.content !== 'string') {
+      throw new AssetFileError(`has added_tokens[${i}] = ${JSON.stringify(t)}; expected {"id": a whole number, "content": a string, ...}`);
+    }
+  });
+}
+
+/**
+ * Split, Replace and their kin carry `pattern: {"String": s} | {"Regex": r}`. The library warns
+ * about any other shape and then runs without the step, which would tokenise differently from
+ * the crate (it refuses such a file); so it is refused here.
+ */
+function checkPatterns(v: unknown, at: string): void {
+  if (Array.isArray(v)) v.forEach((x, i) => checkPatterns(x, `${at}[${i}]`));
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return;
+  for (const [key, x] of Object.entries(v)) {
+    if (key === 'pattern') {
+      const p = x as Record<string, unknown> | null;
+      const keys = p && typeof p === 'object' && !Array.isArray(p) ? Object.keys(p) : [];
+      if (keys.length !== 1 || (keys[0] !== 'String' && keys[0] !== 'Regex') || typeof p![keys[0]] !== 'string') {
+        throw new AssetFileError(`has ${at}.pattern = ${JSON.stringify(x)}; expected {"String": text} or {"Regex": pattern}`);
+      }
+    } else checkPatterns(x, `${at}.${key}`);
+  }
+}
+
 function build(json: Record<string, unknown>, configJson: Record<string, unknown> | undefined): HfTokenizer {
   const model = json['model'];
   if (!model || typeof model !== 'object' || Array.isArray(model)) throw new AssetFileError('has no "model" object; is it a tokenizer.json?');
@@ -62,6 +107,8 @@ function build(json: Record<string, unknown>, configJson: Record<string, unknown
   if (!m['vocab'] || typeof m['vocab'] !== 'object') throw new AssetFileError('has a "model" without a "vocab"');
   if (m['type'] === 'BPE' && !Array.isArray(m['merges'])) throw new AssetFileError('has a BPE "model" without a "merges" list');
   if (json['added_tokens'] !== undefined && !Array.isArray(json['added_tokens'])) throw new AssetFileError('has "added_tokens" that is not a list');
+  checkIds(m['vocab'], json['added_tokens']);
+  for (const section of ['normalizer', 'pre_tokenizer', 'decoder']) checkPatterns(json[section], section);
   // Files written by hand or by other tools may leave out sections the Rust crate treats as null.
   const full: Record<string, unknown> = { normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, added_tokens: [], ...json };
   let tokenizer: Tokenizer;
@@ -70,6 +117,9 @@ function build(json: Record<string, unknown>, configJson: Record<string, unknown
   } catch (e) {
     throw new AssetFileError(`could not be read as a tokenizer: ${(e as Error).message}`);
   }
+  followCrateOnNormalizing(tokenizer);
+  followCrateOnWordSplitting(tokenizer);
+  followCrateOnUnknownWords(tokenizer, m);
   const idOf = (t: string) => tokenizer.token_to_id(t);
   let prefix: number[] = [];
   let suffix: number[] = [];
@@ -108,7 +158,14 @@ export function loadTokenizer(tokenizerBytes: Uint8Array, configBytes?: Uint8Arr
   const hit = configBytes ? entry.withConfig.get(configBytes) : entry.plain;
   if (hit) return hit;
   const configJson = configBytes ? readConfigJson(configBytes) : undefined;
-  const built = build(readJsonObject(tokenizerBytes), configJson);
+  let built: HfTokenizer;
+  try {
+    built = build(readJsonObject(tokenizerBytes), configJson);
+  } catch (e) {
+    // The library reads sections lazily and trusts their shape; whatever it trips on is the file's fault.
+    if (e instanceof AssetFileError) throw e;
+    throw new AssetFileError(`could not be read as a tokenizer: ${(e as Error).message}`);
+  }
   if (configBytes) entry.withConfig.set(configBytes, built);
   else entry.plain = built;
   return built;
@@ -165,12 +222,36 @@ export interface EncodedBatch {
   length: number;
 }
 
-/** A batch problem a user fixes through a param; `param` names it. */
+/** A batch problem a user fixes through a param (or the text input, `text`); `param` names it. */
 export class EncodeError extends Error {
   constructor(message: string, readonly param: string) {
     super(message);
   }
 }
+
+// Text reaches the Rust crate as UTF-8, where a lone surrogate (possible in a JSON string)
+// becomes U+FFFD; the same happens here so that both see one text.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function encodeText(tok: HfTokenizer, text: string, row: number): number[] {
+  let encoded;
+  try {
+    encoded = tok.tokenizer.encode(text.replace(LONE_SURROGATE, '\uFFFD'), { add_special_tokens: false });
+  } catch (e) {
+    if (e instanceof UnknownWordError) throw new EncodeError(`text ${row}: ${e.message}; give the tokenizer an unknown token or change the text`, 'tokenizer');
+    // A tokenizer.json that loads can still hold parts that fail on some text (a vocabulary
+    // entry that is not a number, a regex that cannot run): the file's fault, said as such.
+    if (e instanceof RangeError) throw new EncodeError(`text ${row} (${text.length} characters) is too long to tokenize here: ${e.message}`, 'text');
+    throw new EncodeError(`text ${row}: the tokenizer file fails on it: ${(e as Error).message}`, 'tokenizer');
+  }
+  const at = encoded.ids.findIndex((id) => !Number.isInteger(id));
+  // The library maps a token outside the vocabulary to no id; that must not reach BigInt().
+  if (at >= 0) throw new EncodeError(`text ${row}: token "${encoded.tokens[at]}" has no id in the vocabulary`, 'tokenizer');
+  return encoded.ids;
+}
+
+/** ids and attention_mask are int64: beyond this many each would pass 2 GiB. */
+const MAX_BATCH_TOKENS = 1 << 28;
 
 export function encodeBatch(tok: HfTokenizer, texts: readonly string[], o: EncodeOptions): EncodedBatch {
   const specials = o.addSpecialTokens ? tok.prefix.length + tok.suffix.length : 0;
@@ -179,7 +260,7 @@ export function encodeBatch(tok: HfTokenizer, texts: readonly string[], o: Encod
     throw new EncodeError(`max_length ${o.maxLength} is shorter than the ${specials} special tokens this tokenizer adds`, 'max_length');
   }
   const rows = texts.map((text, b) => {
-    let ids = tok.tokenizer.encode(text, { add_special_tokens: false }).ids;
+    let ids = encodeText(tok, text, b);
     if (o.truncation && ids.length > budget) {
       ids = tok.config.truncationSide === 'left' ? ids.slice(ids.length - budget) : ids.slice(0, budget);
     }
@@ -190,6 +271,9 @@ export function encodeBatch(tok: HfTokenizer, texts: readonly string[], o: Encod
     return row;
   });
   const length = o.padding === 'max_length' ? o.maxLength : rows.reduce((a, r) => Math.max(a, r.length), 0);
+  if (rows.length * length > MAX_BATCH_TOKENS) {
+    throw new EncodeError(`${rows.length} rows of ${length} tokens are more than ${MAX_BATCH_TOKENS} ids (2 GiB of int64); lower max_length or split the batch`, 'max_length');
+  }
   const ids = new BigInt64Array(rows.length * length);
   const mask = new BigInt64Array(rows.length * length);
   rows.forEach((row, b) => {

@@ -12,7 +12,9 @@ export interface ImageSteps {
   normalize: { mean: number[]; std: number[] } | null;
 }
 
-const positiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+/** The largest side a file may ask for, as the nodes' size and crop params allow. */
+export const MAX_CONFIG_SIDE = 16384;
+const positiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= MAX_CONFIG_SIDE;
 
 function size(v: unknown, key: string, square: boolean): { shortestEdge: number } | { height: number; width: number } {
   // transformers' get_size_dict: CLIP reads a bare `size` as the shortest edge and a bare
@@ -22,7 +24,7 @@ function size(v: unknown, key: string, square: boolean): { shortestEdge: number 
   const keys = typeof v === 'object' && v !== null ? Object.keys(o).sort().join(',') : '';
   if (!square && keys === 'shortest_edge' && positiveInt(o['shortest_edge'])) return { shortestEdge: o['shortest_edge'] as number };
   if (keys === 'height,width' && positiveInt(o['height']) && positiveInt(o['width'])) return { height: o['height'] as number, width: o['width'] as number };
-  const forms = square ? 'a number or {"height": h, "width": w}' : 'a number, {"shortest_edge": n} or {"height": h, "width": w}';
+  const forms = `${square ? 'a number or {"height": h, "width": w}' : 'a number, {"shortest_edge": n} or {"height": h, "width": w}'}, of whole numbers from 1 to ${MAX_CONFIG_SIDE}`;
   throw new AssetFileError(`has "${key}" ${JSON.stringify(v)}; expected ${forms}`);
 }
 
@@ -52,7 +54,8 @@ export function applyPreprocessorConfig(bytes: Uint8Array, base: ImageSteps): Im
   if (json['size'] !== undefined) s.resize = size(json['size'], 'size', false);
   if (doResize === false) s.resize = null;
   if (json['resample'] !== undefined) {
-    const f = PIL_RESAMPLE_CODES[json['resample'] as number];
+    const code = json['resample'];
+    const f = typeof code === 'number' && Object.hasOwn(PIL_RESAMPLE_CODES, code) ? PIL_RESAMPLE_CODES[code] : undefined;
     if (!f) throw new AssetFileError(`has "resample" ${JSON.stringify(json['resample'])}; expected a PIL filter code 0-5`);
     s.resample = f;
   }

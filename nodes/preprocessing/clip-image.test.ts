@@ -133,7 +133,7 @@ describe('preprocess.clip_image in a graph', () => {
     };
     expect(problem(json({ size: { longest_edge: 5 } }))).toMatchObject({
       code: 'MF_ASSET_INVALID', at: { node: 'pre', param: 'config' },
-      message: 'asset "proc" has "size" {"longest_edge":5}; expected a number, {"shortest_edge": n} or {"height": h, "width": w}',
+      message: 'asset "proc" has "size" {"longest_edge":5}; expected a number, {"shortest_edge": n} or {"height": h, "width": w}, of whole numbers from 1 to 16384',
     });
     expect(problem(new TextEncoder().encode('{'))!.message).toMatch(/^asset "proc" is not valid JSON/);
     expect(problem(json({ resample: 9 }))!.message).toContain('PIL filter code');

@@ -64,6 +64,23 @@ function steps(p: Params, lookup: AssetLookup): ImageSteps | undefined {
  * PIL rounds to uint8 between and after its passes; here the resized image equals PIL's
  * byte for byte.
  */
+// Only the crop window is resampled, but the filter weights span the whole resized side, and
+// without a crop the whole resized picture is the output. A very thin picture (1 x 5000 resized
+// to a shorter side of 224 is 224 x 1,120,000) or a huge `size` must fail with a code, not
+// exhaust memory.
+const MAX_RESIZED_SIDE = 1 << 22;
+const MAX_OUTPUT_FLOATS = 1 << 28;
+
+function checkSizes(node: string, [b, h, w]: number[], [rh, rw]: number[], [ch, cw]: number[]): void {
+  if (rh! > MAX_RESIZED_SIDE || rw! > MAX_RESIZED_SIDE) {
+    throw new ModalflowError('MF_IMAGE_TOO_LARGE', `a ${w} x ${h} picture would be resized to ${rw} x ${rh}, more than ${MAX_RESIZED_SIDE} pixels a side; crop or pad such thin pictures first`, { node, port: 'image' });
+  }
+  const floats = b! * 3 * ch! * cw!;
+  if (floats > MAX_OUTPUT_FLOATS) {
+    throw new ModalflowError('MF_IMAGE_TOO_LARGE', `pixel_values would hold ${b} x 3 x ${ch} x ${cw} = ${floats.toLocaleString('en-US')} floats, more than ${MAX_OUTPUT_FLOATS.toLocaleString('en-US')} (1 GiB); set a crop or a smaller size`, { node, port: 'image' });
+  }
+}
+
 export default defineNode({
   type: 'preprocess.clip_image',
   version: 1,
@@ -112,6 +129,7 @@ export default defineNode({
     const [b, h, w] = image.dims as [number, number, number];
     const [rh, rw] = resizedSize(s, h, w);
     const [ch, cw] = s.crop ? [s.crop.height, s.crop.width] : [rh, rw];
+    checkSizes(node, [b, h, w], [rh, rw], [ch, cw]);
     const top = Math.floor((rh - ch) / 2);
     const left = Math.floor((rw - cw) / 2);
     // The part of the crop that lies on the resized image; the rest is padding.

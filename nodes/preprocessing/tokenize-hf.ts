@@ -5,6 +5,8 @@ import {
 import { AssetFileError, ConfigFileError, EncodeError, encodeBatch, loadTokenizer, padId, type HfTokenizer } from '../lib/hf-tokenizer.ts';
 
 const PADDINGS = ['max_length', 'longest'] as const;
+/** The max_length param's upper bound, which a config file's model_max_length must respect too. */
+const MAX_LENGTH = 1 << 20;
 
 type Params = {
   tokenizer: string; config: string; max_length: number; padding: (typeof PADDINGS)[number];
@@ -39,6 +41,9 @@ function resolve(params: Params, lookup: AssetLookup): { tok: HfTokenizer; maxLe
       return { param: 'max_length', code: 'MF_PARAM_RANGE', message: 'max_length 0 takes model_max_length from tokenizer_config.json, but no config file with one is given' };
     }
     maxLength = tok.config.modelMaxLength;
+    if (maxLength > MAX_LENGTH) {
+      return { param: 'config', code: 'MF_ASSET_INVALID', message: `asset "${params.config}" has "model_max_length" ${maxLength}, more than the ${MAX_LENGTH} tokens a row may hold; set max_length` };
+    }
   }
   const pad = padId(tok, params.pad_token);
   if (params.pad_token !== '' && pad === undefined) {
@@ -69,7 +74,7 @@ export default defineNode({
   params: {
     tokenizer: asset({ default: '', accept: ['tokenizer.json'], description: 'The model\'s tokenizer.json' }),
     config: asset({ default: '', accept: ['tokenizer_config.json'], description: 'Optional tokenizer_config.json (pad token, model_max_length, padding side)' }),
-    max_length: int({ default: 77, min: 0, max: 1 << 20, description: 'Tokens per row, special tokens included (CLIP 77); 0 = model_max_length from the config file' }),
+    max_length: int({ default: 77, min: 0, max: MAX_LENGTH, description: 'Tokens per row, special tokens included (CLIP 77); 0 = model_max_length from the config file' }),
     padding: choice(PADDINGS, { default: 'max_length', description: 'Pad every row to max_length, or only to the longest row of the batch' }),
     truncation: bool({ default: true, description: 'Cut texts longer than max_length (the special tokens are kept)' }),
     add_special_tokens: bool({ default: true, description: 'Add the model\'s special tokens (CLIP start/end, BERT [CLS]/[SEP])' }),
@@ -105,7 +110,7 @@ export default defineNode({
         addSpecialTokens: params.add_special_tokens, padId: r.padId,
       });
     } catch (e) {
-      if (e instanceof EncodeError) throw new ModalflowError('MF_TOKENIZE', e.message, { node, param: e.param });
+      if (e instanceof EncodeError) throw new ModalflowError('MF_TOKENIZE', e.message, e.param === 'text' ? { node, port: 'text' } : { node, param: e.param });
       throw e;
     }
     const dims = [text.dims[0]!, out.length];

@@ -1,4 +1,4 @@
-import { NodeError, bool, defineNode, int, string, strings, tensor, type Tensor } from '@modalflow/core';
+import { ModalflowError, NodeError, bool, defineNode, int, string, strings, tensor, type Tensor } from '@modalflow/core';
 import { checkWordEncoding, encodeWords, type WordEncoding } from '../lib/tokenize.ts';
 
 /** A small vocabulary for teaching graphs about pictures and questions; id = position. */
@@ -62,11 +62,14 @@ export default defineNode({
     const b = inputs['text']![0]!;
     return { ids: [b, params.max_length], mask: [b, params.max_length] };
   },
-  host: (inputs, { params }) => {
+  host: (inputs, { node, params }) => {
     const text = inputs['text'];
     if (!text || text.dtype !== 'string' || text.dims.length !== 1) {
-      throw new Error(`text.tokenize_words: input "text" must be a string tensor [B], got ${text ? `${text.dtype} [${text.dims.join(', ')}]` : 'nothing'}`);
+      throw new ModalflowError('MF_HOST_INPUT', `input "text" must be a string tensor [B], got ${text ? `${text.dtype} [${text.dims.join(', ')}]` : 'nothing'}`, { node, port: 'text' });
     }
+    // Analysis reports these on the node; a host step called directly gets the same verdict.
+    const problem = checkWordEncoding(encoding(params))[0];
+    if (problem) throw new ModalflowError('MF_PARAM_RANGE', problem.message, { node, param: problem.param });
     const enc = encoding(params);
     const rows = text.data as string[];
     const t = params.max_length;

@@ -206,6 +206,39 @@ describe('modalflow run examples/clip-zero-shot/graph.json --model-dir', () => {
     expect(probs(quantized).reduce((a, v) => a + v, 0)).toBeCloseTo(1, 5);
   });
 
+  it('maps words outside a word-level vocabulary to its unknown token, and names them when it has none', async () => {
+    // Whitespace-split words, CLIP's start and end tokens around them.
+    const wordLevel = (unk: string) => {
+      const vocab = Object.fromEntries(['<unk>', '<|startoftext|>', '<|endoftext|>', 'a', 'photo', 'of', 'cat', 'dog'].map((w, i) => [w, i]));
+      const special = (id: string) => ({ id, ids: [vocab[id]], tokens: [id] });
+      return {
+        version: '1.0', truncation: null, padding: null, added_tokens: [], normalizer: { type: 'Lowercase' }, pre_tokenizer: { type: 'Whitespace' }, decoder: null,
+        post_processor: {
+          type: 'TemplateProcessing',
+          single: [{ SpecialToken: { id: '<|startoftext|>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '<|endoftext|>', type_id: 0 } }],
+          pair: [{ Sequence: { id: 'A', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }],
+          special_tokens: { '<|startoftext|>': special('<|startoftext|>'), '<|endoftext|>': special('<|endoftext|>') },
+        },
+        model: { type: 'WordLevel', vocab, unk_token: unk },
+      };
+    };
+    const file = (name: string, unk: string) => {
+      const p = path.join(folder.dir, name);
+      writeFileSync(p, JSON.stringify(wordLevel(unk)));
+      return p;
+    };
+    const args = (tok: string) => ['run', graph, '--model-dir', folder.dir, '--asset', `tokenizer=${tok}`, '--input', `image=${image}`, '--input', 'labels=zebra, 😀 émoji, cat', '--device', 'cpu', '--json'];
+    const ok = await modalflow([...args(file('word-level.json', '<unk>')), '--tap', 'tokenize.ids']);
+    expect(ok.stderr).not.toMatch(/internal error/);
+    expect(ok.code).toBe(0);
+    const ids = JSON.parse(ok.stdout).taps['tokenize.ids'].data as number[];
+    // "a photo of {}": 1 3 4 5, the label, then 2 to the end of the 77 tokens.
+    expect([ids.slice(0, 7), ids.slice(77, 84), ids.slice(154, 161)]).toEqual([[1, 3, 4, 5, 0, 2, 2], [1, 3, 4, 5, 0, 0, 2], [1, 3, 4, 5, 6, 2, 2]]);
+    const none = await modalflow(args(file('word-level-no-unk.json', '<none>')));
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/MF_TOKENIZE: text 0: "zebra" is not in the vocabulary and its unk_token "<none>" is not in the vocabulary either.*node "tokenize"/);
+  });
+
   it('without a model folder, says which files are missing and how to give them', async () => {
     const r = await modalflow(['run', graph, '--input', `image=${image}`, '--input', `labels=${LABELS}`]);
     expect(r.code).toBe(1);

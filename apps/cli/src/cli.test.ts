@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jpeg from 'jpeg-js';
 import { decodeModel, readSafetensors, writeSafetensors } from '@modalflow/onnx';
@@ -372,6 +373,26 @@ describe.concurrent('run', () => {
     const batch = await modalflow([...args, '-i', 'caption=["a cat", "a dog"]'], { cwd: dir });
     expect(batch.code).toBe(1);
     expect(batch.stderr).toMatch(/MF_INPUT_SHAPE: dimension "B" is 2 in input "caption" but 1 in input "photo"/);
+  });
+
+  it('refuses a picture declaring more pixels than the limit before decoding it', async () => {
+    const dir = mkdtempSync(path.join(tmp, 'bomb-'));
+    writeFileSync(path.join(dir, 'graph.json'), JSON.stringify(textImageGraph()));
+    const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+    const chunk = (type: string, body: number[]) => [...u32(body.length), ...Buffer.from(type), ...body, 0, 0, 0, 0];
+    const ihdr = [...u32(20_000), ...u32(20_000), 8, 2, 0, 0, 0];
+    const bomb = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...chunk('IHDR', ihdr), ...chunk('IDAT', [...deflateSync(Buffer.alloc(4096))]), ...chunk('IEND', [])];
+    writeFileSync(path.join(dir, 'bomb.png'), Buffer.from(bomb));
+    const r = await modalflow(['run', 'graph.json', '--device', 'cpu', '-i', 'photo=bomb.png', '-i', 'caption=a cat'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/MF_IMAGE_TOO_LARGE: the PNG declares 20000 x 20000 = 400,000,000 pixels, more than the limit of 89,478,485.*bomb\.png/);
+    const rgba = Buffer.alloc(40 * 30 * 4, 200);
+    writeFileSync(path.join(dir, 'photo.jpg'), jpeg.encode({ data: rgba, width: 40, height: 30 }, 90).data);
+    const small = await modalflow(['run', 'graph.json', '--device', 'cpu', '-i', 'photo=photo.jpg', '-i', 'caption=a cat', '--max-image-pixels', '1000'], { cwd: dir });
+    expect(small.code, small.stderr).toBe(1);
+    expect(small.stderr).toMatch(/MF_IMAGE_TOO_LARGE: the JPEG declares 40 x 30 = 1,200 pixels, more than the limit of 1,000/);
+    const usage = await modalflow(['run', 'graph.json', '-i', 'photo=photo.jpg', '--max-image-pixels', '-3'], { cwd: dir });
+    expect(usage.code).toBe(2);
   });
 
   const bad: [string, string[], RegExp][] = [

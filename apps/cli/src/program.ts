@@ -2,6 +2,13 @@ import { Command, Option } from 'commander';
 import type { Io } from './io.ts';
 import { DEVICES } from './providers.ts';
 import { collect, collectSymbol } from './symbols.ts';
+import { UsageError } from './usage-error.ts';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`"${value}" is not a positive whole number`);
+  return n;
+}
 
 export const VERSION = '0.1.0';
 
@@ -93,6 +100,11 @@ export function createProgram(io: Io): Command {
     .option('--json', 'print { outputs, providers, stages, ms } as JSON on stdout')
     .option('--out <dir>', 'also write each output and tap as .npy into this directory')
     .option('--tap <node.port>', 'also return this intermediate tensor (repeatable)', collect)
+    .option(
+      '--max-image-pixels <n>',
+      "refuse pictures whose header declares more pixels than this, before decoding them (default: Pillow's MAX_IMAGE_PIXELS, 89478485)",
+      positiveInt,
+    )
     .addOption(granularity())
     .option('--verbose', 'report progress on stderr even when it is not a terminal')
     .option('-q, --quiet', 'do not report providers and timing on stderr'))

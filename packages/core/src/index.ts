@@ -18,3 +18,4 @@ export * from './validate.ts';
 export * from './half.ts';
 export * from './model-folder.ts';
 export * from './npy.ts';
+export * from './image-header.ts';

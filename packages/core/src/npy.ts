@@ -1,5 +1,6 @@
 import { numel, type DType, type Tensor } from './tensor.ts';
 import { ModalflowError } from './errors.ts';
+import { fortranToC, swapBytes } from './npy-layout.ts';
 
 /**
  * NumPy's .npy format (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html):
@@ -42,7 +43,7 @@ export interface NpyHeader {
 }
 
 function bad(file: string | undefined, message: string): ModalflowError {
-  return new ModalflowError('NPY_INVALID', message, file === undefined ? {} : { file });
+  return new ModalflowError('MF_BAD_NPY', message, file === undefined ? {} : { file });
 }
 
 export function readNpyHeader(bytes: Uint8Array, file?: string): NpyHeader {
@@ -87,20 +88,16 @@ export function readNpyHeader(bytes: Uint8Array, file?: string): NpyHeader {
 }
 
 /**
- * Reads a C-order .npy array. float64 becomes float32, since tensors here carry no float64;
- * `<U` (fixed-width unicode) becomes a string tensor.
+ * Reads a .npy array as NumPy's np.load does, big-endian and Fortran-order ones included.
+ * float64 becomes float32, since tensors here carry no float64; `<U` (fixed-width unicode)
+ * becomes a string tensor. Object arrays (pickled Python objects) are refused.
  */
 export function readNpy(bytes: Uint8Array, file?: string): Tensor {
   const h = readNpyHeader(bytes, file);
-  if (h.fortranOrder) {
-    throw bad(file, 'the array is in Fortran (column-major) order; save it with np.save(path, np.ascontiguousarray(a))');
-  }
   const n = numel(h.shape);
   const order = h.descr[0];
   const code = h.descr.slice(1);
-  if (order === '>' && !/^[iub]1$/.test(code)) {
-    throw bad(file, `the array is big-endian (${h.descr}); save it little-endian with a.astype(a.dtype.newbyteorder("<"))`);
-  }
+  if (code === 'O') throw bad(file, `the array holds Python objects (dtype "${h.descr}"), which only pickle can read; save numbers or strings`);
   const unicode = /^U(\d+)$/.exec(code);
   if (unicode) return readUnicode(bytes, h, Number(unicode[1]), n, file);
   const spec = CODES[code];
@@ -116,7 +113,9 @@ export function readNpy(bytes: Uint8Array, file?: string): Tensor {
     throw bad(file, `the data is truncated: shape (${h.shape.join(', ')}) of ${h.descr} needs ${need} bytes, the file has ${have}`);
   }
   // Copy so the typed array is aligned whatever the header length was.
-  const raw = bytes.slice(h.dataOffset, h.dataOffset + need);
+  let raw = bytes.slice(h.dataOffset, h.dataOffset + need);
+  if (order === '>' || (order === '=' && !littleEndianHost())) swapBytes(raw, spec.bytes);
+  if (h.fortranOrder) raw = fortranToC(raw, h.shape, spec.bytes);
   const buf = raw.buffer;
   const dims = h.shape;
   switch (spec.dtype) {
@@ -145,7 +144,9 @@ function readUnicode(bytes: Uint8Array, h: NpyHeader, width: number, n: number, 
   if (have < need) {
     throw bad(file, `the data is truncated: shape (${h.shape.join(', ')}) of ${h.descr} needs ${need} bytes, the file has ${have}`);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset + h.dataOffset, need);
+  let raw = bytes.slice(h.dataOffset, h.dataOffset + need);
+  if (h.fortranOrder) raw = fortranToC(raw, h.shape, width * 4);
+  const view = new DataView(raw.buffer);
   const little = h.descr[0] !== '>';
   const data: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -153,6 +154,7 @@ function readUnicode(bytes: Uint8Array, h: NpyHeader, width: number, n: number, 
     for (let j = 0; j < width; j++) {
       const cp = view.getUint32((i * width + j) * 4, little);
       if (cp === 0) break;
+      if (cp > 0x10ffff) throw bad(file, `string ${i} holds ${cp}, which is not a Unicode code point`);
       s += String.fromCodePoint(cp);
     }
     data.push(s);

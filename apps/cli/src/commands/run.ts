@@ -28,6 +28,7 @@ export interface RunOptions extends AssetOptions {
   granularity: Granularity;
   verbose?: boolean;
   quiet?: boolean;
+  maxImagePixels?: number;
 }
 
 function stageEvents(progress: Progress): (e: EngineEvent) => void {
@@ -75,7 +76,7 @@ export async function runCommand(io: Io, file: string, opts: RunOptions): Promis
   const inputs: Record<string, Tensor> = {};
   for (const { name, value } of args) {
     const spec = plan.inputs.find((i) => i.name === name);
-    inputs[name] = await parseInputValue(name, value, spec?.dtype, io.cwd);
+    inputs[name] = await parseInputValue(name, value, spec?.dtype, io.cwd, { maxPixels: opts.maxImagePixels });
   }
   // Bad inputs are reported before any session is created, which can take seconds.
   checkInputs(plan, inputs);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
@@ -65,7 +67,7 @@ describe('decodeJpeg', () => {
   });
 
   it('names the file when the JPEG is corrupt', () => {
-    expect(() => decodeJpeg(new Uint8Array([0xff, 0xd8, 0xff, 0x00, 1, 2, 3]), 'x.jpg')).toThrow(/MF_BAD_IMAGE: not a readable JPEG.*x\.jpg/);
+    expect(() => decodeJpeg(new Uint8Array([0xff, 0xd8, 0xff, 0x00, 1, 2, 3]), 'x.jpg')).toThrow(/MF_BAD_IMAGE: the JPEG .*x\.jpg/);
   });
 });
 
@@ -78,5 +80,29 @@ describe('decodeImage', () => {
 
   it('refuses other files', () => {
     expect(() => decodeImage(new TextEncoder().encode('GIF89a...'), 'a.png')).toThrow(/not a PNG or JPEG image.*a\.png/);
+  });
+
+  it('gives coded errors for empty, truncated and corrupt files', () => {
+    const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
+    expect(() => decodeImage(new Uint8Array(), 'empty.png')).toThrow(/MF_BAD_IMAGE: the file is empty.*empty\.png/);
+    const photo = fixture('jpeg-progressive.jpg');
+    expect(() => decodeImage(photo.subarray(0, photo.length - 200), 'cut.jpg')).toThrow(/MF_BAD_IMAGE: the JPEG is truncated: it has no end-of-image marker/);
+    const picture = fixture('png-rgb16.png');
+    expect(() => decodeImage(picture.subarray(0, picture.length >> 1), 'cut.png')).toThrow(/MF_BAD_IMAGE: not a readable PNG image.*cut\.png/);
+    const flipped = picture.slice();
+    flipped[60] = flipped[60]! ^ 0xff;
+    expect(() => decodeImage(flipped, 'crc.png')).toThrow(/MF_BAD_IMAGE: not a readable PNG image/);
+  });
+
+  it('bounds the inflated size of interlaced PNGs by their header', () => {
+    const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+    const chunk = (type: string, body: Uint8Array) => {
+      const head = Uint8Array.from([...Buffer.from(type), ...body]);
+      return [...u32(body.length), ...head, ...u32(crc32(head))];
+    };
+    // 4 x 4 RGB, interlaced: 55 bytes of scanlines over its seven passes; the data inflates to 64 MiB.
+    const ihdr = Uint8Array.from([...u32(4), ...u32(4), 8, 2, 0, 0, 1]);
+    const bomb = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...chunk('IHDR', ihdr), ...chunk('IDAT', deflateSync(Buffer.alloc(64 << 20))), ...chunk('IEND', new Uint8Array())]);
+    expect(() => decodeImage(bomb, 'deep.png')).toThrow(/MF_BAD_IMAGE: not a readable PNG image: its image data inflates to more than the 55 bytes the header implies/);
   });
 });

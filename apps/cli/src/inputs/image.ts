@@ -1,58 +1,60 @@
-import { ModalflowError, type Tensor } from '@modalflow/core';
-import jpeg from 'jpeg-js';
-import pngjs from 'pngjs';
+import { DEFAULT_MAX_IMAGE_PIXELS, ModalflowError, checkImageHeader, type Tensor } from '@modalflow/core';
+import { decodeJpegRgb } from './jpeg.ts';
+import { decodePngRgb } from './png.ts';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'] as const;
 
-/** jpeg-js refuses larger images by default; these bounds still stop a decompression bomb. */
-const MAX_MEGAPIXELS = 200;
-const MAX_MEMORY_MB = 2048;
+export interface DecodeImageOptions {
+  /** Largest width x height accepted, checked from the header before decoding. */
+  maxPixels?: number;
+}
 
 function fail(file: string | undefined, message: string): ModalflowError {
   return new ModalflowError('MF_BAD_IMAGE', message, file === undefined ? {} : { file });
 }
 
-/** Drops the alpha channel: models here take RGB, and compositing would invent a background. */
-function rgbaToRgb(rgba: Uint8Array, pixels: number): Uint8Array {
-  const out = new Uint8Array(pixels * 3);
-  for (let i = 0, j = 0; i < pixels; i++, j += 4) {
-    out[i * 3] = rgba[j]!;
-    out[i * 3 + 1] = rgba[j + 1]!;
-    out[i * 3 + 2] = rgba[j + 2]!;
+const tensor = ({ width, height, rgb }: { width: number; height: number; rgb: Uint8Array }): Tensor => ({
+  dtype: 'uint8', dims: [1, height, width, 3], data: rgb,
+});
+
+/**
+ * An entropy-coded segment never holds FF D9, so a JPEG without that end marker after its
+ * first scan was cut short. libjpeg would fill the rest with grey; Pillow refuses ("image file
+ * is truncated"), and so does this.
+ */
+function checkJpegComplete(bytes: Uint8Array, file: string | undefined): void {
+  for (let i = bytes.length - 2; i >= 2; i--) {
+    if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return;
   }
-  return out;
+  throw fail(file, 'the JPEG is truncated: it has no end-of-image marker');
 }
 
-export function decodePng(bytes: Uint8Array, file?: string): Tensor {
-  let png: { width: number; height: number; data: Uint8Array };
+/**
+ * Decodes a PNG or JPEG (chosen by content, not name) into uint8 [1, H, W, 3] RGB with the
+ * pixels Pillow's `Image.open(f).convert("RGB")` gives. The declared size is checked against
+ * the pixel budget before any decoding, so memory stays bounded by that budget.
+ */
+export function decodeImage(bytes: Uint8Array, file?: string, options: DecodeImageOptions = {}): Tensor {
+  const header = checkImageHeader(bytes, options.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS, file === undefined ? {} : { file });
+  if (header.format === 'jpeg') checkJpegComplete(bytes, file);
+  let decoded;
   try {
-    // pngjs expands palette, grey and 16-bit images to 8-bit RGBA.
-    png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    decoded = header.format === 'png' ? decodePngRgb(bytes) : decodeJpegRgb(bytes);
   } catch (e) {
-    throw fail(file, `not a readable PNG image: ${(e as Error).message}`);
+    throw fail(file, `not a readable ${header.format === 'png' ? 'PNG' : 'JPEG'} image: ${(e as Error).message}`);
   }
-  return { dtype: 'uint8', dims: [1, png.height, png.width, 3], data: rgbaToRgb(png.data, png.width * png.height) };
+  if (decoded.width !== header.width || decoded.height !== header.height) {
+    throw fail(file, `the decoder read ${decoded.width} x ${decoded.height} pixels where the header says ${header.width} x ${header.height}`);
+  }
+  return tensor(decoded);
 }
 
-export function decodeJpeg(bytes: Uint8Array, file?: string): Tensor {
-  let img: { width: number; height: number; data: Uint8Array };
-  try {
-    img = jpeg.decode(bytes, {
-      useTArray: true,
-      formatAsRGBA: false,
-      maxResolutionInMP: MAX_MEGAPIXELS,
-      maxMemoryUsageInMB: MAX_MEMORY_MB,
-    });
-  } catch (e) {
-    throw fail(file, `not a readable JPEG image: ${(e as Error).message}`);
-  }
-  // With formatAsRGBA off, jpeg-js gives three channels for grey and colour images alike.
-  return { dtype: 'uint8', dims: [1, img.height, img.width, 3], data: img.data };
+export function decodePng(bytes: Uint8Array, file?: string, options?: DecodeImageOptions): Tensor {
+  if (bytes.length > 0 && bytes[0] !== 0x89) throw fail(file, 'not a PNG image (unrecognised file signature)');
+  return decodeImage(bytes, file, options);
 }
 
-/** Decodes a PNG or JPEG (chosen by content, not name) into uint8 [1, H, W, 3] RGB. */
-export function decodeImage(bytes: Uint8Array, file?: string): Tensor {
-  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return decodePng(bytes, file);
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) return decodeJpeg(bytes, file);
-  throw fail(file, 'not a PNG or JPEG image (unrecognised file signature)');
+export function decodeJpeg(bytes: Uint8Array, file?: string, options?: DecodeImageOptions): Tensor {
+  if (bytes.length > 0 && bytes[0] !== 0xff) throw fail(file, 'not a JPEG image (unrecognised file signature)');
+  return decodeImage(bytes, file, options);
 }

@@ -40,12 +40,23 @@ describe('jsonToTensor', () => {
 
   it('refuses values the dtype cannot hold, naming input and position', () => {
     expect(() => jsonToTensor([[1, 2.5]], 'int64', 'ids')).toThrow(
-      'input "ids": the value at [0][1] is 2.5, but the input is int64 (needs an integer)',
+      'input "ids": the value at [0][1] is 2.5, but the input is int64 (needs an integer in int64 range)',
     );
     expect(() => jsonToTensor([256], 'uint8', 'px')).toThrow(/\[0\] is 256, but the input is uint8 \(needs an integer in \[0, 255\]\)/);
-    expect(() => jsonToTensor([1, 'a'], 'float32', 'x')).toThrow(/\[1\] is "a", but the input is float32 \(needs a number\)/);
+    expect(() => jsonToTensor([1, 'a'], 'float32', 'x')).toThrow(/\[1\] is "a", but the input is float32 \(needs a number within float32 range\)/);
     expect(() => jsonToTensor([2], 'bool', 'm')).toThrow(/needs true\/false or 1\/0/);
     expect(() => jsonToTensor([1], 'string', 't')).toThrow(/needs a string/);
     expect(() => jsonToTensor([null], 'float32', 'x')).toThrow(/\[0\] is null/);
+  });
+
+  it('refuses numbers a dtype would turn into infinity or wrap around, and absurd nesting', () => {
+    expect(() => jsonToTensor([1e39], 'float32', 'x')).toThrow(/\[0\] is 1e\+39, but the input is float32 \(needs a number within float32 range\)/);
+    expect(jsonToTensor([3.4028234663852886e38], 'float32', 'x').data).toEqual(new Float32Array([3.4028234663852886e38]));
+    expect(() => jsonToTensor([70000], 'float16', 'x')).toThrow(/needs a number within float16 range/);
+    expect(() => jsonToTensor(['9223372036854775808'], 'int64', 'x')).toThrow(/needs an integer in int64 range/);
+    expect(jsonToTensor(['-9223372036854775808'], 'int64', 'x').data).toEqual(new BigInt64Array([-(2n ** 63n)]));
+    expect(() => jsonToTensor(['1'.repeat(100000)], 'int64', 'x')).toThrow(/needs an integer in int64 range/);
+    const deep = JSON.parse('['.repeat(100_000) + ']'.repeat(100_000));
+    expect(() => jsonToTensor(deep, 'float32', 'x')).toThrow(/MF_BAD_INPUT: input "x": the array is nested more than 32 levels deep/);
   });
 });

@@ -1,5 +1,10 @@
 import { ModalflowError, type DType, type Tensor } from '@modalflow/core';
-import { floatToHalf } from '@modalflow/core';
+import { floatToHalf, halfToFloat } from '@modalflow/core';
+
+/** Deeper nesting is refused before it is walked: no model input has this many dimensions. */
+export const MAX_RANK = 32;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 const RANGES: Partial<Record<DType, [number, number]>> = {
   int32: [-(2 ** 31), 2 ** 31 - 1],
@@ -14,6 +19,7 @@ export function nestedShape(value: unknown, input: string): number[] {
   const dims: number[] = [];
   for (let v = value; Array.isArray(v); v = v[0]) {
     dims.push(v.length);
+    if (dims.length > MAX_RANK) throw fail(input, `the array is nested more than ${MAX_RANK} levels deep`);
     if (v.length === 0) break;
   }
   const where = (path: number[]) => index(path) || 'the top level';
@@ -64,12 +70,13 @@ export function jsonToTensor(value: unknown, dtype: DType, input: string): Tenso
       return x.v;
     });
   switch (dtype) {
+    // Beyond the dtype's range a number would silently become infinite.
     case 'float32':
-      return { dtype, dims, data: Float32Array.from(numbers('a number', () => true)) };
+      return { dtype, dims, data: Float32Array.from(numbers('a number within float32 range', (v) => Number.isFinite(Math.fround(v)))) };
     case 'float64':
       return { dtype, dims, data: Float64Array.from(numbers('a number', () => true)) };
     case 'float16':
-      return { dtype, dims, data: Uint16Array.from(numbers('a number', () => true), floatToHalf) };
+      return { dtype, dims, data: Uint16Array.from(numbers('a number within float16 range', (v) => Number.isFinite(halfToFloat(floatToHalf(v)))), floatToHalf) };
     case 'int32':
     case 'int8':
     case 'uint8': {
@@ -85,9 +92,9 @@ export function jsonToTensor(value: unknown, dtype: DType, input: string): Tenso
         data: BigInt64Array.from(
           items.map((x) => {
             // Integers beyond 2^53 lose precision as JSON numbers; a digit string keeps them exact.
-            if (typeof x.v === 'string' && /^-?\d+$/.test(x.v)) return BigInt(x.v);
-            if (typeof x.v !== 'number' || !Number.isSafeInteger(x.v)) throw wrong(x, 'an integer');
-            return BigInt(x.v);
+            const v = typeof x.v === 'string' && /^-?\d{1,25}$/.test(x.v) ? BigInt(x.v) : typeof x.v === 'number' && Number.isSafeInteger(x.v) ? BigInt(x.v) : undefined;
+            if (v === undefined || v < INT64_MIN || v > INT64_MAX) throw wrong(x, 'an integer in int64 range');
+            return v;
           }),
         ),
       };

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { ModalflowError, type DType, type Tensor } from '@modalflow/core';
 import { readUserFile, readUserText } from '../files.ts';
 import { UsageError } from '../usage-error.ts';
-import { IMAGE_EXTENSIONS, decodeImage } from './image.ts';
+import { IMAGE_EXTENSIONS, decodeImage, type DecodeImageOptions } from './image.ts';
 import { jsonToTensor, parseJsonValue } from './json-array.ts';
 import { readNpy } from '@modalflow/core';
 
@@ -24,9 +24,9 @@ function isFile(p: string): boolean {
   }
 }
 
-async function fromFile(name: string, file: string, dtype: DType): Promise<Tensor> {
+async function fromFile(name: string, file: string, dtype: DType, image: DecodeImageOptions): Promise<Tensor> {
   const ext = path.extname(file).toLowerCase();
-  if ((IMAGE_EXTENSIONS as readonly string[]).includes(ext)) return decodeImage(await readUserFile(file, `image for input "${name}"`), file);
+  if ((IMAGE_EXTENSIONS as readonly string[]).includes(ext)) return decodeImage(await readUserFile(file, `image for input "${name}"`), file, image);
   if (ext === '.npy') return readNpy(await readUserFile(file, `array for input "${name}"`), file);
   const text = await readUserText(file, `file for input "${name}"`);
   if (ext === '.json') return jsonToTensor(parseJsonValue(text, name, file), dtype, name);
@@ -42,13 +42,13 @@ async function fromFile(name: string, file: string, dtype: DType): Promise<Tenso
  * - a number, for numeric inputs: a scalar;
  * - anything else: text, one string (commas are part of the text, never separators).
  */
-export async function parseInputValue(name: string, value: string, expected: DType | undefined, cwd: string): Promise<Tensor> {
-  if (value.startsWith('@')) return fromFile(name, path.resolve(cwd, value.slice(1)), expected ?? 'float32');
+export async function parseInputValue(name: string, value: string, expected: DType | undefined, cwd: string, image: DecodeImageOptions = {}): Promise<Tensor> {
+  if (value.startsWith('@')) return fromFile(name, path.resolve(cwd, value.slice(1)), expected ?? 'float32', image);
   const ext = path.extname(value).toLowerCase();
   const resolved = path.resolve(cwd, value);
   const textual = expected === 'string';
   if (FILE_EXTENSIONS.includes(ext)) {
-    if (isFile(resolved)) return fromFile(name, resolved, expected ?? 'float32');
+    if (isFile(resolved)) return fromFile(name, resolved, expected ?? 'float32', image);
     if (!textual) {
       throw new ModalflowError('MF_FILE_NOT_FOUND', `input "${name}": file "${value}" does not exist`, { node: name, file: resolved });
     }

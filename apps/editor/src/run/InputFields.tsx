@@ -24,6 +24,7 @@ function ImageField({ input, value }: { input: GraphInput; value: Extract<InputV
   const report = useReport();
   const file = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
+  const maxPixels = useEditor((s) => s.run.maxImagePixels);
   const images = value?.images ?? [];
   const first = images[0];
   const fit = first ? { width: first.width, height: first.height } : undefined;
@@ -36,7 +37,7 @@ function ImageField({ input, value }: { input: GraphInput; value: Extract<InputV
       const items: ImageItem[] = [];
       let size = fit;
       for (const f of picked) {
-        const item = await decodeImage(f, f.name, URL.createObjectURL(f), size);
+        const item = await decodeImage(f, f.name, URL.createObjectURL(f), size, maxPixels);
         size ??= { width: item.width, height: item.height };
         items.push(item);
       }
@@ -220,6 +221,28 @@ export function InputField({ input, value, sizes }: { input: GraphInput; value: 
 }
 
 /** Symbolic sizes: fixed by a picture or text (read-only), or chosen here. */
+/** The pixel budget for pictures, checked from their headers before the browser decodes them. */
+export function PixelLimitField() {
+  const maxPixels = useEditor((s) => s.run.maxImagePixels);
+  const editor = useEditorApi();
+  return (
+    <div className="mf-run-sizes">
+      <label className="mf-run-size" title="Pictures whose header declares more pixels than this are refused before decoding, as Pillow's MAX_IMAGE_PIXELS does">
+        <span>Largest picture (pixels)</span>
+        <input
+          type="number"
+          min={1}
+          className="mf-field__input"
+          value={maxPixels}
+          onChange={(e) => editor.getState().setMaxImagePixels(Number(e.target.value))}
+          onKeyDown={(e) => e.stopPropagation()}
+          data-testid="run-max-image-pixels"
+        />
+      </label>
+    </div>
+  );
+}
+
 export function SizeFields({ symbols, sizes }: { symbols: string[]; sizes: Sizes }) {
   const editor = useEditorApi();
   if (!symbols.length) return null;

@@ -5,7 +5,7 @@ import { ResultsPane } from '../results/ResultsPane.tsx';
 import type { ProviderPreference, RunStatus } from '../store/runSlice.ts';
 import { graphInputs, type GraphInput } from './graphInputs.ts';
 import { defaultValue, fits } from './defaults.ts';
-import { InputField, SizeFields } from './InputFields.tsx';
+import { InputField, PixelLimitField, SizeFields } from './InputFields.tsx';
 import { inputSymbols, resolveSizes } from './inputValues.ts';
 import { StageList } from './StageList.tsx';
 
@@ -144,6 +144,7 @@ export function RunPanel() {
             <p className="mf-muted">This graph has no input nodes{analysis.ok ? '' : ' it can run with yet: fix the problems listed in the inspector'}.</p>
           )}
           <SizeFields symbols={symbols} sizes={sizes} />
+          {inputs.some((i) => i.kind === 'image') && <PixelLimitField />}
           {sizes.problems.length > 0 && <ProblemList problems={sizes.problems} />}
         </div>
         <div className="mf-run__col mf-run__stages" data-testid="run-stages">

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_IMAGE_PIXELS, checkImageHeader } from '@modalflow/core';
 import type { ImageItem } from './inputValues.ts';
 
 function drawingContext(width: number, height: number) {
@@ -10,9 +11,18 @@ function drawingContext(width: number, height: number) {
 
 /**
  * Decodes a PNG or JPEG into RGB bytes as the command line does (alpha dropped, no colour
- * management), optionally resized to `fit` so pictures of one batch share a size.
+ * management), optionally resized to `fit` so pictures of one batch share a size. The size its
+ * header declares is checked against `maxPixels` first, so a decompression bomb never reaches
+ * the browser's decoder (which would try to allocate it all).
  */
-export async function decodeImage(blob: Blob, name: string, url: string, fit?: { width: number; height: number }): Promise<ImageItem> {
+export async function decodeImage(
+  blob: Blob,
+  name: string,
+  url: string,
+  fit?: { width: number; height: number },
+  maxPixels: number = DEFAULT_MAX_IMAGE_PIXELS,
+): Promise<ImageItem> {
+  checkImageHeader(new Uint8Array(await blob.arrayBuffer()), maxPixels, { file: name });
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });

@@ -75,4 +75,17 @@ describe('run slice', () => {
     store.getState().setRunStatus('compiling', 'Compiling…');
     expect(store.temporal.getState().pastStates).toHaveLength(0);
   });
+
+  it('keeps a pixel limit for pictures, ignoring values that are not positive whole numbers', () => {
+    const store = createEditorStore({ registry: fixtureRegistry(), doc: chainDoc() });
+    const s = () => store.getState();
+    expect(s().run.maxImagePixels).toBe(89_478_485);
+    s().setMaxImagePixels(1_000_000);
+    s().setMaxImagePixels(0);
+    s().setMaxImagePixels(Number.NaN);
+    s().setMaxImagePixels(2.5);
+    expect(s().run.maxImagePixels).toBe(1_000_000);
+    s().replaceDocument(emptyGraph('next'));
+    expect(s().run.maxImagePixels).toBe(1_000_000);
+  });
 });

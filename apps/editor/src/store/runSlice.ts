@@ -1,4 +1,4 @@
-import type { Problem, Tensor } from '@modalflow/core';
+import { DEFAULT_MAX_IMAGE_PIXELS, type Problem, type Tensor } from '@modalflow/core';
 import type { EngineEvent, Provider, StageProvider } from '@modalflow/engine';
 import type { ImageItem, InputValue } from '../run/inputValues.ts';
 import type { GetState, SetState } from './types.ts';
@@ -51,6 +51,8 @@ export interface RunState {
   /** What is happening now, in words. */
   message: string | null;
   providerPref: ProviderPreference;
+  /** Pictures whose header declares more pixels are refused before the browser decodes them. */
+  maxImagePixels: number;
   inputs: Readonly<Record<string, InputValue>>;
   /** Sizes chosen in the panel for symbolic dims no input's data fixes. */
   sizes: Readonly<Record<string, number>>;
@@ -70,6 +72,7 @@ export interface RunSlice {
   setRunInput(name: string, value: InputValue | undefined): void;
   setRunSize(symbol: string, size: number): void;
   setProviderPref(pref: ProviderPreference): void;
+  setMaxImagePixels(pixels: number): void;
   /** Keeps `tap` in later runs; returns false when it was kept already. */
   inspectTensor(tap: string): boolean;
   setRunStatus(status: RunStatus, message?: string | null): void;
@@ -85,6 +88,7 @@ export const INITIAL_RUN: RunState = {
   status: 'idle',
   message: null,
   providerPref: 'auto',
+  maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS,
   inputs: {},
   sizes: {},
   stages: [],
@@ -145,6 +149,11 @@ export function createRunSlice(set: SetState, get: GetState): RunSlice {
       patch({ providerPref });
     },
 
+    setMaxImagePixels(maxImagePixels) {
+      if (!Number.isSafeInteger(maxImagePixels) || maxImagePixels < 1) return;
+      patch({ maxImagePixels });
+    },
+
     inspectTensor(tap) {
       const { inspected } = get().run;
       if (inspected.includes(tap)) return false;
@@ -177,7 +186,7 @@ export function createRunSlice(set: SetState, get: GetState): RunSlice {
 
     resetRun() {
       const { run } = get();
-      set({ run: { ...INITIAL_RUN, providerPref: run.providerPref, inputs: run.inputs, sizes: run.sizes } });
+      set({ run: { ...INITIAL_RUN, providerPref: run.providerPref, maxImagePixels: run.maxImagePixels, inputs: run.inputs, sizes: run.sizes } });
     },
   };
 }
