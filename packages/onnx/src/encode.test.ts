@@ -34,7 +34,7 @@ describe('encodeModel', () => {
       const g = new OnnxGraph('m');
       const x = g.addInput('x', 'float32', [1]);
       const attrs = order === 'ab' ? { a: i(1), b: f(2) } : { b: f(2), a: i(1) };
-      g.addOutput(g.op('Foo', [x], attrs));
+      g.addOutput(g.opOf('', 'Foo', [x], attrs));
       const metadata = order === 'ab' ? { a: '1', b: '2' } : { b: '2', a: '1' };
       return encodeModel(g, { metadata });
     };
@@ -131,7 +131,7 @@ describe('encodeModel', () => {
 
   it('refuses nodes from a domain without an opset version', () => {
     const g = new OnnxGraph('m');
-    g.op('FusedMatMul', [], {}, { domain: 'com.microsoft' });
+    g.opOf('com.microsoft', 'FusedMatMul', []);
     expect(codeOf(() => encodeModel(g))).toBe('ONNX_MISSING_OPSET');
     expect(() => encodeModel(g, { opsets: { 'com.microsoft': 1 } })).not.toThrow();
   });
@@ -146,7 +146,7 @@ describe('encodeModel', () => {
     expect(codeOf(() => encodeModel(wrongArray))).toBe('ONNX_BAD_TENSOR');
 
     const attr = new OnnxGraph('m');
-    attr.op('Foo', [], { k: ints([1.5]) }, { name: 'foo' });
+    attr.opOf('', 'Foo', [], { k: ints([1.5]) }, { name: 'foo' });
     expect(() => encodeModel(attr)).toThrow(/ONNX_BAD_ATTRIBUTE: attribute "k" must hold integers.*node "foo"/);
 
     const shape = new OnnxGraph('m');

@@ -96,8 +96,8 @@ describe('OnnxGraph', () => {
 
   it('stores attributes with explicit kinds and domain only when given', () => {
     const g = new OnnxGraph('m');
-    g.op('Foo', [], { n: i(1), x: f(1), l: ints([1, 2]) }, { domain: 'com.example' });
-    g.op('Bar', [], {}, { domain: '' });
+    g.opOf('com.example', 'Foo', [], { n: i(1), x: f(1), l: ints([1, 2]) });
+    g.opOf('', 'Bar', []);
     expect(g.nodes[0]!.attrs).toEqual({
       n: { kind: 'int', value: 1 },
       x: { kind: 'float', value: 1 },

@@ -1,5 +1,18 @@
 import { ModalflowError, type DType, type Tensor } from '@modalflow/core';
 import type { Attr, Dim, OnnxNode, OutputInfo, ValueInfo } from './ir.ts';
+import type { AttrsOf, OpType } from './op-types.ts';
+
+/** Node-name hint and exact output name for `OnnxGraph.op`. */
+export interface OpOptions {
+  name?: string;
+  outputName?: string;
+}
+
+/** Node-name hint and exact output names for `OnnxGraph.opN`. */
+export interface OpNOptions {
+  name?: string;
+  outputNames?: string[];
+}
 
 /**
  * An ONNX graph under construction: plain data the compiler emits into and passes rewrite,
@@ -129,29 +142,52 @@ export class OnnxGraph {
   }
 
   /**
-   * Adds a single-output node and returns the name of its output. `opts.name` is a node-name
-   * hint made unique under the current scope; `opts.outputName` is used verbatim and must be
-   * unused, for values that need an exact name.
+   * Adds a single-output node of the default ONNX domain and returns the name of its output. The
+   * op type and attribute names and kinds are checked against `OnnxOpAttrs` at compile time.
+   * `opts.name` is a node-name hint made unique under the current scope; `opts.outputName` is
+   * used verbatim and must be unused, for values that need an exact name.
    */
-  op(
+  op<K extends OpType>(opType: K, inputs: string[], attrs?: AttrsOf<K>, opts: OpOptions = {}): string {
+    return this.opOf('', opType, inputs, attrs as Record<string, Attr> | undefined, opts);
+  }
+
+  /** Adds a node with `nOutputs` outputs and returns their names in order; see `op`. */
+  opN<K extends OpType>(
+    opType: K,
+    inputs: string[],
+    nOutputs: number,
+    attrs?: AttrsOf<K>,
+    opts: OpNOptions = {},
+  ): string[] {
+    return this.opNOf('', opType, inputs, nOutputs, attrs as Record<string, Attr> | undefined, opts);
+  }
+
+  /**
+   * `op` without the compile-time checks: for ops of other domains (com.microsoft, custom ones),
+   * ops outside the opset-17 table, and op types only known at run time. `domain` '' is the
+   * default ONNX domain.
+   */
+  opOf(
+    domain: string,
     opType: string,
     inputs: string[],
     attrs: Record<string, Attr> = {},
-    opts: { name?: string; outputName?: string; domain?: string } = {},
+    opts: OpOptions = {},
   ): string {
     const nodeName = this.nodeNames.fresh(this.scoped(opts.name ?? opType));
     const output = opts.outputName !== undefined ? this.claim(opts.outputName) : this.unique(`${leaf(nodeName)}_out`);
-    this.pushNode(opType, nodeName, inputs, [output], attrs, opts.domain);
+    this.pushNode(opType, nodeName, inputs, [output], attrs, domain);
     return output;
   }
 
-  /** Adds a node with `nOutputs` outputs and returns their names in order; see `op` for `opts`. */
-  opN(
+  /** `opN` without the compile-time checks; see `opOf`. */
+  opNOf(
+    domain: string,
     opType: string,
     inputs: string[],
     nOutputs: number,
     attrs: Record<string, Attr> = {},
-    opts: { name?: string; outputNames?: string[]; domain?: string } = {},
+    opts: OpNOptions = {},
   ): string[] {
     const nodeName = this.nodeNames.fresh(this.scoped(opts.name ?? opType));
     const outputs: string[] = [];
@@ -159,7 +195,7 @@ export class OnnxGraph {
       const exact = opts.outputNames?.[k];
       outputs.push(exact !== undefined ? this.claim(exact) : this.unique(`${leaf(nodeName)}_out${k}`));
     }
-    this.pushNode(opType, nodeName, inputs, outputs, attrs, opts.domain);
+    this.pushNode(opType, nodeName, inputs, outputs, attrs, domain);
     return outputs;
   }
 
@@ -174,7 +210,7 @@ export class OnnxGraph {
     inputs: string[],
     outputs: string[],
     attrs: Record<string, Attr>,
-    domain: string | undefined,
+    domain: string,
   ): void {
     const node: OnnxNode = { opType, name, inputs: [...inputs], outputs, attrs: { ...attrs } };
     if (domain) node.domain = domain;

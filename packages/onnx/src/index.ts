@@ -1,8 +1,10 @@
 export { ONNX_PROTO } from './onnx.proto.ts';
 export { OnnxDataType, dtypeFromOnnx, onnxDataType } from './dtypes.ts';
 export { i, f, s, ints, floats, strs, t, g } from './ir.ts';
-export type { Attr, AttrKind, Dim, OnnxNode, OutputInfo, ValueInfo } from './ir.ts';
+export type { Attr, AttrKind, AttrOf, Dim, OnnxNode, OutputInfo, ValueInfo } from './ir.ts';
 export { OnnxGraph } from './graph.ts';
+export type { OpOptions, OpNOptions } from './graph.ts';
+export type { AttrsOf, OnnxOpAttrs, OpType } from './op-types.ts';
 export { toModelProto, encodeModel, DEFAULT_OPSET, DEFAULT_IR_VERSION } from './encode.ts';
 export type { ModelOptions } from './encode.ts';
 export { decodeModel, decodeGraph, readModel, modelOptionsOf, DEFAULT_MAX_BYTES } from './decode.ts';

@@ -17,15 +17,18 @@ export type Attr =
 
 export type AttrKind = Attr['kind'];
 
-export const i = (value: number | bigint): Attr => ({ kind: 'int', value });
-export const f = (value: number): Attr => ({ kind: 'float', value });
-export const s = (value: string): Attr => ({ kind: 'string', value });
-export const ints = (value: readonly (number | bigint)[]): Attr => ({ kind: 'ints', value: [...value] });
-export const floats = (value: readonly number[]): Attr => ({ kind: 'floats', value: [...value] });
-export const strs = (value: readonly string[]): Attr => ({ kind: 'strings', value: [...value] });
-export const t = (value: Tensor): Attr => ({ kind: 'tensor', value });
+/** The attribute of one kind; the helpers below return these so `OnnxGraph.op` can check kinds. */
+export type AttrOf<K extends AttrKind> = Extract<Attr, { kind: K }>;
+
+export const i = (value: number | bigint): AttrOf<'int'> => ({ kind: 'int', value });
+export const f = (value: number): AttrOf<'float'> => ({ kind: 'float', value });
+export const s = (value: string): AttrOf<'string'> => ({ kind: 'string', value });
+export const ints = (value: readonly (number | bigint)[]): AttrOf<'ints'> => ({ kind: 'ints', value: [...value] });
+export const floats = (value: readonly number[]): AttrOf<'floats'> => ({ kind: 'floats', value: [...value] });
+export const strs = (value: readonly string[]): AttrOf<'strings'> => ({ kind: 'strings', value: [...value] });
+export const t = (value: Tensor): AttrOf<'tensor'> => ({ kind: 'tensor', value });
 /** A subgraph attribute, as used by If, Loop and Scan bodies. */
-export const g = (value: OnnxGraph): Attr => ({ kind: 'graph', value });
+export const g = (value: OnnxGraph): AttrOf<'graph'> => ({ kind: 'graph', value });
 
 export interface OnnxNode {
   opType: string;

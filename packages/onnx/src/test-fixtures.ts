@@ -28,7 +28,8 @@ export function sampleGraph(): OnnxGraph {
   body.addOutput(body.op('Identity', [h], {}, { outputName: 'then_out' }), 'float32');
   const cond = graph.op('Cast', [graph.scalarInt64(1)], { to: i(9) });
   graph.op('If', [cond], { then_branch: g(body), else_branch: g(body) });
-  graph.op(
+  graph.opOf(
+    'com.example',
     'Custom',
     [ids, '', big],
     {
@@ -39,7 +40,6 @@ export function sampleGraph(): OnnxGraph {
       q_strs: strs(['a', 'ü']),
       value: t({ dtype: 'int32', dims: [], data: Int32Array.of(42) }),
     },
-    { domain: 'com.example' },
   );
   graph.addOutput(graph.identity(h, 'y'), 'float32', ['batch', 3]);
   graph.addOutput(ids);

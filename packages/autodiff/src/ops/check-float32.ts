@@ -25,7 +25,7 @@ export async function checkOpFloat32(c: OpCase, options: GradCheckOptions = {}):
     if (!x.constant) feeds[x.name] = x.value;
     return x.value.dtype === 'float64' ? g.op('Cast', [v], to(FLOAT)) : v;
   });
-  const ys = g.opN(c.op, names, c.outputs ?? 1, c.attrs ?? {});
+  const ys = g.opNOf('', c.op, names, c.outputs ?? 1, c.attrs);
   const typed = inferTypes(g, Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, { dtype: t.dtype, shape: [...t.dims] }])));
   const rand = lcg((options.seed ?? 7) + 1);
   const terms = ys

@@ -1,10 +1,10 @@
-import type { Attr, Dim } from '@modalflow/onnx';
+import type { AttrOf, Dim } from '@modalflow/onnx';
 import { defineOp } from '../op.ts';
 import { convGeometry } from './conv-geometry.ts';
 import { input } from './util.ts';
 
-const ints = (value: number[]): Attr => ({ kind: 'ints', value });
-const int = (value: number): Attr => ({ kind: 'int', value });
+const ints = (value: number[]): AttrOf<'ints'> => ({ kind: 'ints', value });
+const int = (value: number): AttrOf<'int'> => ({ kind: 'int', value });
 
 /**
  * The adjoint of Conv (emitted by Conv's rule for dx): x [N, C, ...], w [C, M/group, k...],

@@ -1,11 +1,11 @@
 import type { Dim } from '@modalflow/onnx';
-import type { Attr } from '@modalflow/onnx';
+import type { AttrOf } from '@modalflow/onnx';
 import { defineOp } from '../op.ts';
 import { convGeometry, convOut, resolvePads } from './conv-geometry.ts';
 import { input } from './util.ts';
 
-const ints = (value: number[]): Attr => ({ kind: 'ints', value });
-const int = (value: number): Attr => ({ kind: 'int', value });
+const ints = (value: number[]): AttrOf<'ints'> => ({ kind: 'ints', value });
+const int = (value: number): AttrOf<'int'> => ({ kind: 'int', value });
 
 /**
  * y[n, m, o] = sum_{c, k} x[n, g(m) c, o s + k d - p] w[m, c, k] + b[m] (any spatial rank, groups).

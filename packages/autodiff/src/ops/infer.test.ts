@@ -31,7 +31,7 @@ async function runBoth(c: GradCase) {
     feeds[x.name] = value;
     return g.addInput(x.name, value.dtype, value.dims);
   });
-  const ys = g.opN(c.op, names, c.outputs ?? 1, c.attrs ?? {});
+  const ys = g.opNOf('', c.op, names, c.outputs ?? 1, c.attrs);
   // The rules run before the outputs are marked, on a graph onnxruntime has not touched.
   const typed = inferTypes(g, Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, { dtype: t.dtype, shape: [...t.dims] }])));
   for (const y of ys) g.addOutput(y);

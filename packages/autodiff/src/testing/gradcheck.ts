@@ -121,7 +121,7 @@ export async function checkOp(c: OpCase, options: GradCheckOptions = {}): Promis
     feeds[x.name] = x.value;
     return g.addInput(x.name, x.value.dtype, x.value.dims);
   });
-  const ys = g.opN(c.op, names, c.outputs ?? 1, c.attrs ?? {});
+  const ys = g.opNOf('', c.op, names, c.outputs ?? 1, c.attrs);
   const typed = inferTypes(g, Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, { dtype: t.dtype, shape: [...t.dims] }])));
   const rand = lcg((options.seed ?? 7) + 1);
   const terms = ys
