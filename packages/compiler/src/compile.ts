@@ -180,6 +180,20 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
     }
   }
 
+  // Stages whose results nothing returns (a loss beside the outputs) are left out of a run, and
+  // inputs only they read become optional: inference should not ask for training labels.
+  const needed = new Set<string>([...outputs.map((o) => o.tensor), ...taps]);
+  const kept: Stage[] = [];
+  for (let k = stages.length - 1; k >= 0; k--) {
+    const stage = stages[k]!;
+    if (!options.hostOnly && !stage.outputs.some((b) => needed.has(b.tensor))) continue;
+    kept.unshift(stage);
+    for (const b of stage.inputs) needed.add(b.tensor);
+  }
+  for (const input of inputs) if (!options.hostOnly && !needed.has(input.tensor)) input.optional = true;
+  for (const stage of stages) if (!kept.includes(stage) && stage.kind === 'onnx') delete models[stage.model];
+  stages.splice(0, stages.length, ...kept);
+
   const plan: Plan = {
     format: 'modalflow.plan', version: 1, graphHash: hash, title: doc.meta.title ?? '', granularity, opset: OPSET,
     inputs, outputs, taps, tensors, stages,

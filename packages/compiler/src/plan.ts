@@ -55,6 +55,11 @@ export interface PlanInput extends TensorInfo {
   tensor: string;
   kind: 'tensor' | 'text' | 'image' | 'regions';
   description: string;
+  /**
+   * Nothing the plan returns depends on it (a label only a loss node reads): a run may leave it
+   * out. Training still needs it.
+   */
+  optional?: boolean;
 }
 
 export interface PlanOutput extends TensorInfo {

@@ -9,6 +9,7 @@ export function checkInputs(plan: Plan, inputs: Record<string, Tensor>): void {
     const t = inputs[spec.name];
     const at = { node: spec.name };
     if (!t) {
+      if (spec.optional) continue;
       problems.push({ code: 'MF_INPUT_MISSING', message: `no value given for input "${spec.name}" (${spec.dtype} ${formatShape(spec.shape)})`, at });
       continue;
     }

@@ -110,7 +110,8 @@ export class Program {
     const values = new Map<string, Tensor>();
     const keys = new Map<string, string>();
     for (const spec of this.plan.inputs) {
-      const t = inputs[spec.name]!;
+      const t = inputs[spec.name];
+      if (!t) continue;
       values.set(spec.tensor, t);
       if (useCache) keys.set(spec.tensor, hashTensor(t));
     }
