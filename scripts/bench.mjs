@@ -2,11 +2,14 @@
 // `npm run bench`: runs every workspace's benchmark one after another (never in parallel, so
 // they do not disturb each other's timings), prints one JSON document holding all of them and
 // writes it to bench-results/bench.json. Each benchmark prints its own JSON on stdout.
+// A suite is a workspace's `bench` script, or a named TypeScript file run with tsx inside the
+// workspace when one workspace holds more than one suite.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
 const suites = [
   ['engine', '@modalflow/test'],
+  ['train', '@modalflow/test', 'bench/train.ts'],
   ['browser_vs_node', '@modalflow/runtime-web'],
   ['editor', '@modalflow/editor'],
   ['image_bomb', '@modalflow/cli'],
@@ -14,10 +17,11 @@ const suites = [
 const only = process.argv.slice(2);
 const results = { bench: 'modalflow', date: new Date().toISOString(), node: process.version };
 let failed = false;
-for (const [key, workspace] of suites) {
+for (const [key, workspace, file] of suites) {
   if (only.length && !only.includes(key)) continue;
-  process.stderr.write(`bench: ${key} (${workspace})…\n`);
-  const run = spawnSync('npm', ['run', 'bench', '--silent', '--workspace', workspace], {
+  process.stderr.write(`bench: ${key} (${workspace}${file ? ` ${file}` : ''})…\n`);
+  const args = file ? ['exec', '--silent', '--workspace', workspace, '--', 'tsx', file] : ['run', 'bench', '--silent', '--workspace', workspace];
+  const run = spawnSync('npm', args, {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 2 ** 20,
