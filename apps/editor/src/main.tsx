@@ -10,6 +10,7 @@ import { enableRenderCounts } from './bench/counters.ts';
 import { generateGraph } from './bench/generate.ts';
 import { loadExamples } from './documents/examples.ts';
 import { Runner } from './run/runner.ts';
+import { Trainer } from './train/trainer.ts';
 import { attachAutosave, readAutosave } from './store/autosave.ts';
 import { createEditorStore } from './store/createEditorStore.ts';
 import { applyTheme, readTheme } from './ui/theme.ts';
@@ -29,6 +30,7 @@ function startingDocument() {
 
 const editor = createEditorStore({ registry, doc: startingDocument() });
 const runner = new Runner(editor, registry);
+const trainer = new Trainer(editor);
 const ui = createUiStore(readTheme());
 applyTheme(ui.getState().theme, false);
 
@@ -45,10 +47,10 @@ if (benchSize > 0) {
 }
 
 // A handle for the browser console and end-to-end tests.
-(window as unknown as Record<string, unknown>)['modalflow'] = { editor, ui, registry, runner };
+(window as unknown as Record<string, unknown>)['modalflow'] = { editor, ui, registry, runner, trainer };
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App editor={editor} ui={ui} runner={runner} />
+    <App editor={editor} ui={ui} runner={runner} trainer={trainer} />
   </StrictMode>,
 );

@@ -8,6 +8,8 @@ import { Gallery } from '../documents/Gallery.tsx';
 import { Palette } from '../palette/Palette.tsx';
 import { RunPanel } from '../run/RunPanel.tsx';
 import type { Runner } from '../run/runner.ts';
+import { TrainPanel } from '../train/TrainPanel.tsx';
+import type { Trainer } from '../train/trainer.ts';
 import type { EditorStore } from '../store/createEditorStore.ts';
 import { HelpOverlay } from '../ui/HelpOverlay.tsx';
 import { ReportDialog } from '../ui/ReportDialog.tsx';
@@ -34,6 +36,7 @@ function useThemeAndFit() {
 function Shell() {
   const actions = useActions();
   const runOpen = useUi((s) => s.runOpen);
+  const trainOpen = useUi((s) => s.trainOpen);
   useGlobalKeys(actions);
   useThemeAndFit();
   return (
@@ -44,6 +47,7 @@ function Shell() {
         <div className="mf-center">
           <Canvas />
           {runOpen && <RunPanel />}
+          {trainOpen && !runOpen && <TrainPanel />}
         </div>
         <Inspector />
       </main>
@@ -59,9 +63,9 @@ function Shell() {
   );
 }
 
-export function App({ editor, ui, runner }: { editor: EditorStore; ui: UiStore; runner: Runner }) {
+export function App({ editor, ui, runner, trainer }: { editor: EditorStore; ui: UiStore; runner: Runner; trainer: Trainer }) {
   return (
-    <EditorProvider editor={editor} ui={ui} runner={runner}>
+    <EditorProvider editor={editor} ui={ui} runner={runner} trainer={trainer}>
       <ReactFlowProvider>
         <Shell />
       </ReactFlowProvider>

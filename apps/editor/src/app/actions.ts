@@ -12,7 +12,7 @@ import { useEditorApi, useRegistry, useRunner, useUiApi } from './context.tsx';
 
 export const OPEN_INPUT_ID = 'mf-open-input';
 
-export type Actions = Record<ActionId | 'examples' | 'exportOnnx' | 'toggleTheme' | 'runPanel', () => void>;
+export type Actions = Record<ActionId | 'examples' | 'exportOnnx' | 'toggleTheme' | 'runPanel' | 'trainPanel', () => void>;
 
 interface Deps {
   editor: EditorStore;
@@ -39,9 +39,10 @@ export function createActions({ editor, ui, flow, registry, runner }: Deps): Act
     open: () => document.getElementById(OPEN_INPUT_ID)?.click(),
     examples: () => ui.getState().set({ galleryOpen: true }),
     toggleTheme: () => ui.getState().set({ theme: ui.getState().theme === 'dark' ? 'light' : 'dark' }),
-    runPanel: () => ui.getState().set({ runOpen: !ui.getState().runOpen }),
+    runPanel: () => ui.getState().set({ runOpen: !ui.getState().runOpen, trainOpen: false }),
+    trainPanel: () => ui.getState().set({ trainOpen: !ui.getState().trainOpen, runOpen: false }),
     run: () => {
-      ui.getState().set({ runOpen: true });
+      ui.getState().set({ runOpen: true, trainOpen: false });
       void runner?.run();
     },
 

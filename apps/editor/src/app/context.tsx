@@ -2,6 +2,7 @@ import { createContext, useContext, type ReactNode } from 'react';
 import type { NodeRegistry } from '@modalflow/core';
 import { useStore } from 'zustand';
 import type { Runner } from '../run/runner.ts';
+import type { Trainer } from '../train/trainer.ts';
 import type { EditorStore, HistoryState } from '../store/createEditorStore.ts';
 import type { EditorState } from '../store/types.ts';
 import type { UiState, UiStore } from '../ui/uiStore.ts';
@@ -11,12 +12,13 @@ interface Stores {
   ui: UiStore;
   registry: NodeRegistry;
   runner: Runner | null;
+  trainer: Trainer | null;
 }
 
 const Ctx = createContext<Stores | null>(null);
 
-export function EditorProvider({ editor, ui, runner = null, children }: { editor: EditorStore; ui: UiStore; runner?: Runner | null; children: ReactNode }) {
-  return <Ctx.Provider value={{ editor, ui, registry: editor.getState().registry, runner }}>{children}</Ctx.Provider>;
+export function EditorProvider({ editor, ui, runner = null, trainer = null, children }: { editor: EditorStore; ui: UiStore; runner?: Runner | null; trainer?: Trainer | null; children: ReactNode }) {
+  return <Ctx.Provider value={{ editor, ui, registry: editor.getState().registry, runner, trainer }}>{children}</Ctx.Provider>;
 }
 
 function useStores(): Stores {
@@ -43,3 +45,5 @@ export const useUiApi = () => useStores().ui;
 export const useRegistry = () => useStores().registry;
 /** The in-browser runner; null where none was given (component tests). */
 export const useRunner = () => useStores().runner;
+/** The in-browser trainer; null where none was given (component tests). */
+export const useTrainer = () => useStores().trainer;

@@ -3,6 +3,7 @@ import { useEditorApi, useRegistry, useUi, useUiApi } from '../app/context.tsx';
 import { loadExamples } from './examples.ts';
 import { Thumbnail } from './Thumbnail.tsx';
 import { Modal } from '../ui/Modal.tsx';
+import { LESSONS, lessonDoc, type Lesson } from '../train/lessons.ts';
 
 export function Gallery() {
   const open = useUi((s) => s.galleryOpen);
@@ -24,10 +25,35 @@ function GalleryDialog() {
     ui.getState().set({ galleryOpen: false, fitSeq: ui.getState().fitSeq + 1 });
     ui.getState().notify({ kind: 'success', title: `Opened example “${tiny ? (doc.meta.title ?? ex.title) : ex.title}”` });
   };
+  const openLesson = (lesson: Lesson) => {
+    const doc = lessonDoc(lesson, examples);
+    if (!doc) return;
+    editor.getState().replaceDocument(structuredClone(doc), `${lesson.example}-tiny.json`);
+    editor.getState().applyTrainSettings(structuredClone(lesson.settings));
+    ui.getState().set({ galleryOpen: false, trainOpen: true, runOpen: false, fitSeq: ui.getState().fitSeq + 1 });
+    ui.getState().notify({ kind: 'success', title: `Opened “${lesson.title}”`, detail: 'Press Train in the panel below.' });
+  };
   return (
     <Modal title="Examples" onClose={close} testId="gallery" wide>
       <p className="mf-muted mf-gallery__intro">Each example is a complete graph with its teaching notes. Opening one replaces the canvas; undo brings your graph back.</p>
       <div className="mf-gallery">
+        {LESSONS.map((lesson) => {
+          const doc = lessonDoc(lesson, examples);
+          return (
+            <div key={lesson.id} className="mf-gallery__item">
+              <button type="button" className="mf-card mf-card--lesson" disabled={!doc} onClick={() => openLesson(lesson)} data-testid={`lesson-${lesson.id}`}>
+                <div className="mf-card__thumb">{doc ? <Thumbnail doc={doc} registry={registry} /> : <span className="mf-error-text">examples/{lesson.example}/tiny.json did not load</span>}</div>
+                <div className="mf-card__body">
+                  <div className="mf-card__title">{lesson.title}</div>
+                  <div className="mf-card__desc">{lesson.description}</div>
+                  <div className="mf-card__meta">
+                    Trains in the browser · {lesson.settings.steps} steps of {lesson.settings.batchSize}
+                  </div>
+                </div>
+              </button>
+            </div>
+          );
+        })}
         {examples.map((ex) => (
           <div key={ex.id} className="mf-gallery__item">
             <button type="button" className="mf-card" disabled={!ex.doc} onClick={() => choose(ex.id)} data-testid={`example-${ex.id}`}>

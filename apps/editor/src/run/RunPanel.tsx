@@ -8,6 +8,7 @@ import { defaultValue, fits } from './defaults.ts';
 import { InputField, PixelLimitField, SizeFields } from './InputFields.tsx';
 import { inputSymbols, resolveSizes } from './inputValues.ts';
 import { StageList } from './StageList.tsx';
+import { WeightsControls } from '../train/WeightsControls.tsx';
 
 const BUSY: readonly RunStatus[] = ['compiling', 'loading', 'running'];
 
@@ -127,6 +128,7 @@ export function RunPanel() {
           </select>
         </label>
         <ProviderChips />
+        <WeightsControls testPrefix="run" save={false} />
         <span className={`mf-run__status is-${status}`} data-testid="run-status" data-status={status}>
           {busy && <span className="mf-spinner" />}
           {message ?? (status === 'idle' ? 'Ready' : status)}

@@ -1,4 +1,4 @@
-import { ModalflowError, type AssetData, type GraphDoc } from '@modalflow/core';
+import { ModalflowError, type AssetData, type GraphDoc, type Tensor } from '@modalflow/core';
 import type { CompiledPlan } from '@modalflow/compiler';
 import type { CompileReply, CompileRequest } from './compileProtocol.ts';
 
@@ -9,7 +9,7 @@ export class CompileClient {
   #worker: Worker | null = null;
   #next = 1;
 
-  compile(doc: GraphDoc, assets: ReadonlyMap<string, AssetData>, taps: string[], signal?: AbortSignal): Promise<CompiledPlan> {
+  compile(doc: GraphDoc, assets: ReadonlyMap<string, AssetData>, taps: string[], signal?: AbortSignal, weights?: ReadonlyMap<string, Tensor>): Promise<CompiledPlan> {
     if (signal?.aborted) return Promise.reject(aborted());
     const worker = (this.#worker ??= new Worker(new URL('./compile.worker.ts', import.meta.url), { type: 'module', name: 'modalflow-compiler' }));
     const id = this.#next++;
@@ -41,7 +41,7 @@ export class CompileClient {
       worker.addEventListener('error', onError);
       signal?.addEventListener('abort', onAbort, { once: true });
       // Plain objects only: the document and asset records cross by structured clone.
-      const request: CompileRequest = { id, doc: JSON.parse(JSON.stringify(doc)) as GraphDoc, assets: Object.fromEntries(assets), taps };
+      const request: CompileRequest = { id, doc: JSON.parse(JSON.stringify(doc)) as GraphDoc, assets: Object.fromEntries(assets), taps, ...(weights ? { weights: Object.fromEntries(weights) } : {}) };
       worker.postMessage(request);
     });
   }

@@ -1,4 +1,4 @@
-import type { AssetData, GraphDoc, Location, Problem } from '@modalflow/core';
+import type { AssetData, GraphDoc, Location, Problem, Tensor } from '@modalflow/core';
 import type { CompiledPlan } from '@modalflow/compiler';
 
 export interface CompileRequest {
@@ -6,6 +6,8 @@ export interface CompileRequest {
   doc: GraphDoc;
   assets: Record<string, AssetData>;
   taps: string[];
+  /** Weights to compile with instead of the seeded ones (trained or loaded from a file). */
+  weights?: Record<string, Tensor>;
 }
 
 export type CompileReply =

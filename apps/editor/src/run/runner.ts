@@ -149,7 +149,8 @@ export class Runner {
       const hash = docHash(doc);
       const assetKey = [...s.assets.values()].map((a) => `${a.name}:${a.sha256 ?? a.bytes.length}`).join(',');
       const providers = PROVIDER_ORDER[s.run.providerPref];
-      const key = [hash, taps.join(','), assetKey, providers.join('>')].join('|');
+      // Trained or loaded weights compile into the models, so new ones mean compiling again.
+      const key = [hash, taps.join(','), assetKey, providers.join('>'), `w${s.weights?.id ?? 0}`].join('|');
 
       if (this.#loaded?.key !== key) {
         const old = this.#loaded;
@@ -159,7 +160,7 @@ export class Runner {
         // The old stage list belongs to the old plan.
         store.getState().startStages([], hash);
         store.getState().setRunStatus('compiling', 'Compiling the graph…');
-        const compiled = await this.#compiler.compile(doc, s.assets, taps, signal);
+        const compiled = await this.#compiler.compile(doc, s.assets, taps, signal, s.weights?.tensors);
         this.#phase = 'loading';
         const onnx = compiled.plan.stages.filter((st) => st.kind === 'onnx').length;
         store.getState().setRunStatus('loading', `Loading onnxruntime and creating ${onnx} session${onnx === 1 ? '' : 's'}…`);

@@ -6,6 +6,7 @@ import { createSelectionSlice } from './selectionSlice.ts';
 import { createViewSlice } from './viewSlice.ts';
 import { NO_ASSETS, createAssetSlice } from './assetSlice.ts';
 import { createRunSlice } from './runSlice.ts';
+import { createTrainSlice } from './trainSlice.ts';
 import { derive } from './derive.ts';
 import type { DragState, EditorState, GetState, SetState } from './types.ts';
 
@@ -39,6 +40,7 @@ export function createEditorStore(options: EditorStoreOptions): EditorStore {
         ...createViewSlice(set as SetState, get as GetState, dragging),
         ...createAssetSlice(set as SetState, get as GetState),
         ...createRunSlice(set as SetState, get as GetState),
+        ...createTrainSlice(set as SetState, get as GetState),
         ...derive(initial, registry, null, NO_ASSETS),
         undo: () => (api as unknown as EditorStore).temporal.getState().undo(),
         redo: () => (api as unknown as EditorStore).temporal.getState().redo(),

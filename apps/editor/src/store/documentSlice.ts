@@ -39,6 +39,7 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
       set({ doc: next, fileName, selectedNodes: new Set(), selectedEdges: new Set(), ...assets });
       // Results belong to the graph that made them; the inputs chosen stay for the next one.
       get().resetRun();
+      get().resetTrain();
     },
 
     addNode(type, position) {

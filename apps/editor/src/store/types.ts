@@ -1,6 +1,7 @@
 import type { Analysis, AssetData, AssetLookup, GraphDoc, GraphEdge, GraphNode, NodeRegistry, PortSpec, Problem } from '@modalflow/core';
 import type { ConnectResult } from '../graph/connect.ts';
 import type { RunSlice } from './runSlice.ts';
+import type { TrainSlice } from './trainSlice.ts';
 
 export interface XY {
   x: number;
@@ -138,7 +139,7 @@ export interface AssetSlice {
   bindAssets(entries: readonly { asset: string; file: string; bytes: Uint8Array; checkHash: boolean; sha256?: string }[]): { loaded: string[]; problems: Problem[] };
 }
 
-export type EditorState = DocumentSlice & SelectionSlice & HistorySlice & ViewSlice & AssetSlice & RunSlice & AnalysisSlice;
+export type EditorState = DocumentSlice & SelectionSlice & HistorySlice & ViewSlice & AssetSlice & RunSlice & TrainSlice & AnalysisSlice;
 
 export type SetState = (partial: Partial<EditorState> | ((s: EditorState) => Partial<EditorState>)) => void;
 export type GetState = () => EditorState;

@@ -21,6 +21,7 @@ export function Toolbar({ actions }: { actions: Actions }) {
   const theme = useUi((s) => s.theme);
   const busy = useUi((s) => s.busy);
   const runOpen = useUi((s) => s.runOpen);
+  const trainOpen = useUi((s) => s.trainOpen);
   const editor = useEditorApi();
   const ui = useUiApi();
 
@@ -60,6 +61,10 @@ export function Toolbar({ actions }: { actions: Actions }) {
         <button type="button" className={`mf-tool mf-tool--text mf-tool--run${runOpen ? ' is-on' : ''}`} onClick={actions.runPanel} title="Run in the browser (Ctrl+Enter runs)" aria-pressed={runOpen} data-testid="btn-run-panel">
           <Icon name="play" />
           <span>Run</span>
+        </button>
+        <button type="button" className={`mf-tool mf-tool--text mf-tool--run${trainOpen ? ' is-on' : ''}`} onClick={actions.trainPanel} title="Train the graph in the browser" aria-pressed={trainOpen} data-testid="btn-train-panel">
+          <Icon name="train" />
+          <span>Train</span>
         </button>
         <ToolButton icon="export" label="Export ONNX" onClick={actions.exportOnnx} disabled={!!busy} testId="btn-export" text />
       </div>

@@ -47,6 +47,8 @@ export interface UiState {
   /** The run panel under the canvas, and its height in pixels. */
   runOpen: boolean;
   runHeight: number;
+  /** The train panel, in the same place as the run panel; opening one closes the other. */
+  trainOpen: boolean;
   notify(n: Omit<Notice, 'id'>): void;
   dismiss(id: number): void;
   set(patch: Partial<Omit<UiState, 'notify' | 'dismiss' | 'set'>>): void;
@@ -68,6 +70,7 @@ export function createUiStore(theme: Theme) {
     tooltip: null,
     fitSeq: 0,
     runOpen: false,
+    trainOpen: false,
     runHeight: typeof window === 'undefined' ? 440 : Math.max(380, Math.round(window.innerHeight * 0.46)),
     notify(n) {
       const notice = { ...n, id: nextNotice++ };

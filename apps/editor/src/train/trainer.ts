@@ -1,0 +1,198 @@
+import { proxy, wrap, releaseProxy, type Remote } from 'comlink';
+import { isModalflowError, type Problem, type Tensor } from '@modalflow/core';
+import { checkWeights } from '@modalflow/compiler';
+import { readSafetensors, writeSafetensors } from '@modalflow/onnx';
+import type { EditorStore } from '../store/createEditorStore.ts';
+import { PROVIDER_ORDER } from '../store/runSlice.ts';
+import { TRAIN_ACTIVE } from '../store/trainSlice.ts';
+import { docHash } from '../run/docHash.ts';
+import { graphInputs } from '../run/graphInputs.ts';
+import type { ImageItem } from '../run/inputValues.ts';
+import type { TrainRequest, TrainWorkerApi, ViewPicture } from './protocol.ts';
+import { objectiveRows, settingsProblems, trainConfigOf } from './settings.ts';
+
+/** Examples in the similarity view: enough to see a diagonal, few enough to label every row and column. */
+export const VIEW_SIZE = 8;
+
+function problemsOf(e: unknown): Problem[] {
+  if (isModalflowError(e)) return e.problems.length ? [...e.problems] : [{ code: e.code, message: e.message, at: e.at }];
+  return [{ code: 'MF_TRAIN_FAILED', message: (e as Error)?.message ?? String(e), at: {} }];
+}
+
+/** A data URL of an RGB picture, so it can be shown and fed to the run panel like an uploaded one. */
+export function pictureUrl(p: ViewPicture): string {
+  const canvas = document.createElement('canvas');
+  canvas.width = p.width;
+  canvas.height = p.height;
+  const ctx = canvas.getContext('2d')!;
+  const img = ctx.createImageData(p.width, p.height);
+  for (let i = 0, j = 0; i < p.pixels.length; i += 3, j += 4) {
+    img.data[j] = p.pixels[i]!;
+    img.data[j + 1] = p.pixels[i + 1]!;
+    img.data[j + 2] = p.pixels[i + 2]!;
+    img.data[j + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+  return canvas.toDataURL('image/png');
+}
+
+/**
+ * Trains the open graph in a worker of its own (training/train.worker.ts): the page sends the
+ * document and settings, and gets back metrics and the small tensors its views draw. Trained
+ * weights become the weights the run panel compiles with.
+ */
+export class Trainer {
+  readonly #editor: EditorStore;
+  #worker: Worker | null = null;
+  #api: Remote<TrainWorkerApi> | null = null;
+  #run = 0;
+
+  constructor(editor: EditorStore) {
+    this.#editor = editor;
+    // A new document forgets the run; a run still going trained the old graph.
+    editor.subscribe((s, prev) => {
+      if (s.train.status === 'idle' && TRAIN_ACTIVE.includes(prev.train.status)) this.#drop();
+    });
+  }
+
+  get busy(): boolean {
+    return TRAIN_ACTIVE.includes(this.#editor.getState().train.status);
+  }
+
+  #ensure(): Remote<TrainWorkerApi> {
+    if (!this.#api) {
+      this.#worker = new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'modalflow-training' });
+      this.#api = wrap<TrainWorkerApi>(this.#worker);
+    }
+    return this.#api;
+  }
+
+  #drop(): void {
+    this.#run++;
+    this.#api?.[releaseProxy]();
+    this.#api = null;
+    this.#worker?.terminate();
+    this.#worker = null;
+  }
+
+  async start(): Promise<void> {
+    if (this.busy) return;
+    const store = this.#editor;
+    const s = store.getState();
+    const { settings } = s.train;
+    const rows = objectiveRows(s.doc, s.analysis, settings.objectives);
+    const problems = settingsProblems(settings, rows);
+    if (!s.analysis.ok) problems.unshift({ code: 'MF_GRAPH_INVALID', message: 'the graph has problems; fix those listed in the inspector first', at: {} });
+    if (problems.length) {
+      s.trainFailed(problems, 'Check the settings');
+      return;
+    }
+    const hash = docHash(s.doc);
+    s.trainStarted(settings.steps, hash);
+    const run = ++this.#run;
+    const loaded = settings.fromLoaded ? s.weights : null;
+    const request: TrainRequest = {
+      doc: JSON.parse(JSON.stringify(s.doc)),
+      assets: Object.fromEntries(s.assets),
+      config: trainConfigOf(settings, rows),
+      data: settings.data,
+      batchSize: settings.batchSize,
+      steps: settings.steps,
+      evalEvery: settings.evalEvery,
+      seed: settings.seed,
+      providers: PROVIDER_ORDER[settings.provider],
+      ...(loaded ? { weights: Object.fromEntries(loaded.tensors) } : {}),
+      viewSize: VIEW_SIZE,
+    };
+    const onWorkerError = (e: ErrorEvent) => {
+      if (run === this.#run) store.getState().trainFailed([{ code: 'MF_TRAIN_WORKER', message: `the training worker failed: ${e.message || 'it could not start'}`, at: {} }]);
+    };
+    try {
+      const api = this.#ensure();
+      this.#worker!.addEventListener('error', onWorkerError, { once: true });
+      const ended = await api.train(
+        request,
+        proxy((e) => {
+          if (run === this.#run) store.getState().trainEvent(e);
+        }),
+      );
+      if (run !== this.#run) return;
+      if (ended !== 'failed') await this.#adoptTrained();
+    } catch (e) {
+      if (run === this.#run) store.getState().trainFailed(problemsOf(e));
+    }
+  }
+
+  /** The trained weights become the ones the run panel uses, so Run shows what training learned. */
+  async #adoptTrained(): Promise<void> {
+    const w = await this.#api?.weights();
+    if (!w) return;
+    this.#editor.getState().setWeights({ name: `trained, ${w.step} steps`, origin: 'trained', tensors: new Map(Object.entries(w.tensors)), step: w.step, graphHash: w.graphHash });
+  }
+
+  pause(): void {
+    if (!this.#api) return;
+    this.#editor.getState().trainRequested('pausing');
+    void this.#api.pause();
+  }
+
+  resume(): void {
+    if (!this.#api) return;
+    this.#editor.getState().trainRequested('training');
+    void this.#api.resume();
+  }
+
+  stop(): void {
+    if (!this.#api) return;
+    this.#editor.getState().trainRequested('stopping');
+    void this.#api.stop();
+  }
+
+  /** The loaded weights as a .safetensors file, with the graph hash and step in its metadata, as `modalflow train --out` writes. */
+  weightsFile(): Uint8Array | null {
+    const w = this.#editor.getState().weights;
+    if (!w) return null;
+    const meta: Record<string, string> = {};
+    if (w.graphHash) meta['graph_hash'] = w.graphHash;
+    if (w.step !== null) meta['step'] = String(w.step);
+    return writeSafetensors(w.tensors as Map<string, Tensor>, meta);
+  }
+
+  /**
+   * Reads a .safetensors file and checks it against the open graph (every weight present, with
+   * its shape); on success the run panel compiles with it. Returns the problems otherwise.
+   */
+  loadWeights(name: string, bytes: Uint8Array): { ok: true; note: string | null } | { ok: false; problems: Problem[] } {
+    const s = this.#editor.getState();
+    try {
+      const file = readSafetensors(bytes, { file: name });
+      checkWeights(s.analysis, file.tensors, name);
+      const step = file.metadata['step'] !== undefined ? Number(file.metadata['step']) : null;
+      const hash = file.metadata['graph_hash'] ?? null;
+      s.setWeights({ name, origin: 'file', tensors: file.tensors, step: Number.isFinite(step) ? step : null, graphHash: hash });
+      const note = hash && hash !== docHash(s.doc) ? 'These weights were trained on a different version of this graph; every weight fits its shape, so they are used.' : null;
+      return { ok: true, note };
+    } catch (e) {
+      return { ok: false, problems: problemsOf(e) };
+    }
+  }
+
+  /** Puts the similarity view's held-out pictures and captions into the run panel's inputs. */
+  viewToRun(): boolean {
+    const s = this.#editor.getState();
+    const view = s.train.setup?.view;
+    if (!view) return false;
+    const inputs = graphInputs(s.analysis);
+    const image = inputs.find((i) => i.kind === 'image');
+    const text = inputs.find((i) => i.kind === 'text' && !i.labels);
+    if (!image || !text) return false;
+    const images: ImageItem[] = view.pictures.map((p, k) => ({ name: `picture ${k + 1}`, width: p.width, height: p.height, pixels: p.pixels, url: pictureUrl(p) }));
+    s.setRunInput(image.name, { kind: 'image', images });
+    s.setRunInput(text.name, { kind: 'text', text: view.captions.join('\n') });
+    return true;
+  }
+
+  dispose(): void {
+    this.#drop();
+  }
+}
