@@ -7,3 +7,4 @@ export type { TypedGraph } from './infer.ts';
 export { addGradients, makeConst } from './gradients.ts';
 export { OPS, OP_LIST } from './ops/index.ts';
 export { broadcastShapes } from './broadcast.ts';
+export { opFlops, graphFlops } from './flops.ts';

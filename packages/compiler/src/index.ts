@@ -4,3 +4,4 @@ export * from './weights.ts';
 export * from './lower.ts';
 export * from './compile.ts';
 export * from './train/index.ts';
+export * from './derived-costs.ts';
