@@ -4,6 +4,8 @@
  */
 export interface Location {
   file?: string;
+  /** The block definition a problem sits in; `node` then names the instance path (`layer3.attn`). */
+  block?: string;
   node?: string;
   port?: string;
   edge?: number;
@@ -24,6 +26,7 @@ export interface Problem {
 export function formatLocation(at: Location): string {
   const parts: string[] = [];
   if (at.file) parts.push(at.file);
+  if (at.block !== undefined) parts.push(`block "${at.block}"`);
   if (at.node !== undefined) parts.push(`node "${at.node}"`);
   if (at.port !== undefined) parts.push(`port "${at.port}"`);
   if (at.param !== undefined) parts.push(`param "${at.param}"`);

@@ -14,7 +14,8 @@ export type Category =
   | 'heads'
   | 'losses'
   | 'outputs'
-  | 'layers';
+  | 'layers'
+  | 'blocks';
 
 export const CATEGORIES: readonly Category[] = [
   'inputs',
@@ -28,6 +29,7 @@ export const CATEGORIES: readonly Category[] = [
   'losses',
   'outputs',
   'layers',
+  'blocks',
 ];
 
 /** How a weight is filled when no weights file supplies it. Only exact IEEE operations are
