@@ -9,6 +9,7 @@ import {
   type NodeRegistry,
   type AssetLookup,
   type AnyNodeDef,
+  type BlockLibraryLookup,
 } from '@modalflow/core';
 import { encodeModel } from '@modalflow/onnx';
 import { partition } from './partition.ts';
@@ -31,11 +32,13 @@ export interface CompileOptions {
   symbols?: Record<string, number>;
   /** Loaded document assets (imported models, tokenizer files). */
   asset?: AssetLookup;
+  /** Reads the block library files the document pins. */
+  library?: BlockLibraryLookup;
 }
 
 /** Analyses a document and throws one error listing every problem, or returns the analysis. */
 export function analyzeOrThrow(doc: GraphDoc, registry: NodeRegistry, options: CompileOptions = {}): Analysis {
-  const analysis = analyzeGraph(doc, registry, { file: options.file, symbols: options.symbols, asset: options.asset });
+  const analysis = analyzeGraph(doc, registry, { file: options.file, symbols: options.symbols, asset: options.asset, library: options.library });
   const errors = analysis.problems.filter((p) => p.severity !== 'warning');
   if (errors.length) throw ModalflowError.fromProblems(errors);
   return analysis;
@@ -60,9 +63,12 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
 
   const taps = [...new Set(options.taps ?? [])];
   for (const tap of taps) {
-    const [nodeId, port, extra] = tap.split('.');
+    // Inner nodes of blocks have dotted ids (`layer3.attn`); the port is after the last dot.
+    const dot = tap.lastIndexOf('.');
+    const nodeId = dot > 0 ? tap.slice(0, dot) : undefined;
+    const port = dot > 0 ? tap.slice(dot + 1) : undefined;
     const info = nodeId ? nodes.get(nodeId) : undefined;
-    if (extra !== undefined || !info || !port || !info.outputs[port]) {
+    if (!info || !port || !info.outputs[port]) {
       throw new ModalflowError('MF_BAD_TAP', `tap "${tap}" does not name an output port as <nodeId>.<port>`, { file: options.file, node: nodeId, port });
     }
   }

@@ -20,7 +20,36 @@ export function checkBlocks(blocks: BlockSet, registry: NodeRegistry, file?: str
     if (found.length) broken.add(entry.name);
     problems.push(...found);
   }
+  for (const cycle of blockCycles(blocks)) {
+    const [first, second] = cycle;
+    const entry = blocks.get(first!)!;
+    const i = entry.block.nodes.findIndex((n) => blockNameOf(n.type) === second);
+    problems.push({
+      code: 'MF_BLOCK_CYCLE',
+      message: `block "${first}" contains itself: ${cycle.join(' → ')}`,
+      at: { file: entry.library ?? file, block: first, node: entry.block.nodes[i]!.id, path: `${entry.path}/nodes/${i}/type` },
+    });
+    for (const b of cycle) broken.add(b);
+  }
   return { problems, broken };
+}
+
+/** Each loop of blocks using one another, once, as `a → b → a`; found by depth-first search. */
+function blockCycles(blocks: BlockSet): string[][] {
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (name: string, stack: string[]) => {
+    state.set(name, 'open');
+    for (const n of blocks.get(name)!.block.nodes) {
+      const used = blockNameOf(n.type);
+      if (used === undefined || !blocks.has(used)) continue;
+      if (state.get(used) === 'open') cycles.push([...stack.slice(stack.indexOf(used)), name, used]);
+      else if (!state.has(used)) visit(used, [...stack, name]);
+    }
+    state.set(name, 'done');
+  };
+  for (const e of blocks.list()) if (!state.has(e.name)) visit(e.name, []);
+  return cycles;
 }
 
 function checkBlock(entry: BlockEntry, registry: NodeRegistry, blocks: BlockSet, file?: string): Problem[] {
