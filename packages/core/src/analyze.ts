@@ -15,6 +15,7 @@ import { inlineBlocks, type InstanceInfo } from './block-inline.ts';
 import type { BlockSet } from './block-set.ts';
 import type { BlockLibraryLookup } from './block-library.ts';
 import { relocateProblems } from './block-problems.ts';
+import { blockNameOf } from './block-schema.ts';
 
 export interface NodeInfo {
   id: string;
@@ -79,7 +80,10 @@ const key = (node: string, port: string) => `${node}.${port}`;
  */
 export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: AnalyzeOptions = {}): Analysis {
   const inlined = inlineBlocks(input, registry, { file: options.file, library: options.library });
-  const flat = analyzeFlat(inlined.doc, registry, options, inlined.weightPrefixes);
+  // A `block:` type left in the flat graph is an instance that could not be expanded: it must
+  // not be analysed as a node even where a registry lists blocks for an editor's palette.
+  const types = { get: (type: string) => (blockNameOf(type) === undefined ? registry.get(type) : undefined) } as NodeRegistry;
+  const flat = analyzeFlat(inlined.doc, types, options, inlined.weightPrefixes);
   const problems = [...inlined.problems, ...relocateProblems(flat.problems, inlined, options.file)];
   return {
     ...flat,

@@ -59,14 +59,14 @@ export function createActions({ editor, ui, flow, registry, runner }: Deps): Act
 
     layout: async () => {
       const s = editor.getState();
-      if (!s.doc.nodes.length) return;
+      if (!s.view.nodes.length) return;
       busy('Laying out…');
       try {
         const ports = (id: string) => {
           const v = s.nodeViews.get(id);
           return { inputs: v?.inputs.map((p) => p.name) ?? [], outputs: v?.outputs.map((p) => p.name) ?? [] };
         };
-        const positions = await layoutGraph(s.doc, ports, s.measured);
+        const positions = await layoutGraph(s.view, ports, s.measured);
         editor.getState().moveNodes(positions);
         requestAnimationFrame(fit);
       } catch (e) {

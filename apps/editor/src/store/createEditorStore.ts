@@ -54,10 +54,13 @@ export function createEditorStore(options: EditorStoreOptions): EditorStore {
 
   // Undo and redo replace `doc` directly, so derived data follows the document, not the actions.
   store.subscribe((s) => {
-    if (s.doc === s.analyzedDoc && s.assets === s.analyzedAssets) return;
-    const derived = derive(s.doc, registry, s, s.assets);
+    if (s.doc === s.analyzedDoc && s.assets === s.analyzedAssets && s.scope === s.analyzedScope && s.libraries === s.analyzedLibraries) return;
+    // Undo can remove the block that is open: the view then returns to the graph.
+    const scope = s.scope && s.doc.blocks?.[s.scope] ? s.scope : null;
+    const derived = derive(s.doc, registry, s, s.assets, undefined, scope, s.libraries);
     store.setState({
       ...derived,
+      ...(scope !== s.scope ? { scope } : {}),
       selectedNodes: prune(s.selectedNodes, (id) => derived.nodeIndex.has(id)),
       selectedEdges: prune(s.selectedEdges, (id) => derived.edgeIndex.has(id)),
     });

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { emptyGraph, serializeBlockLibrary, sha256Hex, type GraphDoc } from '@modalflow/core';
+import { fixtureRegistry } from '../test/fixtures.ts';
+import { createEditorStore } from '../store/createEditorStore.ts';
+import { INPUTS_ID, OUTPUTS_ID } from './blockView.ts';
+
+const registry = fixtureRegistry();
+
+/** in -> a -> b -> out, two linears to collapse into a block. */
+function twoLayers(): GraphDoc {
+  return {
+    ...emptyGraph('two'),
+    nodes: [
+      { id: 'in', type: 'input.fx', typeVersion: 1, params: {}, ui: { x: 0, y: 0 } },
+      { id: 'a', type: 'layer.fx_linear', typeVersion: 1, params: { out: 6 }, ui: { x: 200, y: 0 } },
+      { id: 'b', type: 'layer.fx_linear', typeVersion: 1, params: { out: 5 }, ui: { x: 400, y: 0 } },
+      { id: 'out', type: 'output.fx', typeVersion: 1, params: {}, ui: { x: 600, y: 0 } },
+    ],
+    edges: [
+      { from: ['in', 'value'], to: ['a', 'x'] },
+      { from: ['a', 'y'], to: ['b', 'x'] },
+      { from: ['b', 'y'], to: ['out', 'value'] },
+    ],
+  };
+}
+
+function withBlock() {
+  const store = createEditorStore({ registry, doc: twoLayers() });
+  store.getState().select(['a', 'b']);
+  expect(store.getState().makeBlock('pair')).toBe('pair');
+  return store;
+}
+
+describe('blocks in the editor', () => {
+  it('make a block from a selection: crossing wires become its ports, one undo step', () => {
+    const store = withBlock();
+    const s = store.getState();
+    expect(s.doc.blocks!['pair']).toMatchObject({
+      inputs: { x: { to: [['a', 'x']] } },
+      outputs: { y: { from: ['b', 'y'] } },
+      edges: [{ from: ['a', 'y'], to: ['b', 'x'] }],
+    });
+    expect(s.doc.nodes.map((n) => n.id)).toEqual(['in', 'pair', 'out']);
+    expect(s.doc.edges).toEqual([
+      { from: ['in', 'value'], to: ['pair', 'x'] },
+      { from: ['pair', 'y'], to: ['out', 'value'] },
+    ]);
+    expect(s.analysis.problems).toEqual([]);
+    expect(s.edgeViews.get('pair.y->out.value')).toMatchObject({ shape: 'B×5' });
+    expect(s.nodeViews.get('pair')).toMatchObject({ ok: true, paramCount: 8 * 6 + 6 * 5 });
+    expect([...s.selectedNodes]).toEqual(['pair']);
+    expect(s.types.get('block:pair')!.category).toBe('blocks');
+    s.undo();
+    expect(store.getState().doc).toEqual(twoLayers());
+  });
+
+  it('a second instance, an edit inside the block reaching both, and undo', () => {
+    const store = withBlock();
+    const second = store.getState().addNode('block:pair', { x: 300, y: 200 });
+    store.getState().connect({ from: ['pair', 'y'], to: [second, 'x'] });
+    store.getState().connect({ from: [second, 'y'], to: ['out', 'value'] });
+    expect(store.getState().analysis.problems).toEqual([]);
+
+    store.getState().openBlock('pair');
+    let s = store.getState();
+    expect(s.view.nodes.map((n) => n.id)).toEqual([INPUTS_ID, 'a', 'b', OUTPUTS_ID]);
+    expect(s.edgeViews.get('a.y->b.x')).toMatchObject({ shape: 'B×6' });
+    s.setParam('b', 'out', 7);
+    s = store.getState();
+    // The first instance feeds the second: both now give 7 features.
+    expect(s.doc.blocks!['pair']!.nodes[1]!.params['out']).toBe(7);
+    expect(s.analysis.nodes.get('pair.b')!.outputShapes['y']).toEqual(['B', 7]);
+    expect(s.analysis.nodes.get(`${second}.b`)!.outputShapes['y']).toEqual(['B', 7]);
+    s.undo();
+    expect(store.getState().doc.blocks!['pair']!.nodes[1]!.params['out']).toBe(5);
+    expect(store.getState().analysis.problems).toEqual([]);
+    store.getState().openBlock(null);
+    expect(store.getState().view).toBe(store.getState().doc);
+  });
+
+  it('wiring and deleting inside a block rewrite its definition', () => {
+    const store = withBlock();
+    store.getState().openBlock('pair');
+    store.getState().removeElements([], ['@inputs.x->a.x']);
+    expect(store.getState().doc.blocks!['pair']!.inputs['x']!.to).toEqual([]);
+    expect(store.getState().analysis.problems.map((p) => p.code)).toContain('MF_BLOCK_PORT_UNCONNECTED');
+    const r = store.getState().connect({ from: [INPUTS_ID, 'x'], to: ['a', 'x'] });
+    expect(r.ok).toBe(true);
+    expect(store.getState().doc.blocks!['pair']!.inputs['x']!.to).toEqual([['a', 'x']]);
+    store.getState().moveNodes({ [OUTPUTS_ID]: { x: 900, y: 40 } });
+    expect(store.getState().doc.blocks!['pair']!.ui).toMatchObject({ outputs: { x: 900, y: 40 } });
+  });
+
+  it('undoing the block closes its view', () => {
+    const store = withBlock();
+    store.getState().openBlock('pair');
+    store.getState().undo();
+    expect(store.getState().scope).toBe(null);
+    expect(store.getState().view.nodes.map((n) => n.id)).toEqual(['in', 'a', 'b', 'out']);
+  });
+
+  it('imports a library file, pinning it, so another graph can use its blocks', () => {
+    const source = withBlock();
+    const text = serializeBlockLibrary({ pair: source.getState().doc.blocks!['pair']! });
+    const store = createEditorStore({ registry, doc: emptyGraph() });
+    store.getState().importLibrary('pair.blocks.json', text);
+    expect(store.getState().doc.blockLibraries).toEqual([{ uri: 'pair.blocks.json', sha256: sha256Hex(text) }]);
+    expect(store.getState().types.get('block:pair')).toBeDefined();
+    const id = store.getState().addNode('block:pair', { x: 0, y: 0 });
+    expect(store.getState().view.nodes.find((n) => n.id === id)!.type).toBe('block:pair');
+  });
+});
