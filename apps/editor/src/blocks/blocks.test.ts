@@ -110,3 +110,32 @@ describe('blocks in the editor', () => {
     expect(store.getState().view.nodes.find((n) => n.id === id)!.type).toBe('block:pair');
   });
 });
+
+describe('block params in the editor', () => {
+  it('exposes an inner param to instances, each setting its own value', () => {
+    const store = withBlock();
+    const second = store.getState().addNode('block:pair', { x: 300, y: 200 });
+    store.getState().connect({ from: ['pair', 'y'], to: [second, 'x'] });
+    store.getState().openBlock('pair');
+    expect(store.getState().exposeParam('a', 'out')).toBe('out');
+    const block = store.getState().doc.blocks!['pair']!;
+    expect(block.params['out']).toMatchObject({ kind: 'int', default: 6, min: 1 });
+    expect(block.nodes[0]).toMatchObject({ bind: { out: 'out' }, params: {} });
+    store.getState().setBind('a', 'out', 'out * 2');
+    store.getState().openBlock(null);
+    store.getState().setParam(second, 'out', 3);
+    const s = store.getState();
+    expect(s.analysis.nodes.get('pair.a')!.params['out']).toBe(12);
+    expect(s.analysis.nodes.get(`${second}.a`)!.params['out']).toBe(6);
+    expect(s.types.get('block:pair')!.params['out']).toMatchObject({ kind: 'int', default: 6 });
+  });
+
+  it('an expression naming no block param is a coded error shown inside the block', () => {
+    const store = withBlock();
+    store.getState().openBlock('pair');
+    store.getState().setBind('a', 'out', 'width * 4');
+    const s = store.getState();
+    expect(s.analysis.problems.map((p) => p.code)).toEqual(['MF_BLOCK_EXPR']);
+    expect(s.nodeViews.get('a')!.problems.map((p) => p.code)).toEqual(['MF_BLOCK_EXPR']);
+  });
+});

@@ -9,6 +9,7 @@ import { NodeDocs } from './NodeDocs.tsx';
 import { ProblemList } from './ProblemList.tsx';
 import { blockNameOf } from '@modalflow/core';
 import { BlockActions } from '../blocks/BlockActions.tsx';
+import { InnerParams } from '../blocks/InnerParams.tsx';
 
 function PortTable({ title, ports }: { title: string; ports: readonly PortView[] }) {
   if (!ports.length) return null;
@@ -88,6 +89,7 @@ export function NodeInspector({ id }: { id: string }) {
           <ParamList def={def} params={node.params} onChange={onParam} testIdPrefix={`inspector-param-${id}`} />
         </section>
       )}
+      <InnerParams id={id} />
       <PortTable title="Inputs" ports={view?.inputs ?? []} />
       <PortTable title="Outputs" ports={view?.outputs ?? []} />
       <section className="mf-section">

@@ -195,6 +195,34 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
       set({ scope: name, selectedNodes: new Set(), selectedEdges: new Set() });
     },
 
+    exposeParam(nodeId, param) {
+      const s = get();
+      const block = s.scope ? s.doc.blocks?.[s.scope] : undefined;
+      const node = block?.nodes.find((n) => n.id === nodeId);
+      const spec = node && s.types.get(node.type)?.params[param];
+      if (!block || !node || !spec || !['int', 'float', 'bool', 'choice', 'string'].includes(spec.kind)) return null;
+      let name = param;
+      for (let i = 2; name in block.params && !(node.bind?.[param] === name); i++) name = `${param}_${i}`;
+      const { description, ...rest } = spec as Record<string, unknown>;
+      const exposed = { ...rest, default: node.params[param] ?? spec.default, ...(description ? { description } : {}) } as never;
+      const { [param]: _literal, ...params } = node.params;
+      const nodes = block.nodes.map((n) => (n === node ? { ...n, params, bind: { ...n.bind, [param]: name } } : n));
+      s.replaceBlock(s.scope!, { ...block, params: { ...block.params, [name]: exposed }, nodes });
+      return name;
+    },
+
+    setBind(nodeId, param, expression) {
+      const s = get();
+      const block = s.scope ? s.doc.blocks?.[s.scope] : undefined;
+      const node = block?.nodes.find((n) => n.id === nodeId);
+      if (!block || !node || (node.bind?.[param] ?? null) === expression) return;
+      const { [param]: _old, ...rest } = node.bind ?? {};
+      const bind = expression === null ? rest : { ...rest, [param]: expression };
+      const next = { ...node, bind } as typeof node;
+      if (!Object.keys(bind).length) delete next.bind;
+      s.replaceBlock(s.scope!, { ...block, nodes: block.nodes.map((n) => (n === node ? next : n)) });
+    },
+
     replaceBlock(name, block) {
       const s = get();
       if (!s.doc.blocks?.[name]) return;

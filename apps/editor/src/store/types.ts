@@ -100,6 +100,13 @@ export interface DocumentSlice {
   /** The block whose inside the canvas shows; null for the graph itself. Not part of history. */
   scope: string | null;
   openBlock(name: string | null): void;
+  /**
+   * Inside an open block: makes an inner param a param of the block, set on each instance
+   * (the inner node then reads it through the expression `<name>`).
+   */
+  exposeParam(nodeId: string, param: string): string | null;
+  /** Inside an open block: computes an inner param from the block's params (`dim * 4`); null unbinds. */
+  setBind(nodeId: string, param: string, expression: string | null): void;
   /** Replaces a block definition (every instance follows), as one undo step. */
   replaceBlock(name: string, block: BlockDoc): void;
   /** Replaces the selected nodes by an instance of a new block made of them; returns the block name. */
