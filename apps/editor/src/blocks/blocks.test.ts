@@ -106,8 +106,14 @@ describe('blocks in the editor', () => {
     store.getState().importLibrary('pair.blocks.json', text);
     expect(store.getState().doc.blockLibraries).toEqual([{ uri: 'pair.blocks.json', sha256: sha256Hex(text) }]);
     expect(store.getState().types.get('block:pair')).toBeDefined();
-    const id = store.getState().addNode('block:pair', { x: 0, y: 0 });
-    expect(store.getState().view.nodes.find((n) => n.id === id)!.type).toBe('block:pair');
+    const input = store.getState().addNode('input.fx', { x: 0, y: 0 });
+    const id = store.getState().addNode('block:pair', { x: 300, y: 0 });
+    expect(store.getState().connect({ from: [input, 'value'], to: [id, 'x'] }).ok).toBe(true);
+    expect(store.getState().analysis.problems.filter((p) => p.severity !== 'warning')).toEqual([]);
+    expect(store.getState().nodeViews.get(id)).toMatchObject({ ok: true, paramCount: 8 * 6 + 6 * 5 });
+    // Another file under the pinned name is refused.
+    store.getState().importLibrary('pair.blocks.json', text.replace('"out": 5', '"out": 9'));
+    expect(store.getState().analysis.problems.map((p) => p.code)).toContain('MF_BLOCK_FILE_HASH');
   });
 });
 

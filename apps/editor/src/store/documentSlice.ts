@@ -75,7 +75,7 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
       const withNode: GraphDoc = { ...s.view, nodes: [...s.view.nodes, node] };
       const edge: GraphEdge =
         link.side === 'source' ? { from: [link.node, link.port], to: [node.id, port] } : { from: [node.id, port], to: [link.node, link.port] };
-      const result = tryConnect(withNode, s.types, edge, { asset: s.assetLookup, analyse: !s.scope });
+      const result = tryConnect(withNode, s.types, edge, { asset: s.assetLookup, library: (uri) => s.libraries.get(uri), analyse: !s.scope });
       const selection = { selectedNodes: new Set([node.id]), selectedEdges: new Set<string>() };
       if (result.ok) commitConnect(result, selection);
       else set({ doc: docFor(withNode), ...selection });
@@ -84,7 +84,7 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
 
     connect(edge) {
       const s = get();
-      const result = tryConnect(s.view, s.types, edge, { analysis: s.viewAnalysis, asset: s.assetLookup, analyse: !s.scope });
+      const result = tryConnect(s.view, s.types, edge, { analysis: s.viewAnalysis, asset: s.assetLookup, library: (uri) => s.libraries.get(uri), analyse: !s.scope });
       if (result.ok && result.doc !== s.view) commitConnect(result);
       return result;
     },
