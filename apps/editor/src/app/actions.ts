@@ -77,12 +77,12 @@ export function createActions({ editor, ui, flow, registry, runner }: Deps): Act
     },
 
     exportOnnx: async () => {
-      const { doc, fileName, assetLookup } = editor.getState();
+      const { doc, fileName, assetLookup, libraries } = editor.getState();
       busy('Compiling to ONNX…');
       // Let the busy indicator paint before the compiler takes the main thread.
       await new Promise((r) => setTimeout(r, 30));
       try {
-        const { zip, files } = await buildOnnxZip(doc, registry, assetLookup);
+        const { zip, files } = await buildOnnxZip(doc, registry, assetLookup, (uri) => libraries.get(uri));
         const name = fileNameFor(doc, fileName).replace(/\.json$/i, '') + '-onnx.zip';
         downloadBlob(name, new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
         ui.getState().notify({ kind: 'success', title: `Exported ${name}`, detail: files.join(', ') });

@@ -9,11 +9,11 @@ import type { CompileReply, CompileRequest } from './compileProtocol.ts';
 const registry = createRegistry();
 
 self.onmessage = (event: MessageEvent<CompileRequest>) => {
-  const { id, doc, assets, taps } = event.data;
+  const { id, doc, assets, taps, libraries } = event.data;
   let reply: CompileReply;
   const transfer = new Set<ArrayBuffer>();
   try {
-    const compiled = compileGraph(doc as GraphDoc, registry, { taps, asset: (name): AssetData | undefined => assets[name] });
+    const compiled = compileGraph(doc as GraphDoc, registry, { taps, asset: (name): AssetData | undefined => assets[name], library: (uri) => libraries[uri] });
     for (const bytes of [...Object.values(compiled.models), ...Object.values(compiled.assets)]) transfer.add(bytes.buffer as ArrayBuffer);
     reply = { id, ok: true, compiled };
   } catch (e) {

@@ -6,6 +6,8 @@ export interface CompileRequest {
   doc: GraphDoc;
   assets: Record<string, AssetData>;
   taps: string[];
+  /** Texts of the block library files the document pins, by URI. */
+  libraries: Record<string, string>;
 }
 
 export type CompileReply =
