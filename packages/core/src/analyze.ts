@@ -16,6 +16,7 @@ import type { BlockSet } from './block-set.ts';
 import type { BlockLibraryLookup } from './block-library.ts';
 import { relocateProblems } from './block-problems.ts';
 import { blockNameOf } from './block-schema.ts';
+import { upgradeRetiredTypes } from './upgrade.ts';
 
 export interface NodeInfo {
   id: string;
@@ -79,7 +80,7 @@ const key = (node: string, port: string) => `${node}.${port}`;
  * than stopping at the first, so an editor can mark all of them at once.
  */
 export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: AnalyzeOptions = {}): Analysis {
-  const inlined = inlineBlocks(input, registry, { file: options.file, library: options.library });
+  const inlined = inlineBlocks(upgradeRetiredTypes(input, registry), registry, { file: options.file, library: options.library });
   // A `block:` type left in the flat graph is an instance that could not be expanded: it must
   // not be analysed as a node even where a registry lists blocks for an editor's palette.
   const types = { get: (type: string) => (blockNameOf(type) === undefined ? registry.get(type) : undefined) } as NodeRegistry;

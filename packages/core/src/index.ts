@@ -24,3 +24,4 @@ export * from './block-set.ts';
 export * from './block-def.ts';
 export * from './block-check.ts';
 export * from './block-inline.ts';
+export * from './upgrade.ts';

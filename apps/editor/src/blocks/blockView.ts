@@ -1,3 +1,4 @@
+import { presetEntries } from '../palette/presets.ts';
 import {
   blockNameOf, defineNode, registryWithBlocks, tensor,
   type Analysis, type BlockDoc, type BlockNode, type BlockSet, type GraphDoc, type GraphEdge, type GraphNode, type NodeInfo, type NodeRegistry, type PortSpec, type Problem,
@@ -14,8 +15,9 @@ type Pos = { x: number; y: number };
 /** The boundary of an open block is drawn as two nodes, but never placed by the user. */
 export const isBoundary = (type: string) => type === INPUTS_TYPE || type === OUTPUTS_TYPE;
 
+/** What the palette and the picker offer: every type and preset, but not a block's boundary. */
 export function placeableTypes(types: NodeRegistry) {
-  return types.list().filter((def) => !isBoundary(def.type));
+  return types.list().filter((def) => !isBoundary(def.type)).flatMap((def) => [def, ...presetEntries(def)]);
 }
 const ANY = tensor(['float32', 'int64', 'int32', 'bool', 'uint8', 'string'], null);
 

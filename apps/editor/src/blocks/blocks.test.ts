@@ -145,3 +145,29 @@ describe('block params in the editor', () => {
     expect(s.nodeViews.get('a')!.problems.map((p) => p.code)).toEqual(['MF_BLOCK_EXPR']);
   });
 });
+
+describe('documents with retired node types', () => {
+  it('open with the type that absorbed them', async () => {
+    const { createRegistry } = await import('@modalflow/nodes');
+    const nodes = createRegistry();
+    const doc: GraphDoc = {
+      ...emptyGraph('old'),
+      nodes: [{ id: 'enc', type: 'reasoning.self_attention', typeVersion: 1, params: { layers: 1 } }],
+    };
+    const store = createEditorStore({ registry: nodes, doc });
+    expect(store.getState().doc.nodes[0]).toMatchObject({ type: 'encoder.transformer', label: 'Self-attention fusion (single stream)', params: { layers: 1, norm: 'post' } });
+    store.getState().replaceDocument(doc);
+    expect(store.getState().doc.nodes[0]!.type).toBe('encoder.transformer');
+    expect(store.getState().types.get('encoder.transformer')!.presets!.map((p) => p.name)).toEqual(['single_stream']);
+  });
+});
+
+describe('presets', () => {
+  it('add the type with the preset params, named after the preset', async () => {
+    const { createRegistry } = await import('@modalflow/nodes');
+    const store = createEditorStore({ registry: createRegistry(), doc: emptyGraph() });
+    const id = store.getState().addNode('encoder.transformer#single_stream', { x: 0, y: 0 });
+    expect(store.getState().doc.nodes[0]).toMatchObject({ id, type: 'encoder.transformer', label: 'Self-attention fusion (single stream)', params: { norm: 'post', activation: 'gelu', eps: 1e-12, layers: 12 } });
+    expect(id).toBe('transformer');
+  });
+});

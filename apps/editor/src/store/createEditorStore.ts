@@ -1,4 +1,4 @@
-import { emptyGraph, type GraphDoc, type NodeRegistry } from '@modalflow/core';
+import { emptyGraph, upgradeRetiredTypes, type GraphDoc, type NodeRegistry } from '@modalflow/core';
 import { temporal, type TemporalState } from 'zundo';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createDocumentSlice } from './documentSlice.ts';
@@ -29,7 +29,7 @@ function prune(ids: ReadonlySet<string>, exists: (id: string) => boolean): Reado
 /** One store per editor (tests make many); the document is the single source of truth. */
 export function createEditorStore(options: EditorStoreOptions): EditorStore {
   const { registry } = options;
-  const initial = options.doc ?? emptyGraph();
+  const initial = upgradeRetiredTypes(options.doc ?? emptyGraph(), registry);
   const dragging = createStore<DragState>()(() => ({ positions: null }));
   const store = createStore<EditorState>()(
     temporal(

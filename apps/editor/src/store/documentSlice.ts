@@ -1,6 +1,7 @@
-import { serializeGraph, sha256Hex, type GraphDoc, type GraphEdge, type GraphNode, type NodeRegistry, type ParamSpecs } from '@modalflow/core';
+import { serializeGraph, sha256Hex, upgradeRetiredTypes, type GraphDoc, type GraphEdge, type GraphNode, type NodeRegistry, type ParamSpecs } from '@modalflow/core';
 import { writeBlockView } from '../blocks/blockView.ts';
 import { makeBlock } from '../blocks/makeBlock.ts';
+import { entryFor, splitPreset } from '../palette/presets.ts';
 import { NO_LIBRARIES } from './derive.ts';
 import { tryConnect, type ConnectResult } from '../graph/connect.ts';
 import { freshId } from '../graph/ids.ts';
@@ -9,13 +10,16 @@ import { derive } from './derive.ts';
 import { NO_ASSETS, lookupFor } from './assetSlice.ts';
 import type { DocumentSlice, GetState, SetState, XY } from './types.ts';
 
-function newNode(registry: NodeRegistry, doc: GraphDoc, type: string, position: XY): GraphNode {
-  const def = registry.get(type);
-  if (!def) throw new Error(`unknown node type "${type}"`);
+/** A node of `key`: a type, or `<type>#<preset>` for a type with a preset's params. */
+function newNode(registry: NodeRegistry, doc: GraphDoc, key: string, position: XY): GraphNode {
+  const def = entryFor(registry, key);
+  if (!def) throw new Error(`unknown node type "${key}"`);
+  const { type } = splitPreset(key);
   const id = freshId(type, new Set(doc.nodes.map((n) => n.id)));
   // Defaults are written out so a saved graph keeps meaning the same if a default changes later.
   const params = Object.fromEntries(Object.entries(def.params as ParamSpecs).map(([k, s]) => [k, structuredClone(s.default)]));
-  return { id, type, typeVersion: def.version, params, ui: { x: Math.round(position.x), y: Math.round(position.y) } };
+  const label = splitPreset(key).preset !== undefined ? { label: def.title } : {};
+  return { id, type, typeVersion: def.version, params, ...label, ui: { x: Math.round(position.x), y: Math.round(position.y) } };
 }
 
 function updateNode(doc: GraphDoc, id: string, f: (n: GraphNode) => GraphNode): GraphDoc {
@@ -57,7 +61,8 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
       // Loaded asset bytes belong to the folder the old document came from.
       const assets = get().assets.size ? { assets: NO_ASSETS, assetLookup: lookupFor(NO_ASSETS) } : {};
       const libraries = get().libraries.size ? { libraries: NO_LIBRARIES } : {};
-      set({ doc: next, fileName, scope: null, selectedNodes: new Set(), selectedEdges: new Set(), ...assets, ...libraries });
+      // Node types folded into others show as what they are now; ids, and so weights, stay.
+      set({ doc: upgradeRetiredTypes(next, registry), fileName, scope: null, selectedNodes: new Set(), selectedEdges: new Set(), ...assets, ...libraries });
       // Results belong to the graph that made them; the inputs chosen stay for the next one.
       get().resetRun();
     },
