@@ -70,6 +70,14 @@ describe('blocks end to end', () => {
     await page.keyboard.press('Control+Shift+z');
     await expect.poll(() => label('fuse.h->norm.x').textContent()).toBe('B×80');
 
+    // Double-clicking an instance opens its block too; Backspace with nothing selected goes back.
+    await page.getByTestId('node-proj_2').locator('.mf-node__title').dblclick();
+    await page.getByTestId('breadcrumb').waitFor();
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press('Backspace');
+    await page.getByTestId('breadcrumb').waitFor({ state: 'detached' });
+    expect(((await docOf(page)) as Doc).nodes.map((n) => n.id)).toContain('proj_2');
+
     // Save, start over, reopen: the same document, blocks and all.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('btn-save').click()]);
     const text = readFileSync((await download.path())!, 'utf8');
@@ -88,22 +96,22 @@ describe('blocks end to end', () => {
     const { page } = session;
     await page.getByTestId('node-image_proj').locator('.mf-node__title').click();
     await page.getByTestId('node-image_act').locator('.mf-node__title').click({ modifiers: ['Shift'] });
-    await page.getByTestId('make-block-name').fill('tower');
-    await page.getByTestId('btn-make-block').click();
-    await page.getByTestId('node-tower').locator('.mf-node__title').click();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('btn-save-block-tower').click()]);
-    expect(download.suggestedFilename()).toBe('tower.blocks.json');
+    await page.keyboard.press('Control+g');
+    await page.getByTestId('node-block').waitFor();
+        await page.getByTestId('node-block').locator('.mf-node__title').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('btn-save-block-block').click()]);
+    expect(download.suggestedFilename()).toBe('block.blocks.json');
     const library = readFileSync((await download.path())!);
 
     await newDocument(page);
-    await page.getByTestId('import-blocks-input').setInputFiles({ name: 'tower.blocks.json', mimeType: 'application/json', buffer: library });
+    await page.getByTestId('import-blocks-input').setInputFiles({ name: 'block.blocks.json', mimeType: 'application/json', buffer: library });
     await dropFromPalette(page, 'input.tensor', 200, 300);
-    await dropFromPalette(page, 'block:tower', 600, 300);
-    await page.getByTestId('node-tower').waitFor();
-    await dragWire(page, await center(page.getByTestId('handle-tensor-out-value')), await center(page.getByTestId('handle-tower-in-x')));
-    await expect.poll(() => page.getByTestId('costs-tower').textContent()).toContain('params');
+    await dropFromPalette(page, 'block:block', 600, 300);
+    await page.getByTestId('node-block').waitFor();
+    await dragWire(page, await center(page.getByTestId('handle-tensor-out-value')), await center(page.getByTestId('handle-block-in-x')));
+    await expect.poll(() => page.getByTestId('costs-block').textContent()).toContain('params');
     const doc = (await docOf(page)) as Doc & { blockLibraries: { uri: string; sha256: string }[] };
-    expect(doc.blockLibraries).toEqual([{ uri: 'tower.blocks.json', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(doc.blockLibraries).toEqual([{ uri: 'block.blocks.json', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     expect(doc.blocks).toBeUndefined();
   });
 });

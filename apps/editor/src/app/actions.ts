@@ -30,7 +30,12 @@ export function createActions({ editor, ui, flow, registry, runner }: Deps): Act
   return {
     undo: () => editor.getState().undo(),
     redo: () => editor.getState().redo(),
-    delete: () => editor.getState().deleteSelection(),
+    // With nothing selected inside an open block, Backspace goes back up to the graph.
+    delete: () => {
+      const s = editor.getState();
+      if (s.scope && !s.selectedNodes.size && !s.selectedEdges.size) s.openBlock(null);
+      else s.deleteSelection();
+    },
     selectAll: () => editor.getState().selectAll(),
     fit,
     help: () => ui.getState().set({ helpOpen: !ui.getState().helpOpen }),
@@ -40,6 +45,8 @@ export function createActions({ editor, ui, flow, registry, runner }: Deps): Act
     examples: () => ui.getState().set({ galleryOpen: true }),
     toggleTheme: () => ui.getState().set({ theme: ui.getState().theme === 'dark' ? 'light' : 'dark' }),
     runPanel: () => ui.getState().set({ runOpen: !ui.getState().runOpen }),
+    makeBlock: () => void editor.getState().makeBlock(),
+    closeBlock: () => editor.getState().openBlock(null),
     run: () => {
       ui.getState().set({ runOpen: true });
       void runner?.run();
