@@ -130,5 +130,7 @@ describe('blocks compile like the graph written out by hand', () => {
     const flat = await run(handFlattened(), both);
     expect(Array.from(shared.out.data as Float32Array)).toEqual(Array.from(flat.out.data as Float32Array));
     expect(shared.compiled.plan.costs.params).toBe(analyzeOrThrow(handFlattened(), registry).totals.params / 2);
+    const stages = shared.compiled.plan.stages.filter((st) => st.kind === 'onnx') as { params: number }[];
+    expect(stages.reduce((a, st) => a + st.params, 0)).toBe(shared.compiled.plan.costs.params);
   });
 });

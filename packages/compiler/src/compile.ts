@@ -155,7 +155,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
     models[model] = bytes;
     return {
       kind: 'onnx', id, nodes: seg.nodes, inputs: lowered.inputs, outputs: lowered.outputs, dependsOn: seg.dependsOn, flops,
-      model, hash: sha256Hex(bytes), params: seg.nodes.reduce((a, n) => a + nodes.get(n)!.paramCount, 0),
+      model, hash: sha256Hex(bytes), params: segmentParams(analysis, seg.nodes),
     };
   });
 
@@ -194,6 +194,22 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
     },
   };
   return { plan, models, assets };
+}
+
+/** Parameters a segment holds: a weight shared by instances of a shared block counts once. */
+function segmentParams(analysis: Analysis, ids: string[]): number {
+  let total = 0;
+  const seen = new Set<string>();
+  for (const id of ids) {
+    const info = analysis.nodes.get(id)!;
+    total += info.paramCount;
+    for (const [name, w] of Object.entries(info.weights)) {
+      const full = `${info.weightPrefix}.${name}`;
+      if (seen.has(full) && !w.buffer) total -= w.shape.reduce((a, d) => a * d, 1);
+      seen.add(full);
+    }
+  }
+  return total;
 }
 
 /** Names of the assets a node's params point at. */
