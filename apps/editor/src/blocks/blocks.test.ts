@@ -171,3 +171,20 @@ describe('presets', () => {
     expect(id).toBe('transformer');
   });
 });
+
+describe('shared blocks in the editor', () => {
+  it('marking a block shared gives its instances one set of weights, and undo takes it back', () => {
+    const store = withBlock();
+    const second = store.getState().addNode('block:pair', { x: 300, y: 200 });
+    store.getState().connect({ from: ['pair', 'y'], to: [second, 'x'] });
+    // The second instance reads 5 features where the first reads 8: shared weights would not fit.
+    const total = store.getState().analysis.totals.params;
+    expect(total).toBe(8 * 6 + 6 * 5 + 5 * 6 + 6 * 5);
+    store.getState().replaceBlock('pair', { ...store.getState().doc.blocks!['pair']!, shared: true });
+    expect(store.getState().analysis.problems.map((p) => p.code)).toEqual(['MF_SHARED_WEIGHT_SHAPE']);
+    expect(store.getState().nodeViews.get(second)!.ok).toBe(false);
+    store.getState().undo();
+    expect(store.getState().doc.blocks!['pair']!.shared).toBeUndefined();
+    expect(store.getState().analysis.problems).toEqual([]);
+  });
+});
