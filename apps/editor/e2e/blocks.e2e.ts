@@ -78,17 +78,34 @@ describe('blocks end to end', () => {
     await page.getByTestId('breadcrumb').waitFor({ state: 'detached' });
     expect(((await docOf(page)) as Doc).nodes.map((n) => n.id)).toContain('proj_2');
 
+    // Expose the projection width to instances, then give the second instance its own.
+    await page.getByTestId('node-proj').locator('.mf-node__title').dblclick();
+    await page.getByTestId('breadcrumb').waitFor();
+    await page.getByTestId('node-text_proj').locator('.mf-node__title').click();
+    await page.getByTestId('expose-select-text_proj').selectOption('out');
+    await page.getByTestId('btn-expose-text_proj').click();
+    await expect.poll(() => page.getByTestId('bind-text_proj-out').inputValue()).toBe('out');
+    await page.getByTestId('breadcrumb-graph').click();
+    await page.getByTestId('node-proj_2').locator('.mf-node__title').click();
+    const width = page.getByTestId('param-proj_2-out');
+    expect(await width.inputValue()).toBe('40');
+    await width.fill('12');
+    await width.press('Enter');
+    await expect.poll(() => label('proj_2.y->fuse.b').textContent()).toBe('B×12');
+    await expect.poll(() => label('proj.y->fuse.a').textContent()).toBe('B×40');
+    await expect.poll(() => label('fuse.h->norm.x').textContent()).toBe('B×52');
+
     // Save, start over, reopen: the same document, blocks and all.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('btn-save').click()]);
     const text = readFileSync((await download.path())!, 'utf8');
     const saved = (await docOf(page)) as Doc;
     expect(JSON.parse(text)).toEqual(saved);
-    expect(saved.blocks!['proj']!.nodes.find((n) => n.id === 'text_proj')!.params['out']).toBe(40);
+    expect(saved.blocks!['proj']!.nodes.find((n) => n.id === 'text_proj')).toMatchObject({ bind: { out: 'out' } });
     await newDocument(page);
     await page.getByTestId('open-input').setInputFiles({ name: 'blocks.json', mimeType: 'application/json', buffer: Buffer.from(text) });
     await page.getByTestId('node-proj_2').waitFor();
     expect(await docOf(page)).toEqual(saved);
-    await expect.poll(() => label('fuse.h->norm.x').textContent()).toBe('B×80');
+    await expect.poll(() => label('fuse.h->norm.x').textContent()).toBe('B×52');
   });
 
   it('saves a block to a library file and loads it into another graph', async () => {

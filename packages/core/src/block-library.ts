@@ -28,11 +28,11 @@ export function parseBlockLibrary(text: string, file: string): BlockLibraryDoc {
     throw new ModalflowError('MF_NOT_A_BLOCK_LIBRARY', `"format" must be "${BLOCK_LIBRARY_FORMAT}"`, { file, path: '/format' });
   }
   const result = BlockLibrarySchema.safeParse(raw);
-  if (!result.success) throw ModalflowError.fromProblems(issues(result.error, file));
+  if (!result.success) throw ModalflowError.fromProblems(libraryProblems(result.error, file));
   return result.data;
 }
 
-function issues(error: z.ZodError, file: string) {
+function libraryProblems(error: z.ZodError, file: string) {
   return error.issues.map((issue) => ({
     code: 'MF_SCHEMA',
     message: `${issue.path.length ? `"${String(issue.path[issue.path.length - 1])}" ` : ''}${issue.message}`,

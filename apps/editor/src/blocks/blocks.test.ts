@@ -188,3 +188,19 @@ describe('shared blocks in the editor', () => {
     expect(store.getState().analysis.problems).toEqual([]);
   });
 });
+
+describe('blocks inside blocks', () => {
+  it('a selection inside an open block becomes a nested block, the outer definition using it', () => {
+    const store = withBlock();
+    store.getState().openBlock('pair');
+    store.getState().select(['b']);
+    expect(store.getState().makeBlock('last')).toBe('last');
+    const s = store.getState();
+    expect(s.doc.blocks!['pair']!.nodes.map((n) => [n.id, n.type])).toEqual([['a', 'layer.fx_linear'], ['last', 'block:last']]);
+    expect(s.doc.blocks!['pair']!.outputs['y']).toEqual({ from: ['last', 'y'] });
+    expect(s.doc.blocks!['last']!.nodes.map((n) => n.id)).toEqual(['b']);
+    expect(s.analysis.problems).toEqual([]);
+    expect(s.analysis.nodes.get('pair.last.b')!.outputShapes['y']).toEqual(['B', 5]);
+    expect(s.edgeViews.get('last.y->@outputs.y')).toMatchObject({ shape: 'B×5' });
+  });
+});
