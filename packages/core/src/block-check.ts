@@ -58,7 +58,7 @@ function checkBlock(entry: BlockEntry, registry: NodeRegistry, blocks: BlockSet,
   const report = (code: string, message: string, at: Omit<Problem['at'], 'file' | 'block'>) =>
     problems.push({ code, message: `in block "${name}": ${message}`, at: { file: entry.library ?? file, block: name, ...at } });
 
-  const defaults: Record<string, unknown> = {};
+  const defaults: Record<string, unknown> = Object.create(null);
   for (const [p, spec] of Object.entries(block.params)) {
     const bad = checkParam(exposedParamSpec(spec), spec.default);
     if (bad) report(bad.code, `exposed param "${p}" default ${bad.message}`, { param: p, path: `${entry.path}/params/${p}/default` });

@@ -121,7 +121,8 @@ export function inlineBlocks(doc: GraphDoc, registry: NodeRegistry, options: Col
         report('MF_BLOCK_VERSION_MISMATCH', `the instance was made for version ${n.typeVersion} of block "${name}", but the block is version ${block.version}`, { path: `${origin.path}/typeVersion` });
         return keep();
       }
-      const values: Record<string, unknown> = {};
+      // No prototype: a param named `__proto__` or `constructor` is just a name here.
+      const values: Record<string, unknown> = Object.create(null);
       let ok = true;
       for (const [param, value] of Object.entries(n.params)) {
         const spec = block.params[param];

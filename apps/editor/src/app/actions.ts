@@ -45,7 +45,10 @@ export function createActions({ editor, ui, flow, registry, runner }: Deps): Act
     examples: () => ui.getState().set({ galleryOpen: true }),
     toggleTheme: () => ui.getState().set({ theme: ui.getState().theme === 'dark' ? 'light' : 'dark' }),
     runPanel: () => ui.getState().set({ runOpen: !ui.getState().runOpen }),
-    makeBlock: () => void editor.getState().makeBlock(),
+    makeBlock: () => {
+      const made = editor.getState().makeBlock();
+      if (typeof made !== 'string') ui.getState().notify({ kind: 'info', title: 'No block made', detail: made.refused });
+    },
     closeBlock: () => editor.getState().openBlock(null),
     run: () => {
       ui.getState().set({ runOpen: true });

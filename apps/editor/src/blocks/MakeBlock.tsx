@@ -1,13 +1,15 @@
 import { useState } from 'react';
-import { useEditorApi } from '../app/context.tsx';
+import { useEditorApi, useUiApi } from '../app/context.tsx';
 
 /** Collapses the selection into a new block; wires crossing the selection become its ports. */
 export function MakeBlock() {
   const api = useEditorApi();
+  const ui = useUiApi();
   const [name, setName] = useState('');
   const make = () => {
     const made = api.getState().makeBlock(name.trim() || undefined);
-    if (made) setName('');
+    if (typeof made === 'string') setName('');
+    else ui.getState().notify({ kind: 'info', title: 'No block made', detail: made.refused });
   };
   return (
     <section className="mf-section mf-section--row">

@@ -204,3 +204,13 @@ describe('blocks inside blocks', () => {
     expect(s.edgeViews.get('last.y->@outputs.y')).toMatchObject({ shape: 'B×5' });
   });
 });
+
+describe('making a block refuses', () => {
+  it('graph inputs and outputs, and an empty selection, saying why', () => {
+    const store = createEditorStore({ registry, doc: twoLayers() });
+    expect(store.getState().makeBlock()).toEqual({ refused: expect.stringContaining('Select') });
+    store.getState().select(['in', 'a']);
+    expect(store.getState().makeBlock()).toEqual({ refused: expect.stringContaining('(in)') });
+    expect(store.getState().doc).toEqual(twoLayers());
+  });
+});

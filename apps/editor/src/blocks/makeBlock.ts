@@ -1,6 +1,8 @@
-import { BLOCK_NAME_RE, blockType, type BlockDoc, type GraphDoc, type GraphEdge, type GraphNode } from '@modalflow/core';
+import { BLOCK_NAME_RE, blockType, type BlockDoc, type GraphDoc, type GraphEdge, type GraphNode, type NodeRegistry } from '@modalflow/core';
 import { freshId } from '../graph/ids.ts';
 import { INPUTS_ID, OUTPUTS_ID } from './blockView.ts';
+
+export type MakeBlockResult = MadeBlock | { refused: string };
 
 export interface MadeBlock {
   name: string;
@@ -21,11 +23,14 @@ function unique(stem: string, taken: Set<string>): string {
  * Turns the selected nodes of `view` into a block. Each wire entering the selection becomes a
  * block input (one per source, feeding every inner port that source fed), each inner output
  * read outside becomes a block output, and one instance takes the selection's place, wired
- * as the selection was. Returns null when nothing (or only the boundary) is selected.
+ * as the selection was. Graph inputs and outputs stay outside: a block takes and gives values
+ * through its ports.
  */
-export function makeBlock(view: GraphDoc, selected: ReadonlySet<string>, doc: GraphDoc, wanted?: string): MadeBlock | null {
+export function makeBlock(view: GraphDoc, selected: ReadonlySet<string>, doc: GraphDoc, types: NodeRegistry, wanted?: string): MakeBlockResult {
   const inside = new Set([...selected].filter((id) => id !== INPUTS_ID && id !== OUTPUTS_ID && view.nodes.some((n) => n.id === id)));
-  if (!inside.size) return null;
+  if (!inside.size) return { refused: 'Select the nodes to put in the block first.' };
+  const io = view.nodes.filter((n) => inside.has(n.id) && types.get(n.type)?.role !== 'op' && types.get(n.type) !== undefined);
+  if (io.length) return { refused: `Graph inputs and outputs stay outside a block (${io.map((n) => n.id).join(', ')}); it takes and gives values through its ports.` };
   const names = new Set(Object.keys(doc.blocks ?? {}));
   const name = wanted && BLOCK_NAME_RE.test(wanted) && !names.has(wanted) ? wanted : unique(wanted && BLOCK_NAME_RE.test(wanted) ? wanted : 'block', names);
   const instance = freshId(name, new Set(view.nodes.filter((n) => !inside.has(n.id)).map((n) => n.id)));

@@ -236,8 +236,8 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
 
     makeBlock(name) {
       const s = get();
-      const made = makeBlock(s.view, s.selectedNodes, s.doc, name);
-      if (!made) return null;
+      const made = makeBlock(s.view, s.selectedNodes, s.doc, s.types, name);
+      if ('refused' in made) return { refused: made.refused };
       const withBlock: GraphDoc = { ...s.doc, blocks: { ...s.doc.blocks, [made.name]: made.block } };
       const doc = s.scope ? writeBlockView(withBlock, s.scope, made.view) : { ...made.view, blocks: withBlock.blocks };
       set({ doc, selectedNodes: new Set([made.instance]), selectedEdges: new Set() });

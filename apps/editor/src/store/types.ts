@@ -109,8 +109,8 @@ export interface DocumentSlice {
   setBind(nodeId: string, param: string, expression: string | null): void;
   /** Replaces a block definition (every instance follows), as one undo step. */
   replaceBlock(name: string, block: BlockDoc): void;
-  /** Replaces the selected nodes by an instance of a new block made of them; returns the block name. */
-  makeBlock(name?: string): string | null;
+  /** Replaces the selected nodes by an instance of a new block made of them; returns its name, or why not. */
+  makeBlock(name?: string): string | { refused: string };
   /** Library files the document pins, as read by the user (like assets, not part of the document). */
   libraries: ReadonlyMap<string, string>;
   /** Adds a block library file to the document, pinned by its SHA-256. */
