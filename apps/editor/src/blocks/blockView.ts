@@ -128,7 +128,7 @@ export function viewAnalysis(analysis: Analysis, view: GraphDoc, scope: string |
     if (!inst) return;
     const info: NodeInfo = {
       id: n.id, index, def, params: n.params, inputs: def.inputs, outputs: def.outputs, portsKnown: true,
-      inputShapes: {}, inputDtypes: {}, outputShapes: {}, outputDtypes: {}, dims: {}, weights: {}, weightPrefix: n.id,
+      inputShapes: {}, inputDtypes: {}, outputShapes: {}, outputDtypes: {}, dims: {}, weights: {}, weightPrefix: '',
       paramCount: 0, flops: 0, ok: true,
     };
     const feeds = n.id === OUTPUTS_ID ? 'inputs' : 'outputs';
@@ -156,6 +156,8 @@ export function viewAnalysis(analysis: Analysis, view: GraphDoc, scope: string |
           const full = `${x.weightPrefix}.${w}`;
           if (!seen.has(full) && !spec.buffer) info.paramCount += spec.shape.reduce((a, d) => a * d, 1);
           seen.add(full);
+          // Listed under their full names, as a checkpoint holds them.
+          info.weights[full] = spec;
         }
       }
     }

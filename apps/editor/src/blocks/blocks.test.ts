@@ -48,6 +48,7 @@ describe('blocks in the editor', () => {
     expect(s.analysis.problems).toEqual([]);
     expect(s.edgeViews.get('pair.y->out.value')).toMatchObject({ shape: 'B×5' });
     expect(s.nodeViews.get('pair')).toMatchObject({ ok: true, paramCount: 8 * 6 + 6 * 5 });
+    expect(Object.keys(s.viewAnalysis.nodes.get('pair')!.weights)).toEqual(['pair.a.weight', 'pair.b.weight']);
     expect([...s.selectedNodes]).toEqual(['pair']);
     expect(s.types.get('block:pair')!.category).toBe('blocks');
     s.undo();

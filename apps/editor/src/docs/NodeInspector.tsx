@@ -110,7 +110,7 @@ export function NodeInspector({ id }: { id: string }) {
               {weightRows.map(([name, w]) => (
                 <tr key={name}>
                   <td className="mf-mono">
-                    {prefix}.{name}
+                    {prefix ? `${prefix}.${name}` : name}
                   </td>
                   <td className="mf-mono mf-muted">{formatShape(w.shape)}</td>
                 </tr>
