@@ -1,8 +1,8 @@
-import { presetEntries } from '../palette/presets.ts';
 import {
-  blockNameOf, defineNode, registryWithBlocks, tensor,
-  type Analysis, type BlockDoc, type BlockNode, type BlockSet, type GraphDoc, type GraphEdge, type GraphNode, type NodeInfo, type NodeRegistry, type PortSpec, type Problem,
+  defineNode, registryWithBlocks, tensor,
+  type BlockDoc, type BlockNode, type BlockSet, type GraphDoc, type GraphEdge, type GraphNode, type NodeRegistry, type PortSpec,
 } from '@modalflow/core';
+import { presetEntries } from '../palette/presets.ts';
 
 /** Ids of the two boundary nodes drawn inside an open block; `@` keeps them apart from node ids. */
 export const INPUTS_ID = '@inputs';
@@ -99,87 +99,3 @@ export function writeBlockView(doc: GraphDoc, scope: string, view: GraphDoc): Gr
 
 const pick = (ui: GraphNode['ui']) => ({ x: ui?.x ?? 0, y: ui?.y ?? 0 });
 const sameEdges = (a: readonly GraphEdge[], b: readonly GraphEdge[]) => a.length === b.length && a.every((e, i) => e === b[i]);
-
-/** The instance whose analysis an open block shows: the first one the analysis expanded. */
-export function instanceShown(analysis: Analysis, scope: string): string | undefined {
-  for (const inst of analysis.instances.values()) if (inst.block === scope) return inst.id;
-  return undefined;
-}
-
-/**
- * What each node of a view shows from the analysis of the whole (flat) document: inner nodes
- * of an open block show the first instance's shapes, instances show their ports' shapes and
- * the sums of their inner nodes' costs, and problems move to the node the view draws.
- */
-export function viewAnalysis(analysis: Analysis, view: GraphDoc, scope: string | null, types: NodeRegistry): Analysis {
-  const instance = scope ? instanceShown(analysis, scope) : undefined;
-  const prefix = scope ? (instance ? `${instance}.` : null) : '';
-  const nodes = new Map<string, NodeInfo>();
-  view.nodes.forEach((n, index) => {
-    if (prefix === null) return;
-    const flat = analysis.nodes.get(prefix + n.id);
-    if (flat) {
-      nodes.set(n.id, { ...flat, id: n.id, index });
-      return;
-    }
-    const def = types.get(n.type);
-    if (!def) return;
-    const inst = blockNameOf(n.type) !== undefined ? analysis.instances.get(prefix + n.id) : n.id === INPUTS_ID || n.id === OUTPUTS_ID ? analysis.instances.get(instance ?? '') : undefined;
-    if (!inst) return;
-    const info: NodeInfo = {
-      id: n.id, index, def, params: n.params, inputs: def.inputs, outputs: def.outputs, portsKnown: true,
-      inputShapes: {}, inputDtypes: {}, outputShapes: {}, outputDtypes: {}, dims: {}, weights: {}, weightPrefix: '',
-      paramCount: 0, flops: 0, ok: true,
-    };
-    const feeds = n.id === OUTPUTS_ID ? 'inputs' : 'outputs';
-    for (const [port, ref] of Object.entries(inst.outputs)) {
-      const src = analysis.nodes.get(ref[0]);
-      if (!src?.ok || n.id === INPUTS_ID) continue;
-      (feeds === 'inputs' ? info.inputShapes : info.outputShapes)[port] = src.outputShapes[ref[1]]!;
-      (feeds === 'inputs' ? info.inputDtypes : info.outputDtypes)[port] = src.outputDtypes[ref[1]]!;
-    }
-    for (const [port, targets] of Object.entries(inst.inputs)) {
-      const t = targets[0] && analysis.nodes.get(targets[0][0]);
-      const shape = t?.inputShapes[targets[0]![1]];
-      if (!t || !shape || n.id === OUTPUTS_ID) continue;
-      (n.id === INPUTS_ID ? info.outputShapes : info.inputShapes)[port] = shape;
-      (n.id === INPUTS_ID ? info.outputDtypes : info.inputDtypes)[port] = t.inputDtypes[targets[0]![1]]!;
-    }
-    if (n.id !== INPUTS_ID && n.id !== OUTPUTS_ID) {
-      const seen = new Set<string>();
-      for (const id of inst.nodes) {
-        const x = analysis.nodes.get(id);
-        if (!x) continue;
-        info.ok &&= x.ok;
-        info.flops += x.flops;
-        for (const [w, spec] of Object.entries(x.weights)) {
-          const full = `${x.weightPrefix}.${w}`;
-          if (!seen.has(full) && !spec.buffer) info.paramCount += spec.shape.reduce((a, d) => a * d, 1);
-          seen.add(full);
-          // Listed under their full names, as a checkpoint holds them.
-          info.weights[full] = spec;
-        }
-      }
-    }
-    nodes.set(n.id, info);
-  });
-  return { ...analysis, nodes, problems: viewProblems(analysis.problems, scope, instance) };
-}
-
-function viewProblems(problems: readonly Problem[], scope: string | null, instance: string | undefined): Problem[] {
-  const out: Problem[] = [];
-  for (const p of problems) {
-    const { node } = p.at;
-    if (scope === null) {
-      if (p.at.block === undefined) out.push(p);
-      // A problem inside an instance marks the instance; one in a definition shows when it is open.
-      else if (node?.includes('.')) out.push({ ...p, at: { ...p.at, node: node.slice(0, node.indexOf('.')), port: undefined, edge: undefined } });
-      continue;
-    }
-    if (p.at.block !== scope) continue;
-    const inner = node !== undefined && instance !== undefined && node.startsWith(`${instance}.`) ? node.slice(instance.length + 1) : node;
-    if (inner !== undefined && inner.includes('.') && !node!.startsWith(`${instance}.`)) continue; // another instance: shown once
-    out.push({ ...p, at: { ...p.at, node: inner?.split('.')[0], edge: undefined } });
-  }
-  return out;
-}

@@ -2,7 +2,8 @@ import {
   analyzeGraph, formatShape, portKind,
   type Analysis, type AssetData, type DType, type Dim, type GraphDoc, type GraphEdge, type GraphNode, type NodeRegistry, type PortSpec, type Problem,
 } from '@modalflow/core';
-import { blockView, viewAnalysis, viewTypes } from '../blocks/blockView.ts';
+import { blockView, viewTypes } from '../blocks/blockView.ts';
+import { viewAnalysis } from '../blocks/viewAnalysis.ts';
 
 export const NO_LIBRARIES: ReadonlyMap<string, string> = new Map();
 import { edgeId } from '../graph/edges.ts';
