@@ -215,3 +215,17 @@ describe('making a block refuses', () => {
     expect(store.getState().doc).toEqual(twoLayers());
   });
 });
+
+describe('wires of a view as flat tensors', () => {
+  it('name what an instance output, an inner wire and a block input carry', async () => {
+    const { flatTensor } = await import('./flatTensor.ts');
+    const store = withBlock();
+    let s = store.getState();
+    expect(flatTensor(s.analysis, s.scope, s.nodeIndex, { from: ['pair', 'y'], to: ['out', 'value'] })).toBe('pair.b.y');
+    expect(flatTensor(s.analysis, s.scope, s.nodeIndex, { from: ['in', 'value'], to: ['pair', 'x'] })).toBe('in.value');
+    s.openBlock('pair');
+    s = store.getState();
+    expect(flatTensor(s.analysis, s.scope, s.nodeIndex, { from: ['a', 'y'], to: ['b', 'x'] })).toBe('pair.a.y');
+    expect(flatTensor(s.analysis, s.scope, s.nodeIndex, { from: [INPUTS_ID, 'x'], to: ['a', 'x'] })).toBe('in.value');
+  });
+});
