@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from './analyze.ts';
+import { MAX_INLINED_NODES, inlineBlocks } from './block-inline.ts';
 import { loadGraph } from './load.ts';
 import { blockRegistry as registry, mlpBlock, twoInstances } from './block-fixtures.ts';
 import type { GraphDoc } from './document.ts';
@@ -166,5 +167,28 @@ describe('block errors', () => {
     const block = mlpBlock();
     block.nodes.push({ id: 'feed', type: 't.source', typeVersion: 1, params: {} });
     expect(codes(twoInstances(block))).toEqual(['MF_BLOCK_IO_NODE']);
+  });
+});
+
+describe('block expansion', () => {
+  it('stops with a coded error where nesting would make the graph too large', () => {
+    const doc = twoInstances();
+    // Each level holds two of the level below: 2^depth copies of the bottom block.
+    for (let level = 1; level <= 16; level++) {
+      const below = level === 1 ? 'mlp' : `x${level - 1}`;
+      doc.blocks![`x${level}`] = {
+        version: 1, params: {}, inputs: { x: { to: [['a', 'x']] } }, outputs: { y: { from: ['b', 'y'] } },
+        nodes: [{ id: 'a', type: `block:${below}`, typeVersion: 1, params: {} }, { id: 'b', type: `block:${below}`, typeVersion: 1, params: {} }],
+        edges: [{ from: ['a', 'y'], to: ['b', 'x'] }],
+      };
+    }
+    doc.nodes[1]!.type = 'block:x16';
+    const full = inlineBlocks(doc, registry);
+    expect(full.problems.map((p) => p.code)).toEqual(['MF_BLOCK_TOO_LARGE']);
+    // Past the limit, each instance left unexpanded stays as one placeholder node.
+    expect(full.doc.nodes.length).toBeLessThan(MAX_INLINED_NODES + 100);
+    const small = inlineBlocks(doc, registry, { maxNodes: 100 });
+    expect(small.doc.nodes.length).toBeLessThan(200);
+    expect(small.problems.filter((p) => p.code === 'MF_BLOCK_TOO_LARGE')).toHaveLength(1);
   });
 });

@@ -10,6 +10,12 @@ import { parseParamExpr } from './block-expr.ts';
 
 type PortRef = [string, string];
 
+/**
+ * Blocks nest, so a small document can name a huge graph (each level doubling the one below).
+ * Expansion stops past this many nodes, with an error, rather than exhausting memory.
+ */
+export const MAX_INLINED_NODES = 50_000;
+
 /** Where a node or edge of the flat graph was written. */
 export interface Origin {
   /** The file holding it: a block library, or the graph (undefined when unnamed). */
@@ -70,7 +76,9 @@ type Local = { kind: 'instance'; inputs: Record<string, PortRef[]>; outputs: Rec
  * the instance id in front (`layer3.attn`), which also names their weights; a shared block's
  * weights are named after the block instead, so all its instances read one set.
  */
-export function inlineBlocks(doc: GraphDoc, registry: NodeRegistry, options: CollectOptions = {}): Inlined {
+export function inlineBlocks(doc: GraphDoc, registry: NodeRegistry, options: CollectOptions & { maxNodes?: number } = {}): Inlined {
+  const maxNodes = options.maxNodes ?? MAX_INLINED_NODES;
+  let tooLarge = false;
   const { file } = options;
   const { blocks, problems } = collectBlocks(doc, options);
   const checked = checkBlocks(blocks, registry, file);
@@ -116,6 +124,11 @@ export function inlineBlocks(doc: GraphDoc, registry: NodeRegistry, options: Col
         return keep();
       }
       if (checked.broken.has(name)) return keep();
+      if (nodes.length + entry.block.nodes.length > maxNodes) {
+        if (!tooLarge) report('MF_BLOCK_TOO_LARGE', `expanding the blocks gives more than ${maxNodes} nodes; a block nested in itself many times over may do this`);
+        tooLarge = true;
+        return keep();
+      }
       const { block } = entry;
       if (n.typeVersion !== block.version) {
         report('MF_BLOCK_VERSION_MISMATCH', `the instance was made for version ${n.typeVersion} of block "${name}", but the block is version ${block.version}`, { path: `${origin.path}/typeVersion` });
