@@ -192,3 +192,15 @@ describe('block expansion', () => {
     expect(small.problems.filter((p) => p.code === 'MF_BLOCK_TOO_LARGE')).toHaveLength(1);
   });
 });
+
+describe('a cycle through an instance', () => {
+  it('is placed where its first node is written', () => {
+    const doc = twoInstances();
+    doc.edges.push({ from: ['l2', 'y'], to: ['l1', 'x'] });
+    doc.edges.splice(0, 1);
+    const p = analyzeGraph(doc, registry).problems.find((x) => x.code === 'MF_CYCLE')!;
+    expect(p.message).toContain('l1.');
+    expect(p.at.block).toBe('mlp');
+    expect(p.at.path).toMatch(/^\/blocks\/mlp\/nodes\/\d$/);
+  });
+});

@@ -9,6 +9,12 @@ import type { Inlined, Origin } from './block-inline.ts';
  */
 export function relocateProblems(problems: Problem[], inlined: Inlined, file?: string): Problem[] {
   const out: Problem[] = [];
+  let indexOf: Map<string, number> | undefined;
+  const originOf = (node: string) => {
+    indexOf ??= new Map(inlined.doc.nodes.map((n, i) => [n.id, i]));
+    const i = indexOf.get(node);
+    return i === undefined ? undefined : inlined.nodeOrigins[i];
+  };
   const seen = new Set<string>();
   for (const p of problems) {
     const { node, port } = p.at;
@@ -24,7 +30,10 @@ export function relocateProblems(problems: Problem[], inlined: Inlined, file?: s
         continue;
       }
     }
-    out.push({ ...p, at: relocate(p.at, inlined, file) });
+    const at = relocate(p.at, inlined, file);
+    // A problem that names a node but no place (a cycle) is placed where that node is written.
+    const origin = at.path === undefined && node !== undefined ? originOf(node) : undefined;
+    out.push({ ...p, at: origin ? place(at, origin, '', file) : at });
   }
   return out;
 }
