@@ -5,6 +5,7 @@ export function BlockBar() {
   const scope = useEditor((s) => s.scope);
   const title = useEditor((s) => (s.scope ? (s.doc.blocks?.[s.scope]?.title ?? s.scope) : null));
   const instances = useEditor((s) => (s.scope ? s.doc.nodes.filter((n) => n.type === `block:${s.scope}`).length : 0));
+  const nested = useEditor((s) => (s.scope ? Object.values(s.doc.blocks ?? {}).some((b) => b.nodes.some((n) => n.type === `block:${s.scope}`)) : false));
   const api = useEditorApi();
   if (!scope) return null;
   return (
@@ -17,6 +18,11 @@ export function BlockBar() {
       <span className="mf-muted">
         block “{scope}”: edits here change all {instances} {instances === 1 ? 'instance' : 'instances'}
       </span>
+      {instances === 0 && !nested && (
+        <button type="button" className="mf-blockbar__crumb" onClick={() => api.getState().deleteBlock(scope)} data-testid="btn-delete-block">
+          Delete block
+        </button>
+      )}
     </nav>
   );
 }

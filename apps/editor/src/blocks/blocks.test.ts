@@ -229,3 +229,18 @@ describe('wires of a view as flat tensors', () => {
     expect(flatTensor(s.analysis, s.scope, s.nodeIndex, { from: [INPUTS_ID, 'x'], to: ['a', 'x'] })).toBe('in.value');
   });
 });
+
+describe('deleting a block', () => {
+  it('only once nothing uses it, as one undo step', () => {
+    const store = withBlock();
+    expect(store.getState().deleteBlock('pair')).toBe(false);
+    store.getState().removeElements(['pair']);
+    store.getState().openBlock('pair');
+    expect(store.getState().deleteBlock('pair')).toBe(true);
+    expect(store.getState().doc.blocks).toBeUndefined();
+    expect(store.getState().scope).toBe(null);
+    expect(store.getState().types.get('block:pair')).toBeUndefined();
+    store.getState().undo();
+    expect(store.getState().doc.blocks!['pair']).toBeDefined();
+  });
+});

@@ -228,6 +228,19 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
       s.replaceBlock(s.scope!, { ...block, nodes: block.nodes.map((n) => (n === node ? next : n)) });
     },
 
+    deleteBlock(name) {
+      const s = get();
+      const blocks = s.doc.blocks ?? {};
+      if (!blocks[name]) return false;
+      const type = `block:${name}`;
+      const used = s.doc.nodes.some((n) => n.type === type) || Object.values(blocks).some((b) => b.nodes.some((n) => n.type === type));
+      if (used) return false;
+      const { [name]: _gone, ...rest } = blocks;
+      const { blocks: _all, ...doc } = s.doc;
+      set({ doc: Object.keys(rest).length ? { ...doc, blocks: rest } : doc, ...(s.scope === name ? { scope: null } : {}) });
+      return true;
+    },
+
     replaceBlock(name, block) {
       const s = get();
       if (!s.doc.blocks?.[name]) return;

@@ -107,6 +107,8 @@ export interface DocumentSlice {
   exposeParam(nodeId: string, param: string): string | null;
   /** Inside an open block: computes an inner param from the block's params (`dim * 4`); null unbinds. */
   setBind(nodeId: string, param: string, expression: string | null): void;
+  /** Removes a block no node uses, in the graph or in another block; false when one does. */
+  deleteBlock(name: string): boolean;
   /** Replaces a block definition (every instance follows), as one undo step. */
   replaceBlock(name: string, block: BlockDoc): void;
   /** Replaces the selected nodes by an instance of a new block made of them; returns its name, or why not. */
