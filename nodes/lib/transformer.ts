@@ -200,7 +200,7 @@ export function bertAttentionView(w: Record<string, string>, att: string, out: s
   return view;
 }
 
-/* ---- a whole stack, as used by encoder.transformer and reasoning.self_attention ---- */
+/* ---- a whole stack, as used by encoder.transformer (also as single-stream fusion) ---- */
 
 export const STACK_NAMINGS = ['clip', 'bert'] as const;
 export type StackNaming = (typeof STACK_NAMINGS)[number];

@@ -27,6 +27,7 @@ export async function compileFile(
   return progress.time('compiling', () =>
     compileGraph(graph.doc, registry, {
       file: graph.file,
+      library: graph.library,
       granularity: options.granularity ?? 'segments',
       taps: options.taps ?? [],
       ...(weights ? { weights: weights.tensors } : {}),

@@ -9,6 +9,7 @@ import {
   type NodeRegistry,
   type AssetLookup,
   type AnyNodeDef,
+  type BlockLibraryLookup,
 } from '@modalflow/core';
 import { encodeModel } from '@modalflow/onnx';
 import { partition } from './partition.ts';
@@ -33,11 +34,13 @@ export interface CompileOptions {
   asset?: AssetLookup;
   /** Emit only the host steps (training builds the computed part itself). */
   hostOnly?: boolean;
+  /** Reads the block library files the document pins. */
+  library?: BlockLibraryLookup;
 }
 
 /** Analyses a document and throws one error listing every problem, or returns the analysis. */
 export function analyzeOrThrow(doc: GraphDoc, registry: NodeRegistry, options: CompileOptions = {}): Analysis {
-  const analysis = analyzeGraph(doc, registry, { file: options.file, symbols: options.symbols, asset: options.asset });
+  const analysis = analyzeGraph(doc, registry, { file: options.file, symbols: options.symbols, asset: options.asset, library: options.library });
   const errors = analysis.problems.filter((p) => p.severity !== 'warning');
   if (errors.length) throw ModalflowError.fromProblems(errors);
   return analysis;
@@ -62,9 +65,12 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
 
   const taps = [...new Set(options.taps ?? [])];
   for (const tap of taps) {
-    const [nodeId, port, extra] = tap.split('.');
+    // Inner nodes of blocks have dotted ids (`layer3.attn`); the port is after the last dot.
+    const dot = tap.lastIndexOf('.');
+    const nodeId = dot > 0 ? tap.slice(0, dot) : undefined;
+    const port = dot > 0 ? tap.slice(dot + 1) : undefined;
     const info = nodeId ? nodes.get(nodeId) : undefined;
-    if (extra !== undefined || !info || !port || !info.outputs[port]) {
+    if (!info || !port || !info.outputs[port]) {
       throw new ModalflowError('MF_BAD_TAP', `tap "${tap}" does not name an output port as <nodeId>.<port>`, { file: options.file, node: nodeId, port });
     }
   }
@@ -151,7 +157,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
     models[model] = bytes;
     return {
       kind: 'onnx', id, nodes: seg.nodes, inputs: lowered.inputs, outputs: lowered.outputs, dependsOn: seg.dependsOn, flops,
-      model, hash: sha256Hex(bytes), params: seg.nodes.reduce((a, n) => a + nodes.get(n)!.paramCount, 0),
+      model, hash: sha256Hex(bytes), params: segmentParams(analysis, seg.nodes),
     };
   });
 
@@ -204,6 +210,22 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
     },
   };
   return { plan, models, assets };
+}
+
+/** Parameters a segment holds: a weight shared by instances of a shared block counts once. */
+function segmentParams(analysis: Analysis, ids: string[]): number {
+  let total = 0;
+  const seen = new Set<string>();
+  for (const id of ids) {
+    const info = analysis.nodes.get(id)!;
+    total += info.paramCount;
+    for (const [name, w] of Object.entries(info.weights)) {
+      const full = `${info.weightPrefix}.${name}`;
+      if (seen.has(full) && !w.buffer) total -= w.shape.reduce((a, d) => a * d, 1);
+      seen.add(full);
+    }
+  }
+  return total;
 }
 
 /** Names of the assets a node's params point at. */

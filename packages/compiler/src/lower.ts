@@ -36,6 +36,8 @@ export function lowerSegment(
   const inputs: Binding[] = [];
   const outputs: Binding[] = [];
   const size = (d: Dim) => dimValue(d, symbols);
+  // Instances of a shared block in one segment read one initializer.
+  const initializers = new Map<string, string>();
 
   for (const id of nodeIds) {
     const info = analysis.nodes.get(id)!;
@@ -65,7 +67,13 @@ export function lowerSegment(
     }
     const w: Record<string, string> = {};
     for (const [wname, t] of Object.entries(nodeWeights(analysis, id, weights))) {
-      w[wname] = g.addInitializer(`${id}.${wname}`, t);
+      const full = `${info.weightPrefix}.${wname}`;
+      let name = initializers.get(full);
+      if (name === undefined) {
+        name = g.addInitializer(full, t);
+        initializers.set(full, name);
+      }
+      w[wname] = name;
     }
     const ctx: LowerContext<any> = {
       node: id,

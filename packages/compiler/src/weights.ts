@@ -20,7 +20,8 @@ export function checkWeights(analysis: Analysis, weights: WeightSource, file?: s
   for (const id of analysis.order) {
     const info = analysis.nodes.get(id)!;
     for (const [name, spec] of Object.entries(info.weights)) {
-      const full = `${id}.${name}`;
+      const full = `${info.weightPrefix}.${name}`;
+      if (declared.has(full)) continue;
       declared.add(full);
       const t = weights.get(full);
       const at = { file, node: id, weight: full };
@@ -39,14 +40,18 @@ export function checkWeights(analysis: Analysis, weights: WeightSource, file?: s
   }
   for (const name of weights.keys()) {
     if (!declared.has(name)) {
-      const node = name.split('.')[0];
+      const node = name.slice(0, name.lastIndexOf('.'));
       problems.push({ code: 'MF_WEIGHT_EXTRA', message: `the weights file has "${name}", which no node declares`, at: { file, weight: name, node } });
     }
   }
   if (problems.length) throw ModalflowError.fromProblems(problems);
 }
 
-/** One node's weights: from the supplied set, or generated from (seed, node id, weight name). */
+/**
+ * One node's weights, by their name inside the node: from the supplied set, or generated from
+ * (seed, weight prefix, weight name). The prefix is the node id except in shared blocks, whose
+ * instances thereby draw the same values.
+ */
 export function nodeWeights(
   analysis: Analysis,
   id: string,
@@ -55,23 +60,24 @@ export function nodeWeights(
   const info = analysis.nodes.get(id)!;
   const out: Record<string, Tensor> = {};
   for (const [name, spec] of Object.entries(info.weights)) {
-    const full = `${id}.${name}`;
+    const full = `${info.weightPrefix}.${name}`;
     const given = supplied?.get(full);
     if (given) {
       out[name] = given;
       continue;
     }
-    const data = fillWeight(new Float32Array(numel(spec.shape)), spec.init, () => weightRng(analysis.doc.seed, id, name));
+    const data = fillWeight(new Float32Array(numel(spec.shape)), spec.init, () => weightRng(analysis.doc.seed, info.weightPrefix, name));
     out[name] = { dtype: 'float32', dims: [...spec.shape], data };
   }
   return out;
 }
 
-/** All weights of the graph, named `<nodeId>.<weight>`: what `weights export` writes. */
+/** All weights of the graph, named `<nodeId>.<weight>` (shared ones once): what `weights export` writes. */
 export function allWeights(analysis: Analysis, supplied?: WeightSource): Map<string, Tensor> {
   const out = new Map<string, Tensor>();
   for (const id of analysis.order) {
-    for (const [name, t] of Object.entries(nodeWeights(analysis, id, supplied))) out.set(`${id}.${name}`, t);
+    const prefix = analysis.nodes.get(id)!.weightPrefix;
+    for (const [name, t] of Object.entries(nodeWeights(analysis, id, supplied))) if (!out.has(`${prefix}.${name}`)) out.set(`${prefix}.${name}`, t);
   }
   return out;
 }

@@ -11,6 +11,12 @@ import { fillTemplate, unifyShape } from './unify.ts';
 import { checkDocumentUri } from './assets.ts';
 import { migrateNodes } from './migrate.ts';
 import { numel } from './tensor.ts';
+import { inlineBlocks, type InstanceInfo } from './block-inline.ts';
+import type { BlockSet } from './block-set.ts';
+import type { BlockLibraryLookup } from './block-library.ts';
+import { relocateProblems } from './block-problems.ts';
+import { blockNameOf } from './block-schema.ts';
+import { upgradeRetiredTypes } from './upgrade.ts';
 
 export interface NodeInfo {
   id: string;
@@ -30,6 +36,8 @@ export interface NodeInfo {
   outputDtypes: Record<string, DType>;
   dims: Record<string, Dim>;
   weights: Record<string, WeightSpec>;
+  /** Weights are named `<weightPrefix>.<weight>`: the node id, or a shared block's name and inner path. */
+  weightPrefix: string;
   paramCount: number;
   flops: number;
   /** False when an error upstream or here left the node's outputs unknown. */
@@ -37,7 +45,13 @@ export interface NodeInfo {
 }
 
 export interface Analysis {
+  /** The flat graph that was analysed: blocks inlined, ids of inner nodes `<instance>.<inner>`. */
   doc: GraphDoc;
+  /** The document as written, blocks and all. */
+  source: GraphDoc;
+  blocks: BlockSet;
+  /** Every block instance (nested ones by their flat id) and the flat ports standing for its ports. */
+  instances: Map<string, InstanceInfo>;
   problems: Problem[];
   /** Topological order of node ids (those on a cycle are left out). */
   order: string[];
@@ -54,6 +68,8 @@ export interface AnalyzeOptions {
   symbols?: Record<string, number>;
   /** Loaded assets, for nodes whose ports come from a file (an imported ONNX model). */
   asset?: AssetLookup;
+  /** Reads the block library files the document pins. */
+  library?: BlockLibraryLookup;
 }
 
 const key = (node: string, port: string) => `${node}.${port}`;
@@ -64,6 +80,28 @@ const key = (node: string, port: string) => `${node}.${port}`;
  * than stopping at the first, so an editor can mark all of them at once.
  */
 export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: AnalyzeOptions = {}): Analysis {
+  const inlined = inlineBlocks(upgradeRetiredTypes(input, registry), registry, { file: options.file, library: options.library });
+  // A `block:` type left in the flat graph is an instance that could not be expanded: it must
+  // not be analysed as a node even where a registry lists blocks for an editor's palette.
+  const types = { get: (type: string) => (blockNameOf(type) === undefined ? registry.get(type) : undefined) } as NodeRegistry;
+  const flat = analyzeFlat(inlined.doc, types, options, inlined.weightPrefixes);
+  const problems = [...inlined.problems, ...relocateProblems(flat.problems, inlined, options.file)];
+  return {
+    ...flat,
+    source: input,
+    blocks: inlined.blocks,
+    instances: inlined.instances,
+    problems,
+    ok: !problems.some((p) => p.severity !== 'warning'),
+  };
+}
+
+function analyzeFlat(
+  input: GraphDoc,
+  registry: NodeRegistry,
+  options: AnalyzeOptions,
+  weightPrefixes: Map<string, string>,
+): Omit<Analysis, 'source' | 'blocks' | 'instances'> {
   const { file } = options;
   const doc: GraphDoc = { ...input, nodes: migrateNodes(input.nodes, registry) };
   const problems: Problem[] = [];
@@ -140,7 +178,7 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
     nodes.set(n.id, {
       id: n.id, index, def, params, inputs: ports.inputs, outputs: ports.outputs, portsKnown,
       inputShapes: {}, inputDtypes: {}, outputShapes: {}, outputDtypes: {}, dims: {},
-      weights: {}, paramCount: externalParams, flops: 0, ok: paramsOk,
+      weights: {}, weightPrefix: weightPrefixes.get(n.id) ?? n.id, paramCount: externalParams, flops: 0, ok: paramsOk,
     });
   });
 
@@ -282,11 +320,26 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
     report('MF_NO_OUTPUTS', 'the graph has no output node, so running it returns nothing', {}, 'warning');
   }
 
+  // Instances of a shared block hold the same tensors: each is counted once, as PyTorch's
+  // `parameters()` counts a tied weight once, and all must agree on its shape.
   let params = 0;
   let flops = 0;
+  const seen = new Map<string, { shape: number[]; node: string }>();
   for (const n of nodes.values()) {
     params += n.paramCount;
     flops += n.flops;
+    for (const [name, w] of Object.entries(n.weights)) {
+      const full = `${n.weightPrefix}.${name}`;
+      const prior = seen.get(full);
+      if (!prior) {
+        seen.set(full, { shape: w.shape, node: n.id });
+        continue;
+      }
+      if (!w.buffer) params -= numel(w.shape);
+      if (prior.shape.join() !== w.shape.join()) {
+        report('MF_SHARED_WEIGHT_SHAPE', `shared weight "${full}" is [${w.shape.join(', ')}] here but [${prior.shape.join(', ')}] in "${prior.node}": instances of a shared block must have the same sizes`, { node: n.id, weight: full, path: `/nodes/${n.index}` });
+      }
+    }
   }
   return {
     doc, problems, order, nodes, incoming,

@@ -1,35 +1,16 @@
 import { z } from 'zod';
+import { AssetRefSchema, GraphEdgeSchema, GraphNodeSchema, NODE_ID_RE } from './graph-parts.ts';
+import { BlockSchema, BLOCK_NAME_RE } from './block-schema.ts';
 
 /** The newest document version this build reads and writes. */
 export const GRAPH_VERSION = 1;
 export const GRAPH_FORMAT = 'modalflow.graph';
 
-// Node ids become weight-name prefixes (`<id>.<weight>`) and ONNX name scopes, so no dots.
-export const NODE_ID_RE = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+export { NODE_ID_RE };
 
-const AssetRef = z.strictObject({
-  uri: z.string().min(1),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits').optional(),
-});
-
-const GraphNode = z.strictObject({
-  id: z.string().regex(NODE_ID_RE, 'must start with a letter or _, then letters, digits, _ or - (no dots)'),
-  type: z.string().min(1),
-  typeVersion: z.number().int().min(1),
-  params: z.record(z.string(), z.unknown()).default({}),
-  label: z.string().optional(),
-  /** Whether training may change this node's weights (default: yes, except imported models). */
-  trainable: z.boolean().optional(),
-  /** Weight of this loss node's output in the training objective; absent means not an objective. */
-  objective: z.number().min(0).optional(),
-  ui: z
-    .looseObject({ x: z.number().optional(), y: z.number().optional(), collapsed: z.boolean().optional() })
-    .optional(),
-});
-
-const PortRef = z.tuple([z.string().min(1), z.string().min(1)]);
-
-const GraphEdge = z.strictObject({ from: PortRef, to: PortRef });
+const AssetRef = AssetRefSchema;
+const GraphNode = GraphNodeSchema;
+const GraphEdge = GraphEdgeSchema;
 
 export const GraphSchema = z.strictObject({
   format: z.literal(GRAPH_FORMAT),
@@ -46,6 +27,10 @@ export const GraphSchema = z.strictObject({
   edges: z.array(GraphEdge).default([]),
   weights: AssetRef.optional(),
   assets: z.record(z.string(), AssetRef).optional(),
+  /** Subgraphs used as node types `block:<name>`; inlined before analysis. */
+  blocks: z.record(z.string().regex(BLOCK_NAME_RE, 'block names are letters, digits, _ or - (no dots)'), BlockSchema).optional(),
+  /** Block library files, relative to the graph's folder, pinned by SHA-256. */
+  blockLibraries: z.array(AssetRef.required({ sha256: true })).optional(),
 });
 
 export type GraphDoc = z.infer<typeof GraphSchema>;

@@ -6,6 +6,8 @@ export interface Location {
   file?: string;
   /** 1-based line in a text file (CSV, TSV, JSON Lines, or JSON that fails to parse). */
   line?: number;
+  /** The block definition a problem sits in; `node` then names the instance path (`layer3.attn`). */
+  block?: string;
   node?: string;
   port?: string;
   edge?: number;
@@ -27,6 +29,7 @@ export function formatLocation(at: Location): string {
   const parts: string[] = [];
   if (at.file) parts.push(at.line !== undefined ? `${at.file}:${at.line}` : at.file);
   else if (at.line !== undefined) parts.push(`line ${at.line}`);
+  if (at.block !== undefined) parts.push(`block "${at.block}"`);
   if (at.node !== undefined) parts.push(`node "${at.node}"`);
   if (at.port !== undefined) parts.push(`port "${at.port}"`);
   if (at.param !== undefined) parts.push(`param "${at.param}"`);

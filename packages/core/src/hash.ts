@@ -36,6 +36,8 @@ export function graphHash(doc: GraphDoc): string {
       edges: doc.edges,
       weights: doc.weights,
       assets: doc.assets,
+      blocks: doc.blocks && Object.fromEntries(Object.entries(doc.blocks).map(([k, b]) => [k, { ...b, ui: undefined, nodes: b.nodes.map((n) => ({ ...n, ui: undefined, label: undefined })) }])),
+      blockLibraries: doc.blockLibraries,
     }),
   );
 }

@@ -14,7 +14,8 @@ export type Category =
   | 'heads'
   | 'losses'
   | 'outputs'
-  | 'layers';
+  | 'layers'
+  | 'blocks';
 
 export const CATEGORIES: readonly Category[] = [
   'inputs',
@@ -28,6 +29,7 @@ export const CATEGORIES: readonly Category[] = [
   'losses',
   'outputs',
   'layers',
+  'blocks',
 ];
 
 /** How a weight is filled when no weights file supplies it. Only exact IEEE operations are
@@ -129,6 +131,36 @@ export interface Migration {
 
 export type Role = 'input' | 'output' | 'op';
 
+/**
+ * A named set of params offered in the palette as a node of its own: one type can then serve
+ * where two used to differ only in their defaults (a transformer as an image tower, or as a
+ * single-stream fusion over text and image tokens).
+ */
+export interface Preset {
+  /** Identifier, unique within the type: `<type>#<name>` picks it. */
+  name: string;
+  title: string;
+  /** Where the palette lists it; the type's own category when absent. */
+  category?: Category;
+  /** Markdown; the first paragraph is the summary. */
+  doc?: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * A node type this one absorbed. Documents naming the old type are read as this one: the old
+ * node's params are rewritten for this type's version `into`, then migrated as usual.
+ */
+export interface Replaces {
+  type: string;
+  /** The newest version of the old type this reads. */
+  version: number;
+  into: number;
+  params: (old: Record<string, unknown>) => Record<string, unknown>;
+  /** Given to nodes without a label, so the graph still says what they were. */
+  label?: string;
+}
+
 export interface NodeDef<P extends ParamSpecs = ParamSpecs> {
   type: string;
   version: number;
@@ -147,6 +179,8 @@ export interface NodeDef<P extends ParamSpecs = ParamSpecs> {
   outputs: Record<string, PortSpec>;
   params: P;
   migrations: Migration[];
+  presets?: Preset[];
+  replaces?: Replaces[];
   /**
    * Ports that depend on params or assets (an imported ONNX model's inputs and outputs).
    * Replaces `inputs`/`outputs` for this node; those then describe the node in the palette.

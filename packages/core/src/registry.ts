@@ -1,8 +1,9 @@
-import type { AnyNodeDef, Category } from './node.ts';
+import type { AnyNodeDef, Category, Replaces } from './node.ts';
 
 /** The set of node types a graph may use. Types are unique: a second one is a mistake. */
 export class NodeRegistry {
   private readonly defs = new Map<string, AnyNodeDef>();
+  private readonly retired = new Map<string, { def: AnyNodeDef; rule: Replaces }>();
 
   constructor(defs: Iterable<AnyNodeDef> = []) {
     for (const d of defs) this.register(d);
@@ -13,7 +14,16 @@ export class NodeRegistry {
       throw new Error(`node type "${def.type}" is already registered`);
     }
     this.defs.set(def.type, def);
+    for (const rule of def.replaces ?? []) {
+      if (this.retired.has(rule.type)) throw new Error(`node type "${rule.type}" is replaced twice`);
+      this.retired.set(rule.type, { def, rule });
+    }
     return this;
+  }
+
+  /** The type that absorbed a retired one, and how to read the old node. */
+  replacementFor(type: string): { def: AnyNodeDef; rule: Replaces } | undefined {
+    return this.defs.has(type) ? undefined : this.retired.get(type);
   }
 
   get(type: string): AnyNodeDef | undefined {

@@ -61,7 +61,7 @@ export async function inspectCommand(io: Io, file: string, opts: InspectOptions)
   const symbols = opts.symbol ?? {};
   const graph = await loadGraphFile(file, io.cwd);
   const assets = await loadAssets(graph, opts, io.cwd);
-  const analysis = analyzeGraph(graph.doc, createRegistry(), { file, symbols, asset: assets.lookup });
+  const analysis = analyzeGraph(graph.doc, createRegistry(), { file, symbols, asset: assets.lookup, library: graph.library });
   const errors = analysis.problems.filter((p) => p.severity !== 'warning');
   if (errors.length) throw ModalflowError.fromProblems(errors);
   io.out(opts.json ? JSON.stringify(inspectJson(analysis, symbols), null, 2) + '\n' : inspectTable(analysis, symbols) + '\n');

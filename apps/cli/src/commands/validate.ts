@@ -35,7 +35,7 @@ export async function validateCommand(io: Io, file: string, opts: ValidateOption
   try {
     const graph = await loadGraphFile(file, io.cwd);
     const assets = await loadAssets(graph, opts, io.cwd, true);
-    analysis = analyzeGraph(graph.doc, createRegistry(), { file, asset: assets.lookup });
+    analysis = analyzeGraph(graph.doc, createRegistry(), { file, asset: assets.lookup, library: graph.library });
     problems = [...assets.problems, ...analysis.problems];
     if (analysis.ok && assets.problems.length === 0 && graph.doc.weights) {
       problems.push(...(await weightProblems(analysis, () => loadWeights(graph, undefined, io.cwd))));

@@ -17,7 +17,7 @@ export interface WeightsExportOptions extends AssetOptions {
 export async function weightsExportCommand(io: Io, file: string, opts: WeightsExportOptions): Promise<void> {
   const graph = await loadGraphFile(file, io.cwd);
   const assets = await loadAssets(graph, opts, io.cwd);
-  const analysis = analyzeOrThrow(graph.doc, createRegistry(), { file, asset: assets.lookup });
+  const analysis = analyzeOrThrow(graph.doc, createRegistry(), { file, asset: assets.lookup, library: graph.library });
   const loaded = await loadWeights(graph, undefined, io.cwd);
   if (loaded) checkWeights(analysis, loaded.tensors, loaded.file);
   const tensors = allWeights(analysis, loaded?.tensors);

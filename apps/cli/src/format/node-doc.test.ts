@@ -17,6 +17,13 @@ describe('describeNode', () => {
     expect(input.inputKind).toBe('tensor');
   });
 
+  it('lists presets and the retired types a node reads', () => {
+    const transformer = docs.find((d) => d.type === 'encoder.transformer')!;
+    expect(transformer.presets).toEqual([{ name: 'single_stream', title: 'Self-attention fusion (single stream)', params: { activation: 'gelu', norm: 'post', eps: 1e-12 } }]);
+    expect(transformer.replaces).toEqual(['reasoning.self_attention']);
+    expect(formatNodeList(docs)).toContain('encoder.transformer#single_stream');
+  });
+
   it('is plain JSON', () => {
     expect(JSON.parse(JSON.stringify(docs))).toEqual(docs);
   });

@@ -33,6 +33,9 @@ export interface NodeDoc {
   inputs: Record<string, PortDoc>;
   outputs: Record<string, PortDoc>;
   params: Record<string, ParamDoc>;
+  presets?: { name: string; title: string; params: Record<string, unknown> }[];
+  /** Retired types that documents may still name; they are read as this one. */
+  replaces?: string[];
 }
 
 function portDoc(p: PortSpec): PortDoc {
@@ -66,6 +69,8 @@ export function describeNode(def: AnyNodeDef): NodeDoc {
     inputs: mapValues(def.inputs, portDoc),
     outputs: mapValues(def.outputs, portDoc),
     params: mapValues(def.params, paramDoc),
+    ...(def.presets?.length ? { presets: def.presets.map((p) => ({ name: p.name, title: p.title, params: p.params })) } : {}),
+    ...(def.replaces?.length ? { replaces: def.replaces.map((r) => r.type) } : {}),
   };
 }
 
@@ -130,6 +135,11 @@ export function formatNodeDoc(d: NodeDoc): string {
     lines.push(`  ${title}:`);
     lines.push(indentBlock(formatTable(rows), '    '));
   }
+  if (d.presets?.length) {
+    lines.push('  presets:');
+    lines.push(indentBlock(formatTable(d.presets.map((p) => [`${d.type}#${p.name}`, p.title, JSON.stringify(p.params)])), '    '));
+  }
+  if (d.replaces?.length) lines.push(`  reads saved nodes of: ${d.replaces.join(', ')}`);
   return lines.join('\n');
 }
 

@@ -30,7 +30,12 @@ export function createActions({ editor, ui, flow, registry, runner }: Deps): Act
   return {
     undo: () => editor.getState().undo(),
     redo: () => editor.getState().redo(),
-    delete: () => editor.getState().deleteSelection(),
+    // With nothing selected inside an open block, Backspace goes back up to the graph.
+    delete: () => {
+      const s = editor.getState();
+      if (s.scope && !s.selectedNodes.size && !s.selectedEdges.size) s.openBlock(null);
+      else s.deleteSelection();
+    },
     selectAll: () => editor.getState().selectAll(),
     fit,
     help: () => ui.getState().set({ helpOpen: !ui.getState().helpOpen }),
@@ -41,6 +46,11 @@ export function createActions({ editor, ui, flow, registry, runner }: Deps): Act
     toggleTheme: () => ui.getState().set({ theme: ui.getState().theme === 'dark' ? 'light' : 'dark' }),
     runPanel: () => ui.getState().set({ runOpen: !ui.getState().runOpen, trainOpen: false }),
     trainPanel: () => ui.getState().set({ trainOpen: !ui.getState().trainOpen, runOpen: false }),
+    makeBlock: () => {
+      const made = editor.getState().makeBlock();
+      if (typeof made !== 'string') ui.getState().notify({ kind: 'info', title: 'No block made', detail: made.refused });
+    },
+    closeBlock: () => editor.getState().openBlock(null),
     run: () => {
       ui.getState().set({ runOpen: true, trainOpen: false });
       void runner?.run();
@@ -60,14 +70,14 @@ export function createActions({ editor, ui, flow, registry, runner }: Deps): Act
 
     layout: async () => {
       const s = editor.getState();
-      if (!s.doc.nodes.length) return;
+      if (!s.view.nodes.length) return;
       busy('Laying out…');
       try {
         const ports = (id: string) => {
           const v = s.nodeViews.get(id);
           return { inputs: v?.inputs.map((p) => p.name) ?? [], outputs: v?.outputs.map((p) => p.name) ?? [] };
         };
-        const positions = await layoutGraph(s.doc, ports, s.measured);
+        const positions = await layoutGraph(s.view, ports, s.measured);
         editor.getState().moveNodes(positions);
         requestAnimationFrame(fit);
       } catch (e) {
@@ -78,12 +88,12 @@ export function createActions({ editor, ui, flow, registry, runner }: Deps): Act
     },
 
     exportOnnx: async () => {
-      const { doc, fileName, assetLookup } = editor.getState();
+      const { doc, fileName, assetLookup, libraries } = editor.getState();
       busy('Compiling to ONNX…');
       // Let the busy indicator paint before the compiler takes the main thread.
       await new Promise((r) => setTimeout(r, 30));
       try {
-        const { zip, files } = await buildOnnxZip(doc, registry, assetLookup);
+        const { zip, files } = await buildOnnxZip(doc, registry, assetLookup, (uri) => libraries.get(uri));
         const name = fileNameFor(doc, fileName).replace(/\.json$/i, '') + '-onnx.zip';
         downloadBlob(name, new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
         ui.getState().notify({ kind: 'success', title: `Exported ${name}`, detail: files.join(', ') });

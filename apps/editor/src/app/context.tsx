@@ -42,7 +42,8 @@ export function useUi<T>(selector: (s: UiState) => T): T {
 
 export const useEditorApi = () => useStores().editor;
 export const useUiApi = () => useStores().ui;
-export const useRegistry = () => useStores().registry;
+/** Node types the canvas can show now: the library, the document's blocks, an open block's boundary. */
+export const useRegistry = () => useEditor((s) => s.types);
 /** The in-browser runner; null where none was given (component tests). */
 export const useRunner = () => useStores().runner;
 /** The in-browser trainer; null where none was given (component tests). */

@@ -5,6 +5,7 @@ import { useEditor, useEditorApi, useRegistry, useUi, useUiApi } from '../app/co
 import { categoryColor } from './colors.ts';
 import { DetailProvider } from './detail.tsx';
 import { EmptyHint } from './EmptyHint.tsx';
+import { BlockBar } from '../blocks/BlockBar.tsx';
 import { createEdgeDeriver, createNodeDeriver, type FlowEdge, type FlowNode } from './flowElements.ts';
 import { NodeView } from './NodeView.tsx';
 import { trackPointer } from './pointer.ts';
@@ -32,8 +33,8 @@ export function Canvas() {
   const [deriveNodes] = useState(createNodeDeriver);
   const [deriveEdges] = useState(createEdgeDeriver);
   const drag = useStore(editor.dragging, (s) => s.positions);
-  const nodes = useEditor((s) => deriveNodes(s.doc, drag, s.selectedNodes, s.measured));
-  const edges = useEditor((s) => deriveEdges(s.doc.edges, s.edgeIds, s.selectedEdges));
+  const nodes = useEditor((s) => deriveNodes(s.view, drag, s.selectedNodes, s.measured));
+  const edges = useEditor((s) => deriveEdges(s.view.edges, s.edgeIds, s.selectedEdges));
   const theme = useUi((s) => s.theme);
   const handlers = useFlowHandlers();
   const ref = useRef<HTMLDivElement>(null);
@@ -99,6 +100,7 @@ export function Canvas() {
         </DetailProvider>
       )}
       <EmptyHint />
+      <BlockBar />
     </div>
   );
 }

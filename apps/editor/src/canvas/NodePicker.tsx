@@ -1,4 +1,5 @@
 import { useMemo, useState, type KeyboardEvent } from 'react';
+import { placeableTypes } from '../blocks/blockView.ts';
 import { useEditorApi, useRegistry, useUi, useUiApi } from '../app/context.tsx';
 import { searchTypes } from '../palette/search.ts';
 import { categoryColor } from './colors.ts';
@@ -21,7 +22,7 @@ function PickerBox() {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const items = useMemo(
-    () => picker.matches ?? registry.list().map((def) => ({ def, port: '' })),
+    () => picker.matches ?? placeableTypes(registry).map((def) => ({ def, port: '' })),
     [picker.matches, registry],
   );
   const results = useMemo(() => searchTypes(items, query).slice(0, 60), [items, query]);

@@ -4,6 +4,7 @@ import { useEditorApi, useRegistry, useUiApi } from '../app/context.tsx';
 import type { Size, XY } from '../store/types.ts';
 import type { FlowEdge, FlowNode } from './flowElements.ts';
 import { wireMatches } from './openWirePicker.ts';
+import { blockNameOf } from '@modalflow/core';
 
 function clientPoint(e: MouseEvent | TouchEvent): XY {
   const p = 'changedTouches' in e ? e.changedTouches[0]! : e;
@@ -78,7 +79,11 @@ export function useFlowHandlers() {
     };
 
     const onNodeDragStop = () => editor.getState().endDrag();
+    const onNodeDoubleClick = (_: unknown, node: FlowNode) => {
+      const name = blockNameOf(node.data.nodeType);
+      if (name !== undefined) editor.getState().openBlock(name);
+    };
 
-    return { onNodesChange, onEdgesChange, onConnect, isValidConnection, onConnectEnd, onNodeDragStop };
+    return { onNodesChange, onEdgesChange, onConnect, isValidConnection, onConnectEnd, onNodeDragStop, onNodeDoubleClick };
   }, [editor, ui, registry, flow]);
 }

@@ -1,11 +1,12 @@
 import { useRegistry, useUi } from '../app/context.tsx';
 import { categoryColor } from '../canvas/colors.ts';
 import { NodeDocs } from './NodeDocs.tsx';
+import { entryFor } from '../palette/presets.ts';
 
 /** One tooltip for the whole canvas, so nodes don't each carry a hidden copy of their docs. */
 export function DocTooltip() {
   const tip = useUi((s) => s.tooltip);
-  const def = useRegistry().get(tip?.type ?? '');
+  const def = entryFor(useRegistry(), tip?.type ?? '');
   if (!tip || !def) return null;
   const left = Math.min(tip.x, window.innerWidth - 380);
   const top = Math.min(tip.y, window.innerHeight - 260);

@@ -1,6 +1,7 @@
 import { useEditor, useEditorApi, useRunner, useUi, useUiApi } from '../app/context.tsx';
 import { docHash } from '../run/docHash.ts';
 import { TensorSummary } from '../results/TensorSummary.tsx';
+import { flatTensor } from '../blocks/flatTensor.ts';
 
 /**
  * A selected wire: the shape the analysis gives it and, after a run, the tensor it carried.
@@ -16,11 +17,12 @@ export function EdgeInspector({ id }: { id: string }) {
   const editor = useEditorApi();
   const ui = useUiApi();
   const runner = useRunner();
+  const tap = useEditor((s) => (edge ? flatTensor(s.analysis, s.scope, s.nodeIndex, edge) : undefined));
   if (!edge) return null;
-  const tap = `${edge.from[0]}.${edge.from[1]}`;
-  const tensor = result && !stale ? result.tensors[tap] : undefined;
+  const tensor = result && !stale && tap ? result.tensors[tap] : undefined;
 
   const capture = () => {
+    if (!tap) return;
     editor.getState().inspectTensor(tap);
     if (!runOpen) ui.getState().set({ runOpen: true });
     void runner?.run();

@@ -3,6 +3,7 @@ import { formatCount, formatFlops } from '../graph/format.ts';
 import { EdgeInspector } from './EdgeInspector.tsx';
 import { GraphOverview } from './GraphOverview.tsx';
 import { NodeInspector } from './NodeInspector.tsx';
+import { MakeBlock } from '../blocks/MakeBlock.tsx';
 
 const single = (s: ReadonlySet<string>) => (s.size === 1 ? s.values().next().value! : null);
 
@@ -33,6 +34,7 @@ function SelectionSummary() {
           <span>per example</span>
         </div>
       </div>
+      <MakeBlock />
       <p className="mf-muted">Copy with Ctrl+C and paste into this or another tab with Ctrl+V; Delete removes them.</p>
     </div>
   );

@@ -7,6 +7,9 @@ import { formatCount, formatFlops } from '../graph/format.ts';
 import { ParamList } from '../params/ParamList.tsx';
 import { NodeDocs } from './NodeDocs.tsx';
 import { ProblemList } from './ProblemList.tsx';
+import { blockNameOf } from '@modalflow/core';
+import { BlockActions } from '../blocks/BlockActions.tsx';
+import { InnerParams } from '../blocks/InnerParams.tsx';
 
 function PortTable({ title, ports }: { title: string; ports: readonly PortView[] }) {
   if (!ports.length) return null;
@@ -35,7 +38,8 @@ function PortTable({ title, ports }: { title: string; ports: readonly PortView[]
 export function NodeInspector({ id }: { id: string }) {
   const node = useEditor((s) => s.nodeIndex.get(id));
   const view = useEditor((s) => s.nodeViews.get(id));
-  const weights = useEditor((s) => s.analysis.nodes.get(id)?.weights);
+  const weights = useEditor((s) => s.viewAnalysis.nodes.get(id)?.weights);
+  const prefix = useEditor((s) => s.viewAnalysis.nodes.get(id)?.weightPrefix ?? id);
   const def = useRegistry().get(node?.type ?? '');
   const api = useEditorApi();
   const onParam = useCallback((name: string, value: unknown) => api.getState().setParam(id, name, value), [api, id]);
@@ -78,12 +82,14 @@ export function NodeInspector({ id }: { id: string }) {
           <ProblemList problems={view.problems} />
         </section>
       )}
+      {blockNameOf(def.type) !== undefined && <BlockActions id={id} name={blockNameOf(def.type)!} />}
       {Object.keys(def.params).length > 0 && (
         <section className="mf-section">
           <h3>Parameters</h3>
           <ParamList def={def} params={node.params} onChange={onParam} testIdPrefix={`inspector-param-${id}`} />
         </section>
       )}
+      <InnerParams id={id} />
       <PortTable title="Inputs" ports={view?.inputs ?? []} />
       <PortTable title="Outputs" ports={view?.outputs ?? []} />
       <section className="mf-section">
@@ -104,7 +110,7 @@ export function NodeInspector({ id }: { id: string }) {
               {weightRows.map(([name, w]) => (
                 <tr key={name}>
                   <td className="mf-mono">
-                    {id}.{name}
+                    {prefix ? `${prefix}.${name}` : name}
                   </td>
                   <td className="mf-mono mf-muted">{formatShape(w.shape)}</td>
                 </tr>

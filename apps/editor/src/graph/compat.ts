@@ -1,3 +1,4 @@
+import { isBoundary } from '../blocks/blockView.ts';
 import { unifyShape, type AnyNodeDef, type DType, type Dim, type NodeRegistry, type PortSpec } from '@modalflow/core';
 
 /** What an output port gives: its dtype(s) and its shape, or only its template when not inferred yet. */
@@ -34,6 +35,7 @@ function portsByNeed(ports: Record<string, PortSpec>): [string, PortSpec][] {
 export function typesAccepting(registry: NodeRegistry, value: PortValue): PortMatch[] {
   const out: PortMatch[] = [];
   for (const def of registry.list()) {
+    if (isBoundary(def.type)) continue;
     const hit = portsByNeed(def.inputs).find(([, spec]) => inputAccepts(spec, value));
     if (hit) out.push({ def, port: hit[0], optional: hit[1].optional });
   }
@@ -48,6 +50,7 @@ function byNeed(matches: PortMatch[]): PortMatch[] {
 export function typesFeeding(registry: NodeRegistry, spec: PortSpec): PortMatch[] {
   const out: PortMatch[] = [];
   for (const def of registry.list()) {
+    if (isBoundary(def.type)) continue;
     const hit = Object.entries(def.outputs).find(([, o]) => inputAccepts(spec, { dtypes: o.dtypes, shape: o.shape }));
     if (hit) out.push({ def, port: hit[0] });
   }

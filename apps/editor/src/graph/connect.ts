@@ -1,4 +1,4 @@
-import { analyzeGraph, type Analysis, type AssetLookup, type GraphDoc, type GraphEdge, type NodeRegistry, type PortSpec } from '@modalflow/core';
+import { analyzeGraph, type Analysis, type AssetLookup, type BlockLibraryLookup, type GraphDoc, type GraphEdge, type NodeRegistry, type PortSpec } from '@modalflow/core';
 import { inputAccepts } from './compat.ts';
 
 export type ConnectResult =
@@ -9,6 +9,14 @@ export interface ConnectOptions {
   /** The document's current analysis, for ports that depend on params or assets. */
   analysis?: Analysis;
   asset?: AssetLookup;
+  /** The block library files the document pins. */
+  library?: BlockLibraryLookup;
+  /**
+   * Whether to analyse the graph with the new edge. Inside an open block the shapes depend on
+   * each instance, so only ports and cycles are checked there; analysis of the document then
+   * reports what does not fit.
+   */
+  analyse?: boolean;
 }
 
 const REFUSING = new Set(['MF_DTYPE_MISMATCH', 'MF_SHAPE_MISMATCH']);
@@ -62,8 +70,9 @@ export function tryConnect(doc: GraphDoc, registry: NodeRegistry, edge: GraphEdg
     return { ok: true, doc, analysis: null, replaced: null };
   }
   const next: GraphDoc = { ...doc, edges: [...doc.edges.filter((e) => e !== replaced), edge] };
+  if (options.analyse === false) return { ok: true, doc: next, analysis: null, replaced };
   const index = next.edges.length - 1;
-  const analysis = analyzeGraph(next, registry, { asset: options.asset });
+  const analysis = analyzeGraph(next, registry, { asset: options.asset, library: options.library });
   const bad = analysis.problems.find(
     (p) =>
       (p.at.edge === index && REFUSING.has(p.code)) ||

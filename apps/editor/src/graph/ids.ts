@@ -1,8 +1,8 @@
-import { NODE_ID_RE } from '@modalflow/core';
+import { NODE_ID_RE, blockNameOf } from '@modalflow/core';
 
-/** A readable id stem for a node type: `layer.layer_norm` -> `layer_norm`. */
+/** A readable id stem for a node type: `layer.layer_norm` -> `layer_norm`, `block:ffn` -> `ffn`. */
 export function idStem(typeOrId: string): string {
-  const last = typeOrId.split('.').pop() ?? 'node';
+  const last = (blockNameOf(typeOrId) ?? typeOrId).split('.').pop() ?? 'node';
   const stem = last.replace(/[^A-Za-z0-9_-]/g, '_').replace(/_\d+$/, '');
   const safe = /^[A-Za-z_]/.test(stem) ? stem : `n_${stem}`;
   return safe.slice(0, 56) || 'node';

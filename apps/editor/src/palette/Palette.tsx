@@ -6,6 +6,8 @@ import { categoryColor, categoryLabel } from '../canvas/colors.ts';
 import { summary } from '../docs/DocText.tsx';
 import { NODE_MIME } from './dnd.ts';
 import { searchTypes } from './search.ts';
+import { placeableTypes } from '../blocks/blockView.ts';
+import { ImportLibrary } from '../blocks/ImportLibrary.tsx';
 
 const PaletteItem = memo(function PaletteItem({ def, onAdd }: { def: AnyNodeDef; onAdd: (type: string) => void }) {
   const ui = useUiApi();
@@ -46,7 +48,7 @@ export function Palette() {
   const flow = useReactFlow();
   const [query, setQuery] = useState('');
   const [closed, setClosed] = useState<ReadonlySet<Category>>(new Set());
-  const all = useMemo(() => registry.list().map((def) => ({ def })), [registry]);
+  const all = useMemo(() => placeableTypes(registry).map((def) => ({ def })), [registry]);
   const found = useMemo(() => searchTypes(all, query).map((i) => i.def), [all, query]);
   const groups = useMemo(() => {
     const by = new Map<Category, AnyNodeDef[]>();
@@ -83,6 +85,7 @@ export function Palette() {
           data-testid="palette-search"
         />
       </div>
+      <ImportLibrary />
       <div className="mf-palette__groups">
         {groups.map(([category, defs]) => {
           const open = query !== '' || !closed.has(category);

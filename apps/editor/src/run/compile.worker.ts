@@ -9,13 +9,14 @@ import type { CompileReply, CompileRequest } from './compileProtocol.ts';
 const registry = createRegistry();
 
 self.onmessage = (event: MessageEvent<CompileRequest>) => {
-  const { id, doc, assets, taps, weights } = event.data;
+  const { id, doc, assets, taps, weights, libraries } = event.data;
   let reply: CompileReply;
   const transfer = new Set<ArrayBuffer>();
   try {
     const compiled = compileGraph(doc as GraphDoc, registry, {
       taps,
       asset: (name): AssetData | undefined => assets[name],
+      library: (uri) => libraries[uri],
       ...(weights ? { weights: new Map(Object.entries(weights)) } : {}),
     });
     for (const bytes of [...Object.values(compiled.models), ...Object.values(compiled.assets)]) transfer.add(bytes.buffer as ArrayBuffer);

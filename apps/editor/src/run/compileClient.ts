@@ -9,7 +9,14 @@ export class CompileClient {
   #worker: Worker | null = null;
   #next = 1;
 
-  compile(doc: GraphDoc, assets: ReadonlyMap<string, AssetData>, taps: string[], signal?: AbortSignal, weights?: ReadonlyMap<string, Tensor>): Promise<CompiledPlan> {
+  compile(
+    doc: GraphDoc,
+    assets: ReadonlyMap<string, AssetData>,
+    taps: string[],
+    signal?: AbortSignal,
+    weights?: ReadonlyMap<string, Tensor>,
+    libraries: ReadonlyMap<string, string> = new Map(),
+  ): Promise<CompiledPlan> {
     if (signal?.aborted) return Promise.reject(aborted());
     const worker = (this.#worker ??= new Worker(new URL('./compile.worker.ts', import.meta.url), { type: 'module', name: 'modalflow-compiler' }));
     const id = this.#next++;
@@ -41,7 +48,14 @@ export class CompileClient {
       worker.addEventListener('error', onError);
       signal?.addEventListener('abort', onAbort, { once: true });
       // Plain objects only: the document and asset records cross by structured clone.
-      const request: CompileRequest = { id, doc: JSON.parse(JSON.stringify(doc)) as GraphDoc, assets: Object.fromEntries(assets), taps, ...(weights ? { weights: Object.fromEntries(weights) } : {}) };
+      const request: CompileRequest = {
+        id,
+        doc: JSON.parse(JSON.stringify(doc)) as GraphDoc,
+        assets: Object.fromEntries(assets),
+        taps,
+        libraries: Object.fromEntries(libraries),
+        ...(weights ? { weights: Object.fromEntries(weights) } : {}),
+      };
       worker.postMessage(request);
     });
   }

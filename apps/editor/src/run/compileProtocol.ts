@@ -8,6 +8,8 @@ export interface CompileRequest {
   taps: string[];
   /** Weights to compile with instead of the seeded ones (trained or loaded from a file). */
   weights?: Record<string, Tensor>;
+  /** Texts of the block library files the document pins, by URI. */
+  libraries: Record<string, string>;
 }
 
 export type CompileReply =

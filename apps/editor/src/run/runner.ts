@@ -160,7 +160,7 @@ export class Runner {
         // The old stage list belongs to the old plan.
         store.getState().startStages([], hash);
         store.getState().setRunStatus('compiling', 'Compiling the graph…');
-        const compiled = await this.#compiler.compile(doc, s.assets, taps, signal, s.weights?.tensors);
+        const compiled = await this.#compiler.compile(doc, s.assets, taps, signal, s.weights?.tensors, s.libraries);
         this.#phase = 'loading';
         const onnx = compiled.plan.stages.filter((st) => st.kind === 'onnx').length;
         store.getState().setRunStatus('loading', `Loading onnxruntime and creating ${onnx} session${onnx === 1 ? '' : 's'}…`);

@@ -23,3 +23,23 @@ describe('taps', () => {
     expect(compileGraph(clipLike(), registry, { taps }).plan.taps).toEqual(taps);
   });
 });
+
+describe('taps inside blocks', () => {
+  it('keep attention maps of inner nodes by their dotted ids, and compile', () => {
+    const doc = clipLike();
+    const vision = doc.nodes.find((n) => n.id === 'vision')!;
+    doc.blocks = {
+      tower: { version: 1, params: {}, inputs: { x: { to: [['enc', 'x']] } }, outputs: { y: { from: ['enc', 'y'] } }, nodes: [{ ...vision, id: 'enc' }], edges: [] },
+    };
+    vision.type = 'block:tower';
+    vision.params = {};
+    doc.edges = doc.edges.map((e) => (e.from[0] === 'vision' && e.from[1] === 'y' ? e : e.from[0] === 'vision' ? { ...e, from: ['vision', 'y'] } : e));
+    const analysis = analyzeGraph(doc, registry);
+    expect(analysis.problems.filter((p) => p.severity !== 'warning')).toEqual([]);
+    const taps = tapsFor(analysis, ['vision.enc.y', 'vision.y']);
+    expect(taps).toContain('vision.enc.attn');
+    expect(taps).toContain('vision.enc.y');
+    expect(taps).not.toContain('vision.y');
+    expect(compileGraph(doc, registry, { taps }).plan.taps).toEqual(taps);
+  });
+});

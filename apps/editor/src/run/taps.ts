@@ -50,10 +50,12 @@ export function viewTaps(analysis: Analysis): string[] {
 
 /** The taps to compile: the views' plus those asked for (an inspected edge), each an existing output port, sorted. */
 export function tapsFor(analysis: Analysis, extra: readonly string[] = []): string[] {
+  // Inner nodes of blocks have dotted ids (`layer3.attn`): the port is after the last dot.
   const valid = (tap: string) => {
-    const [node, port, rest] = tap.split('.');
-    const info = node ? analysis.nodes.get(node) : undefined;
-    return rest === undefined && !!info?.ok && !!port && !!info.outputs[port];
+    const dot = tap.lastIndexOf('.');
+    const info = dot > 0 ? analysis.nodes.get(tap.slice(0, dot)) : undefined;
+    const port = tap.slice(dot + 1);
+    return !!info?.ok && !!port && !!info.outputs[port];
   };
   return [...new Set([...viewTaps(analysis), ...extra])].filter(valid).sort();
 }

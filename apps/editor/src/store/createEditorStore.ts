@@ -1,4 +1,4 @@
-import { emptyGraph, type GraphDoc, type NodeRegistry } from '@modalflow/core';
+import { emptyGraph, upgradeRetiredTypes, type GraphDoc, type NodeRegistry } from '@modalflow/core';
 import { temporal, type TemporalState } from 'zundo';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createDocumentSlice } from './documentSlice.ts';
@@ -30,7 +30,7 @@ function prune(ids: ReadonlySet<string>, exists: (id: string) => boolean): Reado
 /** One store per editor (tests make many); the document is the single source of truth. */
 export function createEditorStore(options: EditorStoreOptions): EditorStore {
   const { registry } = options;
-  const initial = options.doc ?? emptyGraph();
+  const initial = upgradeRetiredTypes(options.doc ?? emptyGraph(), registry);
   const dragging = createStore<DragState>()(() => ({ positions: null }));
   const store = createStore<EditorState>()(
     temporal(
@@ -56,10 +56,13 @@ export function createEditorStore(options: EditorStoreOptions): EditorStore {
 
   // Undo and redo replace `doc` directly, so derived data follows the document, not the actions.
   store.subscribe((s) => {
-    if (s.doc === s.analyzedDoc && s.assets === s.analyzedAssets) return;
-    const derived = derive(s.doc, registry, s, s.assets);
+    if (s.doc === s.analyzedDoc && s.assets === s.analyzedAssets && s.scope === s.analyzedScope && s.libraries === s.analyzedLibraries) return;
+    // Undo can remove the block that is open: the view then returns to the graph.
+    const scope = s.scope && s.doc.blocks?.[s.scope] ? s.scope : null;
+    const derived = derive(s.doc, registry, s, s.assets, undefined, scope, s.libraries);
     store.setState({
       ...derived,
+      ...(scope !== s.scope ? { scope } : {}),
       selectedNodes: prune(s.selectedNodes, (id) => derived.nodeIndex.has(id)),
       selectedEdges: prune(s.selectedEdges, (id) => derived.edgeIndex.has(id)),
     });

@@ -2,12 +2,17 @@ import {
   analyzeGraph, formatShape, portKind,
   type Analysis, type AssetData, type DType, type Dim, type GraphDoc, type GraphEdge, type GraphNode, type NodeRegistry, type PortSpec, type Problem,
 } from '@modalflow/core';
+import { blockView, viewTypes } from '../blocks/blockView.ts';
+import { viewAnalysis } from '../blocks/viewAnalysis.ts';
+
+export const NO_LIBRARIES: ReadonlyMap<string, string> = new Map();
 import { edgeId } from '../graph/edges.ts';
 import type { AnalysisSlice, EdgeView, NodeView, PortView } from './types.ts';
 
 /** Analysis reads ids, types, params and edges only; moving or relabelling a node keeps it valid. */
 function sameStructure(a: GraphDoc, b: GraphDoc): boolean {
   if (a.edges !== b.edges || a.seed !== b.seed || a.weights !== b.weights || a.assets !== b.assets) return false;
+  if (a.blocks !== b.blocks || a.blockLibraries !== b.blockLibraries) return false;
   if (a.nodes.length !== b.nodes.length) return false;
   for (let i = 0; i < a.nodes.length; i++) {
     const x = a.nodes[i]!;
@@ -45,7 +50,7 @@ function reuse<T extends object>(prev: T | undefined, next: T): T {
   return next;
 }
 
-function buildViews(doc: GraphDoc, analysis: Analysis, edgeIds: readonly string[], prev: AnalysisSlice | null) {
+function buildViews(doc: GraphDoc, analysis: Analysis, edgeIds: readonly string[], prev: AnalysisSlice | null, types: NodeRegistry) {
   const nodeProblems = new Map<string, Problem[]>();
   const portProblems = new Map<string, string>();
   const edgeProblems = new Map<number, Problem>();
@@ -70,13 +75,15 @@ function buildViews(doc: GraphDoc, analysis: Analysis, edgeIds: readonly string[
   const nodeViews = new Map<string, NodeView>();
   for (const n of doc.nodes) {
     const info = analysis.nodes.get(n.id);
-    const knownIn = info?.inputs ?? {};
-    const knownOut = info?.outputs ?? {};
+    // Without analysis (a block with no instance yet, a type that failed) the declared ports still show.
+    const def = info ? undefined : types.get(n.type);
+    const knownIn = info?.inputs ?? def?.inputs ?? {};
+    const knownOut = info?.outputs ?? def?.outputs ?? {};
     const inputs = Object.entries(knownIn).map(([port, spec]) =>
-      portView(port, spec, info!.inputShapes[port], info!.inputDtypes[port], portProblems.get(`${n.id}.${port}`) ?? null),
+      portView(port, spec, info?.inputShapes[port], info?.inputDtypes[port], portProblems.get(`${n.id}.${port}`) ?? null),
     );
     const outputs = Object.entries(knownOut).map(([port, spec]) =>
-      info!.ok ? portView(port, spec, info!.outputShapes[port], info!.outputDtypes[port], null) : portView(port, spec, undefined, undefined, null),
+      info?.ok ? portView(port, spec, info.outputShapes[port], info.outputDtypes[port], null) : portView(port, spec, undefined, undefined, null),
     );
     inputs.push(...extraPorts(knownIn, usedIn.get(n.id) ?? []));
     outputs.push(...extraPorts(knownOut, usedOut.get(n.id) ?? []));
@@ -123,8 +130,9 @@ function indexEdges(edges: readonly GraphEdge[]) {
 }
 
 /**
- * Everything the views read from a document. `analysis` may be passed in when the caller already
- * analysed this exact document (connect does, to check the new edge).
+ * Everything the views read from a document: the whole document is analysed, and `view` is the
+ * graph on screen (the document, or the inside of the open block `scope`). `analysis` may be
+ * passed in when the caller already analysed this exact document.
  */
 export function derive(
   doc: GraphDoc,
@@ -132,12 +140,23 @@ export function derive(
   prev: AnalysisSlice | null,
   assets: ReadonlyMap<string, AssetData>,
   analysis?: Analysis,
+  scope: string | null = null,
+  libraries: ReadonlyMap<string, string> = NO_LIBRARIES,
 ): AnalysisSlice {
-  const nodeIndex = new Map<string, GraphNode>(doc.nodes.map((n) => [n.id, n]));
-  if (prev && !analysis && prev.analyzedAssets === assets && sameStructure(prev.analyzedDoc, doc)) {
-    return { ...prev, analyzedDoc: doc, nodeIndex };
+  const shown = scope && doc.blocks?.[scope] ? scope : null;
+  const view = (shown && blockView(doc, shown)) || doc;
+  const nodeIndex = new Map<string, GraphNode>(view.nodes.map((n) => [n.id, n]));
+  const same = prev && prev.analyzedScope === shown && prev.analyzedLibraries === libraries && prev.analyzedAssets === assets;
+  if (prev && same && !analysis && sameStructure(prev.analyzedDoc, doc)) {
+    return { ...prev, analyzedDoc: doc, view, nodeIndex };
   }
-  const result = analysis ?? analyzeGraph(doc, registry, { asset: (name) => assets.get(name) });
-  const { edgeIds, edgeIndex } = prev && prev.analyzedDoc.edges === doc.edges ? prev : indexEdges(doc.edges);
-  return { analyzedDoc: doc, analyzedAssets: assets, analysis: result, nodeIndex, edgeIds, edgeIndex, ...buildViews(doc, result, edgeIds, prev) };
+  const result = analysis ?? analyzeGraph(doc, registry, { asset: (name) => assets.get(name), library: (uri) => libraries.get(uri) });
+  const types = prev && same && prev.analyzedDoc.blocks === doc.blocks && prev.analyzedDoc.blockLibraries === doc.blockLibraries ? prev.types : viewTypes(registry, result.blocks, shown);
+  const shownAnalysis = viewAnalysis(result, view, shown, types);
+  const { edgeIds, edgeIndex } = prev && prev.view.edges === view.edges ? prev : indexEdges(view.edges);
+  return {
+    analyzedDoc: doc, analyzedAssets: assets, analyzedScope: shown, analyzedLibraries: libraries,
+    analysis: result, view, viewAnalysis: shownAnalysis, types, nodeIndex, edgeIds, edgeIndex,
+    ...buildViews(view, shownAnalysis, edgeIds, prev, types),
+  };
 }

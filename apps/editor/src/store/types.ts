@@ -1,4 +1,4 @@
-import type { Analysis, AssetData, AssetLookup, GraphDoc, GraphEdge, GraphNode, NodeRegistry, PortSpec, Problem } from '@modalflow/core';
+import type { Analysis, BlockDoc, AssetData, AssetLookup, GraphDoc, GraphEdge, GraphNode, NodeRegistry, PortSpec, Problem } from '@modalflow/core';
 import type { ConnectResult } from '../graph/connect.ts';
 import type { RunSlice } from './runSlice.ts';
 import type { TrainSlice } from './trainSlice.ts';
@@ -58,9 +58,19 @@ export interface EdgeView {
 export interface AnalysisSlice {
   analyzedDoc: GraphDoc;
   analyzedAssets: ReadonlyMap<string, AssetData>;
+  analyzedScope: string | null;
+  analyzedLibraries: ReadonlyMap<string, string>;
+  /** The whole document, blocks inlined. */
   analysis: Analysis;
+  /** The graph on screen: the document, or the inside of the open block. */
+  view: GraphDoc;
+  /** `analysis` as the view's nodes see it (inner nodes show the first instance). */
+  viewAnalysis: Analysis;
+  /** Node types the view can show: the library, the document's blocks, an open block's boundary. */
+  types: NodeRegistry;
+  /** Nodes of `view` by id. */
   nodeIndex: ReadonlyMap<string, GraphNode>;
-  /** Parallel to `doc.edges`. */
+  /** Parallel to `view.edges`. */
   edgeIds: readonly string[];
   edgeIndex: ReadonlyMap<string, GraphEdge>;
   nodeViews: ReadonlyMap<string, NodeView>;
@@ -88,6 +98,26 @@ export interface DocumentSlice {
   copySelection(): string | null;
   /** Pastes a clipboard document with fresh ids; throws ModalflowError for text that is not one. */
   pasteText(text: string, at?: XY): string[];
+  /** The block whose inside the canvas shows; null for the graph itself. Not part of history. */
+  scope: string | null;
+  openBlock(name: string | null): void;
+  /**
+   * Inside an open block: makes an inner param a param of the block, set on each instance
+   * (the inner node then reads it through the expression `<name>`).
+   */
+  exposeParam(nodeId: string, param: string): string | null;
+  /** Inside an open block: computes an inner param from the block's params (`dim * 4`); null unbinds. */
+  setBind(nodeId: string, param: string, expression: string | null): void;
+  /** Removes a block no node uses, in the graph or in another block; false when one does. */
+  deleteBlock(name: string): boolean;
+  /** Replaces a block definition (every instance follows), as one undo step. */
+  replaceBlock(name: string, block: BlockDoc): void;
+  /** Replaces the selected nodes by an instance of a new block made of them; returns its name, or why not. */
+  makeBlock(name?: string): string | { refused: string };
+  /** Library files the document pins, as read by the user (like assets, not part of the document). */
+  libraries: ReadonlyMap<string, string>;
+  /** Adds a block library file to the document, pinned by its SHA-256. */
+  importLibrary(fileName: string, text: string): void;
 }
 
 export interface SelectionSlice {

@@ -19,7 +19,7 @@ export function viltLike(): GraphDoc {
       node('preprocess', 'preprocess.image', { resize: 32, crop: 0, mean: '0.5, 0.5, 0.5', std: '0.5, 0.5, 0.5' }),
       node('patch_embed', 'encoder.patch_embed', { patch: 16, dim: 16, image_size: 32, class_token: true, bias: true, interpolate: true }),
       node('concat', 'fusion.concat_sequence', { type_embeddings: true }),
-      node('encoder', 'reasoning.self_attention', { layers: 1, dim: 16, heads: 2, mlp_dim: 32 }),
+      node('encoder', 'encoder.transformer', { layers: 1, dim: 16, heads: 2, mlp_dim: 32, activation: 'gelu', norm: 'post', eps: 1e-12 }),
       node('pooler', 'head.pooler'),
       node('head', 'head.classifier', { classes: 5 }),
       node('itm', 'head.itm'),

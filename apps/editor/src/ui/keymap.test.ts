@@ -19,6 +19,7 @@ describe('keymap', () => {
     expect(press('s', { ctrlKey: true })).toBe('save');
     expect(press('Enter', { ctrlKey: true })).toBe('run');
     expect(press('Enter', { metaKey: true })).toBe('run');
+    expect(press('g', { ctrlKey: true })).toBe('makeBlock');
     expect(press('Enter')).toBeNull();
     expect(press('c', { ctrlKey: true })).toBeNull();
     expect(press('l', { altKey: true })).toBeNull();

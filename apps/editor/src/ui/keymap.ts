@@ -1,6 +1,6 @@
 export type ActionId =
   | 'undo' | 'redo' | 'delete' | 'selectAll' | 'layout' | 'fit' | 'help'
-  | 'save' | 'saveAs' | 'open' | 'new' | 'escape' | 'run';
+  | 'save' | 'saveAs' | 'open' | 'new' | 'escape' | 'run' | 'makeBlock' | 'closeBlock';
 
 export interface Shortcut {
   keys: string;
@@ -24,6 +24,9 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Ctrl/⌘ S · Ctrl/⌘ Shift S', description: 'Save · Save as', action: 'save' },
   { keys: 'Ctrl/⌘ O', description: 'Open a graph file', action: 'open' },
   { keys: 'Ctrl/⌘ Enter', description: 'Run the graph in the browser', action: 'run' },
+  { keys: 'Ctrl/⌘ G', description: 'Make a block of the selection', action: 'makeBlock' },
+  { keys: 'Double-click a block', description: 'Open it to edit its inside' },
+  { keys: 'Backspace with nothing selected · ← Graph', description: 'Leave the open block', action: 'closeBlock' },
   { keys: '?', description: 'This help', action: 'help' },
   { keys: 'Esc', description: 'Close dialogs, clear the selection', action: 'escape' },
 ];
@@ -48,6 +51,7 @@ export function matchShortcut(e: KeyLike): ActionId | null {
     if (k === 's') return e.shiftKey ? 'saveAs' : 'save';
     if (k === 'o') return 'open';
     if (k === 'Enter') return 'run';
+    if (k === 'g') return 'makeBlock';
     return null;
   }
   if (k === 'Delete' || k === 'Backspace') return 'delete';

@@ -110,7 +110,7 @@ function ancestors(analysis: Analysis, targets: string[]): string[] {
 function isTrainable(doc: GraphDoc, analysis: Analysis, node: string, weight: string, config: TrainConfig): boolean {
   const info = analysis.nodes.get(node)!;
   if (info.weights[weight]?.buffer) return false;
-  const full = `${node}.${weight}`;
+  const full = `${info.weightPrefix}.${weight}`;
   if (config.freeze?.some((p) => matchesPattern(full, p))) return false;
   if (config.unfreeze?.some((p) => matchesPattern(full, p))) return true;
   const flag = doc.nodes.find((n) => n.id === node)?.trainable;
@@ -120,7 +120,9 @@ function isTrainable(doc: GraphDoc, analysis: Analysis, node: string, weight: st
 export function prepareTraining(doc: GraphDoc, registry: NodeRegistry, options: TrainSetupOptions): TrainSetup {
   const { file, train } = options;
   const analysis = analyzeOrThrow(doc, registry, options);
-  const objectives = chooseObjectives(doc, analysis, train.objectives, file);
+  // Blocks are expanded by analysis: flags on nodes inside them are read from the flat graph.
+  const flat = analysis.doc;
+  const objectives = chooseObjectives(flat, analysis, train.objectives, file);
   const computed = (id: string) => {
     const def = analysis.nodes.get(id)!.def;
     return def.role === 'op' && !def.host;
@@ -170,8 +172,10 @@ export function prepareTraining(doc: GraphDoc, registry: NodeRegistry, options: 
     const fromFile = model ? [...model.weights].map(([w, t]) => [w, t.dims] as const) : [];
     for (const [w, t] of model?.weights ?? []) initial.set(importedWeight(id, w), options.weights?.get(importedWeight(id, w)) ?? t);
     for (const [w, dims] of [...declared, ...fromFile]) {
-      const full = `${id}.${w}`;
-      if (isTrainable(doc, analysis, id, w, train)) params.push({ name: full, node: id, dims: [...dims] });
+      // Instances of a shared block name one set of weights: it trains once.
+      const full = `${model ? id : analysis.nodes.get(id)!.weightPrefix}.${w}`;
+      if (params.some((p) => p.name === full) || frozen.includes(full)) continue;
+      if (isTrainable(flat, analysis, id, w, train)) params.push({ name: full, node: id, dims: [...dims] });
       else frozen.push(full);
     }
   }

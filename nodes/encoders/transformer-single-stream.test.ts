@@ -2,12 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type Tensor } from '@modalflow/core';
 import { f64, randomTensor, registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
 import { add, ffnRef, getter, layerRef, lnRef, mhaRef, randomWeights, type LayerRefConfig } from '../testing/transformer-reference.ts';
-import selfAttention from './self-attention.ts';
+import transformer from './transformer.ts';
+
+// Single-stream fusion is the transformer with its preset's params; tests give only what differs.
+const preset = transformer.presets!.find((p) => p.name === 'single_stream')!;
+const single = (p: Record<string, unknown>) => ({ ...preset.params, ...p });
 
 const shapeOnly = (dims: number[], dtype: Tensor['dtype'] = 'float32'): Tensor => ({ dtype, dims, data: new Float32Array(0) });
 
 function analyze(params: Record<string, unknown>, inputs: Record<string, Tensor>) {
-  const a = analyzeGraph(singleNodeGraph(selfAttention, { params, inputs }), registryWith(selfAttention));
+  const a = analyzeGraph(singleNodeGraph(transformer, { params: single(params), inputs }), registryWith(transformer));
   return { a, n: a.nodes.get('n')! };
 }
 
@@ -21,15 +25,15 @@ function stackRef(x: Tensor, weights: Record<string, Tensor>, c: LayerRefConfig,
   return { y: Float64Array.from(h), attn };
 }
 
-describe('reasoning.self_attention', () => {
+describe('encoder.transformer as single-stream fusion', () => {
   it('matches a float64 post-LN stack over a fused text+image sequence with padding (UNITER)', async () => {
-    const params = { layers: 2, dim: 8, heads: 2, mlp_dim: 12 };
+    const params = single({ layers: 2, dim: 8, heads: 2, mlp_dim: 12 });
     // 3 text tokens then 4 regions; example 1 has one padded word and one missing region.
     const x = randomTensor([2, 7, 8], 91);
     const m = [[1, 1, 1, 1, 1, 1, 1], [1, 1, 0, 1, 1, 1, 0]];
     const inputs = { x, mask: { dtype: 'int32' as const, dims: [2, 7], data: Int32Array.from(m.flat()) } };
-    const weights = randomWeights(selfAttention, { params, inputs }, 92);
-    const { outputs } = await runNode(selfAttention, { params, inputs, weights });
+    const weights = randomWeights(transformer, { params, inputs }, 92);
+    const { outputs } = await runNode(transformer, { params, inputs, weights });
     const ref = stackRef(x, weights, { dim: 8, heads: 2, mlpDim: 12, activation: 'gelu', norm: 'post', eps: 1e-12 }, 2, m.flat());
     expect(relError(f64(outputs['y']!), ref.y)).toBeLessThanOrEqual(1e-5);
     expect(relError(f64(outputs['attn']!), ref.attn)).toBeLessThanOrEqual(1e-5);
@@ -45,10 +49,10 @@ describe('reasoning.self_attention', () => {
   });
 
   it('runs the ViLT layout: pre-LN with a final norm', async () => {
-    const params = { layers: 2, dim: 6, heads: 3, mlp_ratio: 2, norm: 'pre', final_norm: true };
+    const params = single({ layers: 2, dim: 6, heads: 3, mlp_ratio: 2, norm: 'pre', final_norm: true });
     const x = randomTensor([1, 5, 6], 93);
-    const weights = randomWeights(selfAttention, { params, inputs: { x } }, 94);
-    const { outputs } = await runNode(selfAttention, { params, inputs: { x }, weights });
+    const weights = randomWeights(transformer, { params, inputs: { x } }, 94);
+    const { outputs } = await runNode(transformer, { params, inputs: { x }, weights });
     const ref = stackRef(x, weights, { dim: 6, heads: 3, mlpDim: 12, activation: 'gelu', norm: 'pre', eps: 1e-12 }, 2, undefined, true);
     expect(relError(f64(outputs['y']!), ref.y)).toBeLessThanOrEqual(1e-5);
   });
@@ -73,11 +77,11 @@ describe('reasoning.self_attention', () => {
   });
 
   it('matches float64 with BERT names and a cross-attending last layer', async () => {
-    const params = { layers: 2, dim: 4, heads: 2, mlp_dim: 6, naming: 'bert', cross_from: 1 };
+    const params = single({ layers: 2, dim: 4, heads: 2, mlp_dim: 6, naming: 'bert', cross_from: 1 });
     const x = randomTensor([1, 3, 4], 95);
     const context = randomTensor([1, 2, 4], 96);
-    const weights = randomWeights(selfAttention, { params, inputs: { x, context } }, 97);
-    const { outputs } = await runNode(selfAttention, { params, inputs: { x, context }, weights });
+    const weights = randomWeights(transformer, { params, inputs: { x, context } }, 97);
+    const { outputs } = await runNode(transformer, { params, inputs: { x, context }, weights });
     const get = getter(weights);
     const bert = (prefix: string) => (n: string) => {
       const [proj, leaf] = n.split('.') as [string, string];
@@ -108,5 +112,22 @@ describe('reasoning.self_attention', () => {
     expect(m.code).toBe('MF_SHAPE_MISMATCH');
     expect(m.at.port).toBe('mask');
     expect(m.message).toContain('"mask"');
+  });
+});
+
+describe('saved graphs with the single-stream fusion node', () => {
+  it('read it as the transformer with its former defaults, same weights and count', () => {
+    const x = shapeOnly([1, 96, 768]);
+    const old = singleNodeGraph(transformer, { params: { naming: 'bert' }, inputs: { x } });
+    const n = old.nodes.find((node) => node.id === 'n')!;
+    n.type = 'reasoning.self_attention';
+    n.params = { naming: 'bert' };
+    const a = analyzeGraph(old, registryWith(transformer));
+    expect(a.problems.filter((p) => p.severity !== 'warning')).toEqual([]);
+    const info = a.nodes.get('n')!;
+    expect(info.def.type).toBe('encoder.transformer');
+    expect(info.params).toMatchObject({ activation: 'gelu', norm: 'post', eps: 1e-12, naming: 'bert' });
+    expect(info.paramCount).toBe(12 * 7_087_872);
+    expect(Object.keys(info.weights)).toEqual(Object.keys(analyze({ naming: 'bert' }, { x }).n.weights));
   });
 });
