@@ -8,7 +8,8 @@ seeded initial weights and the batches as the step receives them into one safete
 
 A step is zero_grad, forward, backward, clip_grad_norm_(1.0), AdamW (lr 1e-3, weight decay
 0.01) and the LambdaLR warm-up, as the parity runs do; the forward is the loss alone under
-no_grad. Prints one JSON object on stdout.
+no_grad, forward_backward the loss and its gradients without the update. Prints one JSON object
+on stdout.
 """
 import argparse
 import json
@@ -80,22 +81,28 @@ def main():
         with torch.no_grad():
             return float(loss_fn(P, batch))
 
-    fns = [step, forward]
+    def forward_backward(batch):
+        opt.zero_grad()
+        loss = loss_fn(P, batch)
+        loss.backward()
+        return float(loss)
+
+    fns = [step, forward, forward_backward]
     for k in range(args.warmup):
         for f in fns:
             f(batches[k % count])
-    times = [[], []]
+    times = [[] for _ in fns]
     t0 = time.perf_counter()
     for k in range(args.runs):
-        # Alternate which goes first, as train.ts does, so noise hits both alike.
-        for j in range(2):
-            which = (j + k) % 2
+        # Rotate which goes first, as train.ts does, so noise hits them alike.
+        for j in range(len(fns)):
+            which = (j + k) % len(fns)
             s = time.perf_counter()
             fns[which](batches[k % count])
             times[which].append((time.perf_counter() - s) * 1000)
         if k + 1 >= -(-args.runs // 5) and time.perf_counter() - t0 > args.budget_s:
             break
-    s_step, s_fwd = times
+    s_step, s_fwd, s_fb = times
     print(json.dumps({
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
@@ -103,7 +110,10 @@ def main():
         "runs": len(s_step),
         "step": stats(s_step),
         "forward": stats(s_fwd),
+        "forward_backward": stats(s_fb),
         "step_over_forward": round(median(s_step) / median(s_fwd), 3),
+        "backward_over_forward": round((median(s_fb) - median(s_fwd)) / median(s_fwd), 3),
+        "clip_and_update_ms": round(median(s_step) - median(s_fb), 3),
         "note": "forward = the loss under no_grad; CLIP starts at ModalFlow's preprocessed pixel values",
     }))
 

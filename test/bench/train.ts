@@ -25,6 +25,7 @@ import {
   type BatchShapes,
   type TrainSetup,
 } from '@modalflow/compiler';
+import { addGradients, inferTypes } from '@modalflow/autodiff';
 import { createEngine, HostSteps, type Program, type TrainEvent } from '@modalflow/engine';
 import { decodeGraph, encodeModel, writeSafetensors } from '@modalflow/onnx';
 import { createNodeRuntime } from '@modalflow/runtime-node';
@@ -92,10 +93,9 @@ const stats = (xs: number[]) => ({ median_ms: round(median(xs), 3), p90_ms: roun
  * cores here) hits them alike; stops after `runs` rounds, or once `budgetMs` is spent and at
  * least a fifth of them are in. Each function gets the round number, to pick its batch.
  */
-async function rounds(a: (k: number) => Promise<unknown>, b: (k: number) => Promise<unknown>, runs: number, budgetMs: number, warmup = 5): Promise<[number[], number[]]> {
-  const fns = [a, b];
+async function rounds(fns: ((k: number) => Promise<unknown>)[], runs: number, budgetMs: number, warmup = 5): Promise<number[][]> {
   for (let k = 0; k < warmup; k++) for (const f of fns) await f(k);
-  const out: [number[], number[]] = [[], []];
+  const out = fns.map(() => [] as number[]);
   const t0 = performance.now();
   for (let k = 0; k < runs; k++) {
     for (let j = 0; j < fns.length; j++) {
@@ -139,7 +139,7 @@ function torchAvailable(): { ok: true } | { ok: false; reason: string } {
   return { ok: true };
 }
 
-type TorchResult = Record<string, unknown> & { step: { median_ms: number }; forward: { median_ms: number } };
+type TorchResult = Record<string, unknown> & { step: { median_ms: number }; forward: { median_ms: number }; forward_backward: { median_ms: number } };
 
 /** Writes the seeded initial weights and the batches as the step receives them, for torch_train_step.py. */
 async function torchInputs(c: Case, dir: string, doc: GraphDoc, setup: TrainSetup, prefix: Program, batches: Record<string, Tensor>[]): Promise<string> {
@@ -158,8 +158,15 @@ async function torchInputs(c: Case, dir: string, doc: GraphDoc, setup: TrainSetu
 function torchStep(c: Case, file: string, threads: number): TorchResult | { error: string } {
   const args = [join(ROOT, 'test/bench/torch_train_step.py'), file, '--threads', String(threads), '--runs', String(c.runs), '--budget-s', String(c.budgetMs / 1000)];
   const r = spawnSync(PYTHON, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 * 2 ** 20 });
-  if (r.status !== 0) return { error: `exit ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
+  if (r.status !== 0) return { error: `exit ${r.status}: ${failure(r.stderr)}` };
   return JSON.parse(r.stdout) as TorchResult;
+}
+
+/** The lines of a failed command's stderr that say what went wrong. */
+function failure(stderr: string): string {
+  const lines = (stderr || '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const errors = lines.filter((l) => /error|MF_/i.test(l));
+  return (errors.length ? errors.slice(0, 3) : lines.slice(-3)).join(' | ');
 }
 
 /** `modalflow train` as a user runs it: process start, data loading, compile and every step. */
@@ -168,7 +175,7 @@ function cliRun(c: Case) {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 2 ** 20 });
   const wall = (performance.now() - t0) / 1000;
-  if (r.status !== 0) return { error: `exit ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
+  if (r.status !== 0) return { error: `exit ${r.status}: ${failure(r.stderr)}` };
   const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
   const steps = events.filter((e) => e.type === 'step');
   const done = events.find((e) => e.type === 'done')!;
@@ -211,6 +218,16 @@ async function trainBench(c: Case, torch: ReturnType<typeof torchAvailable>) {
   const fwdBytes = encodeModel(fwd.graph, { opset: OPSET, producerName: PRODUCER, producerVersion: PRODUCER_VERSION });
   const fwdBuildMs = performance.now() - t0;
   const evalNodes = decodeGraph(buildEval(setup, shapes, setup.initial).bytes).nodes.length;
+  // Forward and backward alone: the loss and every weight's gradient, without the clipping and
+  // the optimiser the step adds, so the backward's own cost can be told from the update's.
+  const fb = lossGraph(setup, shapes, setup.initial);
+  const grads = addGradients(inferTypes(fb.graph), fb.loss, fb.params);
+  fb.graph.addOutput(fb.loss, 'float32', []);
+  for (const p of fb.params) {
+    const v = grads.get(p);
+    if (v !== undefined) fb.graph.addOutput(fb.graph.op('Identity', [v]), 'float32');
+  }
+  const fbBytes = encodeModel(fb.graph, { opset: OPSET, producerName: PRODUCER, producerVersion: PRODUCER_VERSION });
 
   const state = initialState(step);
   const stepFeeds = feeds.map((f) => {
@@ -242,17 +259,27 @@ async function trainBench(c: Case, torch: ReturnType<typeof torchAvailable>) {
       t0 = performance.now();
       const fwdSession = await eng.runtime.createSession(fwdBytes, { providers: ['cpu'], label: 'bench-forward' });
       const fwdSessionMs = performance.now() - t0;
-      log(`train: ${c.name}, ${threads} thread(s): sessions…`);
-      const [sStep, sFwd] = await rounds((k) => stepSession.run(stepFeeds[k % BATCHES]!), (k) => fwdSession.run(fwdFeeds[k % BATCHES]!), c.runs, c.budgetMs);
-      await stepSession.release();
-      await fwdSession.release();
-
+      const fbSession = await eng.runtime.createSession(fbBytes, { providers: ['cpu'], label: 'bench-gradients' });
       // TrainProgram: host steps, tensor hand-over and weight bookkeeping included; evaluate is
-      // its forward pass (the evaluation model also computes the graph's outputs).
+      // its forward pass (the evaluation model also computes the graph's outputs). All five are
+      // timed in the same rounds, so that the noise of the moment is shared by every figure.
       const compiles: Extract<TrainEvent, { type: 'compile' }>[] = [];
       const program = await eng.train(setup, { providers: ['cpu'], onEvent: (e) => void (e.type === 'compile' && compiles.push(e)) });
-      log(`train: ${c.name}, ${threads} thread(s): TrainProgram…`);
-      const [pStep, pEval] = await rounds((k) => program.step(batches[k % BATCHES]!), (k) => program.evaluate(batches[k % BATCHES]!), c.runs, c.budgetMs);
+      log(`train: ${c.name}, ${threads} thread(s): sessions and TrainProgram…`);
+      const [sStep, sFwd, sFb, pStep, pEval] = (await rounds(
+        [
+          (k) => stepSession.run(stepFeeds[k % BATCHES]!),
+          (k) => fwdSession.run(fwdFeeds[k % BATCHES]!),
+          (k) => fbSession.run(fwdFeeds[k % BATCHES]!),
+          (k) => program.step(batches[k % BATCHES]!),
+          (k) => program.evaluate(batches[k % BATCHES]!),
+        ],
+        c.runs,
+        c.budgetMs,
+      )) as [number[], number[], number[], number[], number[]];
+      await stepSession.release();
+      await fwdSession.release();
+      await fbSession.release();
       await program.release();
       if (threads === THREADS[0]) {
         compile = {
@@ -270,7 +297,15 @@ async function trainBench(c: Case, torch: ReturnType<typeof torchAvailable>) {
         torchResult = torchStep(c, torchFile, threads);
       }
       byThreads[String(threads)] = {
-        session: { runs: sStep.length, step: stats(sStep), forward: stats(sFwd), step_over_forward: round(median(sStep) / median(sFwd), 3) },
+        session: {
+          runs: sStep.length,
+          step: stats(sStep),
+          forward: stats(sFwd),
+          forward_backward: stats(sFb),
+          step_over_forward: round(median(sStep) / median(sFwd), 3),
+          backward_over_forward: round((median(sFb) - median(sFwd)) / median(sFwd), 3),
+          clip_and_update_ms: round(median(sStep) - median(sFb), 3),
+        },
         train_program: {
           runs: pStep.length,
           step: stats(pStep),
@@ -285,6 +320,7 @@ async function trainBench(c: Case, torch: ReturnType<typeof torchAvailable>) {
                 train_program_step: round(median(pStep) / torchResult.step.median_ms, 3),
                 session_step: round(median(sStep) / torchResult.step.median_ms, 3),
                 session_forward: round(median(sFwd) / torchResult.forward.median_ms, 3),
+                session_forward_backward: round(median(sFb) / torchResult.forward_backward.median_ms, 3),
               },
             }
           : {}),
@@ -300,7 +336,7 @@ async function trainBench(c: Case, torch: ReturnType<typeof torchAvailable>) {
     batch: BATCH,
     weights: setup.params.length,
     weight_values: setup.params.reduce((a, p) => a + p.dims.reduce((x, y) => x * y, 1), 0),
-    onnx_nodes: { forward: fwd.graph.nodes.length, evaluation: evalNodes, step: decodeGraph(step.bytes).nodes.length },
+    onnx_nodes: { forward: fwd.graph.nodes.length, evaluation: evalNodes, forward_backward: fb.graph.nodes.length, step: decodeGraph(step.bytes).nodes.length },
     compile_ms: compile,
     threads: byThreads,
     cli: cliRun(c),
@@ -322,7 +358,7 @@ const result = {
   cpus: cpus().length,
   threads: THREADS,
   optimizer: trainConfig('adamw'),
-  note: 'step = forward + backward + clip + AdamW update; session = bare onnxruntime runs of the step model and of the loss graph it differentiates, on the same feeds; ratios are of medians; results by intra-op thread count, PyTorch given the same',
+  note: 'step = forward + backward + clip + AdamW update; session = bare onnxruntime runs of the step model, of the loss graph it differentiates (forward) and of that graph with its gradients (forward_backward), on the same feeds; ratios are of medians; results by intra-op thread count, PyTorch given the same',
   torch: torch.ok ? { python: PYTHON } : null,
   ...(torch.ok ? {} : { torch_reason: torch.reason }),
   cases: Object.fromEntries(cases.map((c, k) => [c.name, results[k]])),
