@@ -180,8 +180,8 @@ describe.each(['late_fusion', 'clip'])('training parity with PyTorch: %s', (name
     const first = new Comparison(TOL_FIRST);
     const last = new Comparison(TOL_LAST);
     const metrics = { loss: [] as number[], lr: [] as number[], grad_norm: [] as number[] };
-    const weightsAt = (step: number, into: Comparison) => {
-      const now = program.weights();
+    const weightsAt = async (step: number, into: Comparison) => {
+      const now = await program.weights();
       for (const p of fx.params) {
         const data = now.get(p)!.data as Float32Array;
         const index = sampleIndex(data.length, fx.cap);
@@ -195,9 +195,9 @@ describe.each(['late_fusion', 'clip'])('training parity with PyTorch: %s', (name
       metrics.loss.push(r.loss);
       metrics.lr.push(r.metrics['lr']!);
       metrics.grad_norm.push(r.metrics['grad_norm']!);
-      if (step === 1) weightsAt(1, first);
+      if (step === 1) await weightsAt(1, first);
     }
-    weightsAt(fx.steps, last);
+    await weightsAt(fx.steps, last);
     for (const m of ['loss', 'lr', 'grad_norm'] as const) first.add(`${m}@1`, metrics[m].slice(0, 1), fx.floats(`${opt}.${m}`).slice(0, 1));
     // The gradient norm only at step 1: a derivative amplifies the drift of a chaotic run more
     // than the loss does (CLIP under SGD reaches norms of 40 against a clip at 1).

@@ -44,7 +44,7 @@ async function nodeRun(example: Example, optimizer: 'adamw' | 'sgd'): Promise<{ 
   const program = await engine.train(setupFor(GRAPHS[example], registry, optimizer), { providers: ['cpu'] });
   const losses: number[] = [];
   for (const batch of batchesFor(example, STEPS, BATCH, SEED)) losses.push((await program.step(batch)).loss);
-  const weights = new Map([...program.weights()].map(([k, t]) => [k, t.data as Float32Array]));
+  const weights = new Map([...(await program.weights())].map(([k, t]) => [k, t.data as Float32Array]));
   await program.release();
   return { losses, weights };
 }

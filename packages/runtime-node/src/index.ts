@@ -12,3 +12,4 @@ export {
   type ProviderStatus,
 } from './runtime.ts';
 export { fromOrtTensor, toOrtTensor } from './tensors.ts';
+export type { NodeResidents } from './resident.ts';

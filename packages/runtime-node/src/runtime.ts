@@ -1,7 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import type { Tensor } from '@modalflow/core';
-import type { Provider, ProviderAttempt, Runtime, RuntimeSession, SessionOptions } from '@modalflow/engine';
+import { isResident, type Feed, type Provider, type ProviderAttempt, type ResidentRun, type Runtime, type RuntimeSession, type SessionOptions } from '@modalflow/engine';
 import {
+  checkKeep,
   createWatchingCpuFallback,
   fromOrtResults,
   messageOf,
@@ -10,6 +11,7 @@ import {
   runFailed,
   sessionPorts,
   SEVERITY,
+  splitResults,
   toOrtFeeds,
   type LogSeverity,
   type OrtErrorDialect,
@@ -18,6 +20,7 @@ import {
 } from '@modalflow/runtime-ort';
 import { isEnvironmentalError, isModelError, portFromRunError } from './ort-errors.ts';
 import { probeInChild, type ProbeOutcome } from './probe.ts';
+import { NodeResidents } from './resident.ts';
 import {
   compiledBackends,
   cudaPrecheck,
@@ -84,6 +87,8 @@ export interface ProviderStatus {
 
 export interface NodeRuntime extends Runtime {
   readonly name: 'onnxruntime-node';
+  /** Resident values are the ORT tensors themselves, kept in this process. */
+  readonly resident: NodeResidents;
   createSession(model: Uint8Array, options?: NodeSessionOptions): Promise<NodeRuntimeSession>;
   /** Which providers work on this machine and why the others do not; for `modalflow doctor`-style output. */
   describeProviders(): Promise<ProviderStatus[]>;
@@ -122,6 +127,7 @@ class OnnxNodeRuntime implements NodeRuntime {
   readonly #sessionOptions: OrtSessionOptions;
   readonly #cpuFallback: 'allow' | 'forbid';
   readonly #probeTimeoutMs: number;
+  readonly resident = new NodeResidents();
   /** Providers that failed for machine reasons, with the reason, so later sessions skip them at once. */
   readonly #unavailable = new Map<Provider, string>();
 
@@ -141,7 +147,7 @@ class OnnxNodeRuntime implements NodeRuntime {
       providers: options.providers?.length ? options.providers : this.#providers,
       skipReason: (provider) => this.#unavailableReason(provider),
       open: (provider) => this.#create(provider, model, label, options.sessionOptions),
-      accept: (made, provider, attempts) => new NodeSession(made.session, provider, attempts, label, made.cpuFallback),
+      accept: (made, provider, attempts) => new NodeSession(made.session, provider, attempts, label, made.cpuFallback, this.resident),
       explain: (provider, msg) => this.#explain(provider, msg),
       errors: ERRORS,
       unavailable: this.#unavailable,
@@ -237,6 +243,7 @@ class NodeSession implements NodeRuntimeSession {
   readonly cpuFallback: boolean;
   #session: ort.InferenceSession | undefined;
   readonly #ports: SessionPorts;
+  readonly #residents: NodeResidents;
 
   constructor(
     session: ort.InferenceSession,
@@ -244,8 +251,10 @@ class NodeSession implements NodeRuntimeSession {
     attempts: NodeProviderAttempt[],
     label: string,
     cpuFallback: boolean,
+    residents: NodeResidents,
   ) {
     this.#session = session;
+    this.#residents = residents;
     this.provider = provider;
     this.attempts = attempts;
     this.label = label;
@@ -259,6 +268,25 @@ class NodeSession implements NodeRuntimeSession {
     const session = this.#session;
     if (!session) throw runFailed(this.label, 'the session was released');
     const ortFeeds = toOrtFeeds(ort.Tensor, this.#ports, this.label, feeds, fetches);
+    return fromOrtResults(this.label, await this.#ortRun(session, ortFeeds, fetches));
+  }
+
+  async runResident(feeds: Record<string, Feed>, keep: readonly string[], fetches?: readonly string[]): Promise<ResidentRun> {
+    const session = this.#session;
+    if (!session) throw runFailed(this.label, 'the session was released');
+    const host: Record<string, Tensor> = {};
+    const held: Record<string, ort.Tensor> = {};
+    for (const [name, f] of Object.entries(feeds)) {
+      if (isResident(f)) held[name] = this.#residents.resolve(f, `session "${this.label}": input "${name}"`);
+      else host[name] = f;
+    }
+    checkKeep(this.#ports, this.label, keep, fetches);
+    const ortFeeds = toOrtFeeds(ort.Tensor, this.#ports, this.label, host, fetches, {}, held);
+    const { outputs, kept } = await splitResults(ort.Tensor, this.label, await this.#ortRun(session, ortFeeds, fetches), keep);
+    return { outputs, kept: this.#residents.adoptAll(kept) };
+  }
+
+  async #ortRun(session: ort.InferenceSession, ortFeeds: Record<string, ort.Tensor>, fetches: readonly string[] | undefined): Promise<ort.InferenceSession.ReturnType> {
     let results: ort.InferenceSession.ReturnType;
     try {
       results = fetches ? await session.run(ortFeeds, [...fetches]) : await session.run(ortFeeds);
@@ -269,7 +297,7 @@ class NodeSession implements NodeRuntimeSession {
       const where = port ? `${port.kind} "${port.port}": ` : node !== undefined ? `ONNX node "${node}": ` : '';
       throw runFailed(this.label, `${where}${msg} (provider ${this.provider})`, port?.port);
     }
-    return fromOrtResults(this.label, results);
+    return results;
   }
 
   async release(): Promise<void> {

@@ -1,5 +1,5 @@
 export { isCoreDType, tensorProblem, toOrtTensor, fromOrtTensor, shapeProblem, type TensorChecks } from './tensors.ts';
-export { fromOrtResults, runFailed, sessionPorts, toOrtFeeds, type SessionPorts } from './session-io.ts';
+export { checkKeep, disposeAll, fromOrtResults, runFailed, sessionPorts, splitResults, toOrtFeeds, type SessionPorts } from './session-io.ts';
 export { isCpuFallbackRefusal, isModelError, messageOf, nodeFromRunError, portFromRunError } from './ort-errors.ts';
 export {
   createWatchingCpuFallback,
@@ -13,3 +13,4 @@ export {
   type OrtSessionOptions,
   type ProviderChain,
 } from './providers.ts';
+export { hostFromResident, residentFromHost } from './resident.ts';

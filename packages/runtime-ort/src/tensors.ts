@@ -92,7 +92,7 @@ export function fromOrtTensor(t: OrtTensor): Tensor | string {
 }
 
 /** Why `t` does not fit the model's declared input, or undefined when it does. */
-export function shapeProblem(t: Tensor, meta: InferenceSession.ValueMetadata): string | undefined {
+export function shapeProblem(t: { dtype: string; dims: readonly number[] }, meta: InferenceSession.ValueMetadata): string | undefined {
   if (!meta.isTensor) return undefined;
   if (meta.type !== t.dtype) return `the model expects ${meta.type}, got ${t.dtype}`;
   const want = meta.shape;

@@ -51,6 +51,27 @@ export interface TransferReport {
   reloadError: string;
 }
 
+export interface ResidentReport {
+  /** Where the kept values live: 'gpu-buffer' on WebGPU, 'cpu' on wasm. */
+  location: string;
+  /** Bytes of one feed x, of the resident weight w, and of the host output y. */
+  xBytes: number;
+  wBytes: number;
+  yBytes: number;
+  steps: number;
+  /** Traffic of the steps fed and keeping resident values (after the upload). */
+  resident: { sentBytes: number; receivedBytes: number; residentFeeds: number; runs: number };
+  /** The same steps through plain runs, for contrast. */
+  plain: { sentBytes: number; receivedBytes: number };
+  uploadBytes: number;
+  downloadBytes: number;
+  /** Largest |downloaded - expected| of w after the steps, and of the last y. */
+  wError: number;
+  yError: number;
+  /** Message of a run fed a released value. */
+  releasedError: string;
+}
+
 export interface HarnessApi {
   providers(): Promise<{ provider: string; available: boolean; reason?: string; adapter?: string }[]>;
   runGraph(req: GraphRunRequest): Promise<GraphRunResult>;
@@ -61,4 +82,5 @@ export interface HarnessApi {
   concurrent(graph: string, provider: 'webgpu' | 'wasm', where: Where): Promise<{ runs: number; identical: number }>;
   deadWorker(): Promise<{ code: string; message: string }>;
   badModel(where: Where): Promise<{ code: string; message: string }>;
+  resident(provider: 'webgpu' | 'wasm', where: Where): Promise<ResidentReport>;
 }

@@ -11,3 +11,5 @@ export type {
 } from './types.ts';
 export type { LogSeverity } from './ort.ts';
 export type { ProviderStatus } from './wire.ts';
+export { WebResident, type WebResidents } from './resident.ts';
+export type { Traffic } from './transfer.ts';

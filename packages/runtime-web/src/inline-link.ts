@@ -1,6 +1,7 @@
 import { fromWire, unwrap, type HostConfig } from './wire.ts';
 import type { Link } from './link.ts';
 import type { OrtHost } from './host.ts';
+import { emptyTraffic, tensorBytes } from './transfer.ts';
 
 /**
  * The host in the page's own realm: no copies and no transfers, but ORT's work blocks the
@@ -15,17 +16,37 @@ export function inlineLink(config: HostConfig): Link {
       h.configure(config);
       return h;
     }));
+  // Counted as the worker link counts, so the two runtimes report the same for the same calls.
+  const traffic = emptyTraffic();
   return {
+    traffic,
     async createSession(model, request) {
       return unwrap(await (await host()).createSession(model, request));
     },
-    async run(id, feeds, fetches) {
-      const reply = await (await host()).run(id, feeds, fetches, []);
+    async run(id, feeds, fetches, held = {}, keep = []) {
+      traffic.runs++;
+      traffic.sentBytes += tensorBytes(Object.values(feeds));
+      traffic.residentFeeds += Object.keys(held).length;
+      const reply = await (await host()).run(id, feeds, fetches, [], held, keep);
       if (reply.error) throw fromWire(reply.error);
-      return reply.outputs!;
+      traffic.receivedBytes += tensorBytes(Object.values(reply.outputs!));
+      return { outputs: reply.outputs!, kept: reply.kept ?? {} };
     },
     async release(id) {
       await (await host()).release(id);
+    },
+    async upload(t) {
+      const info = unwrap(await (await host()).upload(t));
+      traffic.sentBytes += tensorBytes([t]);
+      return info;
+    },
+    async download(ref) {
+      const t = unwrap(await (await host()).download(ref));
+      traffic.receivedBytes += tensorBytes([t]);
+      return t;
+    },
+    async releaseResident(refs) {
+      if (hostPromise) await (await hostPromise).releaseResident(refs);
     },
     async describeProviders() {
       return (await host()).describeProviders();

@@ -86,6 +86,26 @@ describe('runtime-web in Chromium', () => {
     expect(r.code).toBe('RUNTIME_WORKER_FAILED');
   });
 
+  for (const [provider, where] of [
+    ['wasm', 'worker'],
+    ['webgpu', 'worker'],
+    ['wasm', 'inline'],
+  ] as const) {
+    it(`keeps values in the host between runs, sending only ids for them (${provider}, ${where})`, async () => {
+      const r = await h.call('resident', provider, where);
+      expect(r.location).toBe(provider === 'webgpu' ? 'gpu-buffer' : 'cpu');
+      // Each step sends x alone and receives y alone: no byte of w crosses in either direction.
+      expect(r.resident).toEqual({ sentBytes: r.steps * r.xBytes, receivedBytes: r.steps * r.yBytes, residentFeeds: r.steps, runs: r.steps });
+      // Plain runs carry w both ways on every step.
+      expect(r.plain).toEqual({ sentBytes: r.steps * (r.xBytes + r.wBytes), receivedBytes: r.steps * (r.yBytes + r.wBytes) });
+      expect(r.uploadBytes).toBe(r.wBytes);
+      expect(r.downloadBytes).toBe(r.wBytes);
+      expect(r.wError).toBeLessThan(1e-5);
+      expect(r.yError).toBeLessThan(1e-5);
+      expect(r.releasedError).toMatch(/input "w": the resident value was released/);
+    });
+  }
+
   for (const where of ['worker', 'inline'] as const) {
     it(`rejects bytes that are not a model with RUNTIME_BAD_MODEL (${where})`, async () => {
       const r = await h.call('badModel', where);

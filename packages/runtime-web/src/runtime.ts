@@ -2,7 +2,9 @@ import { ModalflowError } from '@modalflow/core';
 import { DEFAULT_PROVIDERS } from './defaults.ts';
 import { inlineLink } from './inline-link.ts';
 import type { Link } from './link.ts';
+import { WebResidents } from './resident.ts';
 import { WebSession } from './session.ts';
+import type { Traffic } from './transfer.ts';
 import type { WebRuntime, WebRuntimeOptions, WebRuntimeSession, WebSessionOptions, WorkerRuntimeOptions } from './types.ts';
 import type { HostConfig, ProviderStatus } from './wire.ts';
 import { workerLink } from './worker-link.ts';
@@ -31,12 +33,18 @@ class OnnxWebRuntime implements WebRuntime {
   readonly name = 'onnxruntime-web' as const;
   readonly #link: Link;
   readonly #sessions = new Set<WebSession>();
+  readonly resident: WebResidents;
 
   constructor(
     readonly where: 'worker' | 'inline',
     link: Link,
   ) {
     this.#link = link;
+    this.resident = new WebResidents(link);
+  }
+
+  traffic(): Traffic {
+    return { ...this.#link.traffic };
   }
 
   async createSession(model: Uint8Array, options: WebSessionOptions = {}): Promise<WebRuntimeSession> {
@@ -46,8 +54,9 @@ class OnnxWebRuntime implements WebRuntime {
       providers: options.providers ? [...options.providers] : [],
       label,
       ...(options.sessionOptions ? { sessionOptions: options.sessionOptions } : {}),
+      ...(options.keepOutputs?.length ? { keepOutputs: [...options.keepOutputs] } : {}),
     });
-    const session = new WebSession(this.#link, info, label, (s) => this.#sessions.delete(s));
+    const session = new WebSession(this.#link, info, label, (s) => this.#sessions.delete(s), this.resident);
     this.#sessions.add(session);
     return session;
   }

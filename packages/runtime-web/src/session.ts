@@ -1,6 +1,7 @@
 import { ModalflowError, type Tensor } from '@modalflow/core';
-import type { Provider } from '@modalflow/engine';
+import { isResident, type Feed, type Provider, type ResidentRun } from '@modalflow/engine';
 import type { Link } from './link.ts';
+import type { WebResidents } from './resident.ts';
 import type { WebProviderAttempt, WebRuntimeSession } from './types.ts';
 import type { SessionInfo } from './wire.ts';
 
@@ -14,6 +15,7 @@ export class WebSession implements WebRuntimeSession {
   readonly #id: number;
   readonly #link: Link;
   readonly #onRelease: (s: WebSession) => void;
+  readonly #residents: WebResidents;
   #released = false;
 
   constructor(
@@ -21,8 +23,10 @@ export class WebSession implements WebRuntimeSession {
     info: SessionInfo,
     readonly label: string,
     onRelease: (s: WebSession) => void,
+    residents: WebResidents,
   ) {
     this.#link = link;
+    this.#residents = residents;
     this.#id = info.id;
     this.#onRelease = onRelease;
     this.provider = info.provider;
@@ -34,7 +38,19 @@ export class WebSession implements WebRuntimeSession {
 
   async run(feeds: Record<string, Tensor>, fetches?: readonly string[]): Promise<Record<string, Tensor>> {
     if (this.#released) throw new ModalflowError('RUNTIME_RUN_FAILED', `session "${this.label}": the session was released`);
-    return this.#link.run(this.#id, feeds, fetches ? [...fetches] : undefined);
+    return (await this.#link.run(this.#id, feeds, fetches ? [...fetches] : undefined)).outputs;
+  }
+
+  async runResident(feeds: Record<string, Feed>, keep: readonly string[], fetches?: readonly string[]): Promise<ResidentRun> {
+    if (this.#released) throw new ModalflowError('RUNTIME_RUN_FAILED', `session "${this.label}": the session was released`);
+    const host: Record<string, Tensor> = {};
+    const held: Record<string, number> = {};
+    for (const [name, f] of Object.entries(feeds)) {
+      if (isResident(f)) held[name] = this.#residents.ref(f, `session "${this.label}": input "${name}"`);
+      else host[name] = f;
+    }
+    const r = await this.#link.run(this.#id, host, fetches ? [...fetches] : undefined, held, [...keep]);
+    return { outputs: r.outputs, kept: this.#residents.adoptAll(r.kept) };
   }
 
   async release(): Promise<void> {

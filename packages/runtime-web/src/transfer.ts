@@ -99,3 +99,32 @@ export function packModel(model: Uint8Array, copy: boolean): Packed<Uint8Array> 
   const own = compactCopy(model);
   return { value: own, transfer: [own.buffer as ArrayBuffer] };
 }
+
+/**
+ * Tensor bytes a link carried between the page and the host. Kept so that what a run costs in
+ * copies can be checked, not assumed: a run fed resident values should carry only the rest.
+ */
+export interface Traffic {
+  /** Tensor data sent to the host: run feeds and uploads. */
+  sentBytes: number;
+  /** Tensor data received from the host: run outputs and downloads. */
+  receivedBytes: number;
+  runs: number;
+  /** Feeds given as resident values, which carry no data. */
+  residentFeeds: number;
+}
+
+export function emptyTraffic(): Traffic {
+  return { sentBytes: 0, receivedBytes: 0, runs: 0, residentFeeds: 0 };
+}
+
+/** Bytes of tensor data in `tensors` (a string tensor counts its UTF-16 code units twice). */
+export function tensorBytes(tensors: Iterable<Tensor | undefined>): number {
+  let n = 0;
+  for (const t of tensors) {
+    if (!t) continue;
+    if (ArrayBuffer.isView(t.data)) n += t.data.byteLength;
+    else if (Array.isArray(t.data)) for (const s of t.data) n += 2 * String(s).length;
+  }
+  return n;
+}

@@ -1,6 +1,8 @@
 import type { Provider, ProviderAttempt, Runtime, RuntimeSession, SessionOptions } from '@modalflow/engine';
 import type { OrtSessionOptions } from '@modalflow/runtime-ort';
 import type { OrtEnvOptions } from './ort.ts';
+import type { WebResidents } from './resident.ts';
+import type { Traffic } from './transfer.ts';
 import type { ProviderStatus } from './wire.ts';
 
 export type { OrtSessionOptions };
@@ -52,6 +54,10 @@ export interface WebRuntime extends Runtime {
   createSession(model: Uint8Array, options?: WebSessionOptions): Promise<WebRuntimeSession>;
   /** Which providers work in this browser and why the others do not. */
   describeProviders(): Promise<ProviderStatus[]>;
+  /** Values kept in the host between runs; their handles are `WebResident`s. */
+  readonly resident: WebResidents;
+  /** Tensor bytes carried to and from the host so far (a snapshot). */
+  traffic(): Traffic;
   /** Releases every session; the worker runtime also ends its worker. */
   close(): Promise<void>;
 }

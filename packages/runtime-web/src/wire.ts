@@ -1,4 +1,4 @@
-import { ModalflowError, type Location, type Problem, type Tensor, type TensorData } from '@modalflow/core';
+import { ModalflowError, type DType, type Location, type Problem, type Tensor, type TensorData } from '@modalflow/core';
 import type { Provider } from '@modalflow/engine';
 import type { OrtEnvOptions } from './ort.ts';
 import type { OrtSessionOptions, WebProviderAttempt } from './types.ts';
@@ -51,6 +51,20 @@ export interface CreateRequest {
   providers: Provider[];
   label: string;
   sessionOptions?: OrtSessionOptions;
+  /** Outputs runs will keep resident: a WebGPU session leaves them in GPU buffers. */
+  keepOutputs?: string[];
+}
+
+/**
+ * A value the host keeps between runs, as the page knows it: only its id crosses postMessage,
+ * with its type and shape so the page can check shapes without asking.
+ */
+export interface ResidentInfo {
+  ref: number;
+  dtype: DType;
+  dims: number[];
+  /** Where ORT holds it: 'cpu' (the host's heap) or 'gpu-buffer'. */
+  location: string;
 }
 
 export interface SessionInfo {
@@ -64,6 +78,8 @@ export interface SessionInfo {
 
 export interface RunReply {
   outputs?: Record<string, Tensor>;
+  /** Outputs kept in the host, by name. */
+  kept?: Record<string, ResidentInfo>;
   /** The feeds' data, handed back so the caller's tensors are whole again (on failure too). */
   returned: Record<string, TensorData>;
   error?: WireError;
@@ -82,7 +98,14 @@ export interface ProviderStatus {
 export interface HostApi {
   configure(config: HostConfig): void;
   createSession(model: Uint8Array, request: CreateRequest): Promise<Reply<SessionInfo>>;
-  run(id: number, feeds: Record<string, Tensor>, fetches: string[] | undefined, moved: string[]): Promise<RunReply>;
+  /**
+   * `held` feeds resident values by input name (their ids); the outputs named in `keep` stay
+   * in the host and come back as ids.
+   */
+  run(id: number, feeds: Record<string, Tensor>, fetches: string[] | undefined, moved: string[], held?: Record<string, number>, keep?: string[]): Promise<RunReply>;
   release(id: number): Promise<void>;
+  upload(t: Tensor): Promise<Reply<ResidentInfo>>;
+  download(ref: number): Promise<Reply<Tensor>>;
+  releaseResident(refs: number[]): Promise<void>;
   describeProviders(): Promise<ProviderStatus[]>;
 }

@@ -1,7 +1,7 @@
 import { transfer, wrap, releaseProxy, type Remote } from 'comlink';
 import { ModalflowError, type Tensor } from '@modalflow/core';
-import { packFeeds, packModel, reattach } from './transfer.ts';
-import { fromWire, unwrap, type HostApi, type HostConfig, type Reply, type RunReply, type SessionInfo } from './wire.ts';
+import { emptyTraffic, packFeeds, packModel, reattach, tensorBytes } from './transfer.ts';
+import { fromWire, unwrap, type HostApi, type HostConfig, type Reply, type ResidentInfo, type RunReply, type SessionInfo } from './wire.ts';
 import type { Link } from './link.ts';
 
 function isDataCloneError(e: unknown): boolean {
@@ -30,19 +30,31 @@ export function workerLink(worker: Worker, config: HostConfig, modelBytes: 'tran
   // A worker that dies before the first call reports it through that call, not as unhandled.
   ready.catch(() => undefined);
 
-  async function run(id: number, feeds: Record<string, Tensor>, fetches: string[] | undefined): Promise<RunReply & { moved: string[] }> {
+  const traffic = emptyTraffic();
+
+  async function run(
+    id: number,
+    feeds: Record<string, Tensor>,
+    fetches: string[] | undefined,
+    held: Record<string, number>,
+    keep: string[],
+  ): Promise<RunReply & { moved: string[] }> {
     let packed = packFeeds(feeds);
+    traffic.runs++;
+    traffic.sentBytes += tensorBytes(Object.values(packed.value));
+    traffic.residentFeeds += Object.keys(held).length;
     try {
-      return { ...(await guard(remote.run(id, transfer(packed.value, packed.transfer), fetches, packed.moved))), moved: packed.moved };
+      return { ...(await guard(remote.run(id, transfer(packed.value, packed.transfer), fetches, packed.moved, held, keep))), moved: packed.moved };
     } catch (e) {
       // Memory that cannot be detached (a wasm heap, say) fails before anything moves: copy it.
       if (!isDataCloneError(e)) throw e;
       packed = packFeeds(feeds, true);
-      return { ...(await guard(remote.run(id, transfer(packed.value, packed.transfer), fetches, []))), moved: [] };
+      return { ...(await guard(remote.run(id, transfer(packed.value, packed.transfer), fetches, [], held, keep))), moved: [] };
     }
   }
 
   return {
+    traffic,
     async createSession(model, request) {
       await ready;
       const packed = packModel(model, modelBytes === 'copy');
@@ -50,12 +62,31 @@ export function workerLink(worker: Worker, config: HostConfig, modelBytes: 'tran
       const reply = remote.createSession(transfer(packed.value, packed.transfer), request) as Promise<Reply<SessionInfo>>;
       return unwrap(await guard(reply));
     },
-    async run(id, feeds, fetches) {
+    async run(id, feeds, fetches, held = {}, keep = []) {
       await ready;
-      const reply = await run(id, feeds, fetches);
+      const reply = await run(id, feeds, fetches, held, keep);
       reattach(feeds, reply.moved, reply.returned);
       if (reply.error) throw fromWire(reply.error);
-      return reply.outputs!;
+      traffic.receivedBytes += tensorBytes(Object.values(reply.outputs!));
+      return { outputs: reply.outputs!, kept: reply.kept ?? {} };
+    },
+    async upload(t) {
+      await ready;
+      // Cloned, not moved: the caller keeps its tensor.
+      const info = unwrap(await guard(remote.upload(t) as Promise<Reply<ResidentInfo>>));
+      traffic.sentBytes += tensorBytes([t]);
+      return info;
+    },
+    async download(ref) {
+      await ready;
+      const t = unwrap(await guard(remote.download(ref) as Promise<Reply<Tensor>>));
+      traffic.receivedBytes += tensorBytes([t]);
+      return t;
+    },
+    async releaseResident(refs) {
+      // Closing ended the worker and every value in it.
+      if (closed || !refs.length) return;
+      await guard(remote.releaseResident(refs));
     },
     async release(id) {
       // Closing ended the worker and every session in it.

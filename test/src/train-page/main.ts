@@ -19,7 +19,7 @@ async function train(req: TrainRequest): Promise<TrainReply> {
     const losses: number[] = [];
     for (const batch of batchesFor(req.example, req.steps, req.batchSize, req.seed)) losses.push((await program.step(batch)).loss);
     const weights: Record<string, number[]> = {};
-    for (const [name, t] of program.weights()) weights[name] = Array.from(t.data as Float32Array);
+    for (const [name, t] of await program.weights()) weights[name] = Array.from(t.data as Float32Array);
     const provider = program.provider;
     await program.release();
     return { losses, weights, provider, ms: performance.now() - t0 };

@@ -137,7 +137,7 @@ export async function trainCommand(io: Io, file: string, opts: TrainOptions): Pr
   if (opts.resume) {
     const ckpt = readCheckpoint(await readUserFile(path.resolve(io.cwd, opts.resume), 'checkpoint'), opts.resume);
     if (ckpt.position.seed !== seed) throw new UsageError(`the checkpoint was made with --seed ${ckpt.position.seed}; resume with the same seed`);
-    program.restore(ckpt.weights, ckpt.state, ckpt.position.step);
+    await program.restore(ckpt.weights, ckpt.state, ckpt.position.step);
     position = ckpt.position;
     note(`resumed from ${opts.resume} at step ${position.step} (epoch ${position.epoch + 1}, batch ${position.batch + 1})`);
   }
@@ -145,7 +145,7 @@ export async function trainCommand(io: Io, file: string, opts: TrainOptions): Pr
   const extra = { graph_hash: setup.graphHash, optimizer: JSON.stringify(config.optimizer) };
   const saveCheckpoint = async () => {
     if (!opts.checkpoint) return;
-    await writeFile(path.resolve(io.cwd, opts.checkpoint), writeCheckpoint(program.weights(), program.optimizerState(), position, extra));
+    await writeFile(path.resolve(io.cwd, opts.checkpoint), writeCheckpoint(await program.weights(), await program.optimizerState(), position, extra));
     bar.note(`checkpoint at step ${position.step}: ${opts.checkpoint}`);
   };
 
@@ -180,7 +180,7 @@ export async function trainCommand(io: Io, file: string, opts: TrainOptions): Pr
   const secs = (performance.now() - t0) / 1000;
   await saveCheckpoint();
   if (opts.out) {
-    const trained = program.weights();
+    const trained = await program.weights();
     await writeFile(path.resolve(io.cwd, opts.out), writeSafetensors(trained as Map<string, Tensor>, { graph_hash: setup.graphHash, step: String(position.step) }));
     note(`wrote ${trained.size} weights to ${opts.out}`);
   }

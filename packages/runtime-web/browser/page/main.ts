@@ -1,6 +1,7 @@
 import { compileGraph, type CompiledPlan } from '@modalflow/compiler';
 import { parseGraph, type Tensor } from '@modalflow/core';
 import { createEngine, HostSteps } from '@modalflow/engine';
+import { encodeModel, OnnxGraph } from '@modalflow/onnx';
 import { createRegistry } from '@modalflow/nodes';
 import { createInlineWebRuntime, createWebRuntime, type WebRuntime } from '@modalflow/runtime-web';
 import type { GraphRunRequest, HarnessApi, PlainTensor, Where } from '../wire.ts';
@@ -24,6 +25,18 @@ const ONE_LINEAR = JSON.stringify({
     { from: ['lin', 'y'], to: ['y', 'value'] },
   ],
 });
+
+/** A training step in miniature: y = sum(x * w) goes to the page, next_w = w + x feeds the next step. */
+function stepModel(n: number): Uint8Array {
+  const g = new OnnxGraph('step');
+  const x = g.addInput('x', 'float32', [n]);
+  const w = g.addInput('w', 'float32', [n]);
+  g.identity(g.op('ReduceSum', [g.op('Mul', [x, w])], { keepdims: { kind: 'int', value: 0 } }), 'y');
+  g.addOutput('y', 'float32', []);
+  g.identity(g.op('Add', [w, x]), 'next_w');
+  g.addOutput('next_w', 'float32', [n]);
+  return encodeModel(g, { opset: 17 });
+}
 
 function runtime(where: Where, provider?: 'webgpu' | 'wasm', wasmThreads?: number): WebRuntime {
   const options = { ...(provider ? { providers: [provider] } : {}), ...(wasmThreads ? { wasmThreads } : {}) };
@@ -294,6 +307,68 @@ const api: HarnessApi = {
       return { code: 'none', message: 'created a session from junk' };
     } catch (e) {
       return { code: String((e as { code?: string }).code), message: (e as Error).message };
+    } finally {
+      await rt.close();
+    }
+  },
+
+  async resident(provider, where) {
+    const n = 4096;
+    const steps = 5;
+    const rt = runtime(where, provider);
+    try {
+      const session = await rt.createSession(stepModel(n), { label: 'step', keepOutputs: ['next_w'] });
+      const w0 = filled(n, 7);
+      const x = () => ({ dtype: 'float32' as const, dims: [n], data: new Float32Array(n).fill(0.25) });
+      const t0 = rt.traffic();
+      let w = await rt.resident.upload({ dtype: 'float32', dims: [n], data: w0 });
+      const t1 = rt.traffic();
+      let y = NaN;
+      const first = w;
+      for (let k = 0; k < steps; k++) {
+        const r = await session.runResident!({ x: x(), w }, ['next_w']);
+        if (k > 0) await rt.resident.release([w]);
+        w = r.kept.next_w!;
+        y = (r.outputs.y!.data as Float32Array)[0]!;
+      }
+      const t2 = rt.traffic();
+      const final = await rt.resident.download(w);
+      const t3 = rt.traffic();
+      let wError = 0;
+      let expectedY = 0;
+      for (let k = 0; k < n; k++) {
+        const before = w0[k]! + 0.25 * (steps - 1);
+        expectedY += 0.25 * before;
+        wError = Math.max(wError, Math.abs((final.data as Float32Array)[k]! - (w0[k]! + 0.25 * steps)));
+      }
+      await rt.resident.release([first]);
+      let releasedError = '';
+      try {
+        await session.runResident!({ x: x(), w: first }, []);
+      } catch (e) {
+        releasedError = (e as Error).message;
+      }
+      // The same steps with the weight going back and forth, as runs without resident values do.
+      let hostW: Tensor = { dtype: 'float32', dims: [n], data: filled(n, 7) };
+      const t4 = rt.traffic();
+      for (let k = 0; k < steps; k++) hostW = (await session.run({ x: x(), w: hostW })).next_w!;
+      const t5 = rt.traffic();
+      await rt.resident.release([w]);
+      const location = (w as unknown as { location: string }).location;
+      return {
+        location,
+        xBytes: 4 * n,
+        wBytes: 4 * n,
+        yBytes: 4,
+        steps,
+        resident: { sentBytes: t2.sentBytes - t1.sentBytes, receivedBytes: t2.receivedBytes - t1.receivedBytes, residentFeeds: t2.residentFeeds - t1.residentFeeds, runs: t2.runs - t1.runs },
+        plain: { sentBytes: t5.sentBytes - t4.sentBytes, receivedBytes: t5.receivedBytes - t4.receivedBytes },
+        uploadBytes: t1.sentBytes - t0.sentBytes,
+        downloadBytes: t3.receivedBytes - t2.receivedBytes,
+        wError,
+        yError: Math.abs(y - expectedY) / Math.max(1, Math.abs(expectedY)),
+        releasedError,
+      };
     } finally {
       await rt.close();
     }
