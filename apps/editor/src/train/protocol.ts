@@ -7,6 +7,8 @@ import type { TrainData } from './settings.ts';
 export interface TrainRequest {
   doc: GraphDoc;
   assets: Record<string, AssetData>;
+  /** Texts of the block library files the document pins, by URI. */
+  libraries: Record<string, string>;
   config: TrainConfig;
   data: TrainData;
   batchSize: number;
@@ -88,5 +90,5 @@ export interface TrainWorkerApi {
   /** Ends after the step in flight; the weights so far stay available. */
   stop(): void;
   /** The weights of the last run, as they are now. */
-  weights(): TrainedWeights | null;
+  weights(): Promise<TrainedWeights | null>;
 }

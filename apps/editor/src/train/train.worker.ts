@@ -153,6 +153,7 @@ async function train(req: TrainRequest, onEvent: (e: TrainWorkerEvent) => void):
     const setup = prepareTraining(req.doc as GraphDoc, registry, {
       train: req.config,
       asset: (name): AssetData | undefined => req.assets[name],
+      library: (uri) => req.libraries[uri],
       ...(weights ? { weights } : {}),
     });
     const inputs = setup.prefix.plan.inputs;
@@ -259,9 +260,10 @@ const api: TrainWorkerApi = {
     control.wake = null;
     wake?.();
   },
-  weights(): TrainedWeights | null {
+  async weights(): Promise<TrainedWeights | null> {
     if (!last) return null;
-    return { tensors: Object.fromEntries(last.program.weights()), step: last.program.stepsTaken, graphHash: last.graphHash };
+    // Weights may live on the device between steps; reading them brings them back.
+    return { tensors: Object.fromEntries(await last.program.weights()), step: last.program.stepsTaken, graphHash: last.graphHash };
   },
 };
 

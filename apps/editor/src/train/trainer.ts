@@ -94,6 +94,7 @@ export class Trainer {
     const request: TrainRequest = {
       doc: JSON.parse(JSON.stringify(s.doc)),
       assets: Object.fromEntries(s.assets),
+      libraries: Object.fromEntries(s.libraries),
       config: trainConfigOf(settings, rows),
       data: settings.data,
       batchSize: settings.batchSize,
