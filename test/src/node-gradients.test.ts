@@ -95,8 +95,7 @@ const CASES: Case[] = [
   { type: 'reasoning.relation', params: { g_layers: [5], f_layers: [4], out: 3 }, inputs: { objects: f(B, 3, 4) } },
   { type: 'reasoning.relation', label: 'question', params: { g_layers: [5], f_layers: [4], out: 3 }, inputs: { objects: f(B, 3, 4), question: f(B, 2) } },
   { type: 'reasoning.san', params: { hops: 2, attention: 5 }, inputs: { question: f(B, 4), regions: f(B, 3, 4), mask: mask(B, 3) } },
-  { type: 'reasoning.self_attention', params: stack, inputs: { x: f(B, 3, 8), mask: mask(B, 3) } },
-  { type: 'reasoning.self_attention', label: 'pre-norm, causal', params: { ...stack, norm: 'pre', causal: true, final_norm: true }, inputs: { x: f(B, 3, 8) } },
+  { type: 'encoder.transformer', label: 'pre-norm, causal, final norm', params: { ...stack, norm: 'pre', causal: true, final_norm: true }, inputs: { x: f(B, 3, 8) } },
   // Loss nodes: a linear in front of each float input gives them weights to differentiate.
   { type: 'loss.alignment', inputs: { f: lin(B, 3, 4), g: lin(B, 2, 4) } },
   { type: 'loss.alignment', label: 'mean, weights', params: { reduction: 'mean' }, inputs: { f: lin(B, 3, 4), g: lin(B, 2, 4), weights: f(B, 3, 2) } },

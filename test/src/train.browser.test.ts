@@ -122,7 +122,7 @@ describe('training in Chromium matches training in Node', () => {
     const web = await inPage({ example, graph: GRAPHS[example], provider, steps: STEPS, batchSize: BATCH, seed: SEED, optimizer });
     expect(web.provider).toBe(provider);
     expect(web.losses).toHaveLength(STEPS);
-    web.losses!.forEach((l, k) => expect(Math.abs(l - node.losses[k]!) / Math.max(1, Math.abs(node.losses[k]!)), `loss at step ${k + 1}`).toBeLessThan(tolerance));
+    web.losses!.forEach((l, k) => expect(Math.abs(l - node.losses[k]!) / Math.max(1, Math.abs(node.losses[k]!)), `loss at step ${k + 1} (web ${l}, node ${node.losses[k]})`).toBeLessThan(tolerance));
     // The steps did move the weights: agreeing on weights that never changed would prove nothing.
     const initial = setupFor(GRAPHS[example], registry, optimizer).initial;
     const moved = [...node.weights].some(([name, w]) => w.some((v, k) => Math.abs(v - (initial.get(name)!.data as Float32Array)[k]!) > 1e-3));

@@ -1,6 +1,6 @@
 import { ModalflowError, numel, type Tensor } from '@modalflow/core';
 import { addGradients, inferTypes } from '@modalflow/autodiff';
-import { encodeModel, type OnnxGraph, type OnnxNode } from '@modalflow/onnx';
+import { encodeModel, i, type OnnxGraph, type OnnxNode } from '@modalflow/onnx';
 import { OPSET, PRODUCER, PRODUCER_VERSION } from '../compile.ts';
 import { exposeAs, lowerSegment } from '../lower.ts';
 import { clipByGlobalNorm, emitUpdates, stateNames, type StateSlot } from './optimizer.ts';
@@ -112,8 +112,6 @@ export function buildStep(setup: TrainSetup, shapes: BatchShapes, weights: Map<s
   g.inputs.splice(0, g.inputs.length, ...g.inputs.filter((v) => !fed.includes(v.name) || used.includes(v.name)));
 
   const step = g.addInput(STEP_INPUT, 'float32', []);
-  const { grads: clipped, norm } = g.scope('clip', () => clipByGlobalNorm(g, used.map((p) => grads.get(p)!), config.clipNorm));
-  const lr = g.scope('schedule', () => learningRate(g, step, config.optimizer.lr, config.schedule));
   const dims = new Map(setup.params.map((p) => [p.name, p.dims]));
   const state: StateSlot[] = [];
   for (const p of used) {
@@ -122,9 +120,25 @@ export function buildStep(setup: TrainSetup, shapes: BatchShapes, weights: Map<s
       state.push({ name: s, param: p, dims: [...dims.get(p)!] });
     }
   }
-  const updates = g.scope('optimizer', () =>
-    emitUpdates(g, config.optimizer, used.map((p, k) => ({ name: p, value: p, grad: clipped[k]!, dims: dims.get(p)! })), lr, step, (s) => s),
+  // Clipping and the update run once over all weights laid end to end: per weight they would be
+  // a dozen tiny ops each, and for small models those ops, not the arithmetic, are the cost.
+  const sizes = used.map((p) => numel(dims.get(p)!));
+  const flat = (names: string[]) => concatChunked(g, names.map((v) => g.op('Reshape', [v, g.constInt64([-1])])));
+  const split = (value: string) => splitChunked(g, value, sizes).map((v, k) => g.op('Reshape', [v, g.constInt64(dims.get(used[k]!)!)]));
+  const FLAT = '__all__';
+  const { grads: [clipped], norm } = g.scope('clip', () => clipByGlobalNorm(g, [flat(used.map((p) => grads.get(p)!))], config.clipNorm));
+  const lr = g.scope('schedule', () => learningRate(g, step, config.optimizer.lr, config.schedule));
+  const flatState = new Map(stateNames(config.optimizer, FLAT).map((name, k) => [name, g.scope('flatten', () => flat(used.map((p) => stateNames(config.optimizer, p)[k]!)))]));
+  const fused = g.scope('optimizer', () =>
+    emitUpdates(g, config.optimizer, [{ name: FLAT, value: flat(used), grad: clipped!, dims: [sizes.reduce((a, b) => a + b, 0)] }], lr, step, (s) => flatState.get(s)!),
   );
+  const updates = { params: new Map<string, string>(), state: new Map<string, string>() };
+  g.scope('unflatten', () => {
+    split(fused.params.get(FLAT)!).forEach((v, k) => updates.params.set(used[k]!, v));
+    stateNames(config.optimizer, FLAT).forEach((name, j) => {
+      split(fused.state.get(name)!).forEach((v, k) => updates.state.set(stateNames(config.optimizer, used[k]!)[j]!, v));
+    });
+  });
   const prod = producers(g);
   const renamed = new Map<string, string>();
   const out = (value: string, name: string) => g.addOutput(exposeAs(g, prod, value, name, renamed), 'float32');
@@ -174,4 +188,28 @@ export function objectiveInputs(setup: TrainSetup): string[] {
     }
   }
   return out;
+}
+
+/**
+ * WebGPU kernels bind every input and output as a storage buffer, and devices may allow as few
+ * as 8 per shader: a Concat or Split over dozens of weights is built as a tree of small ones.
+ */
+const MAX_FAN = 6;
+
+function concatChunked(g: OnnxGraph, values: string[]): string {
+  if (values.length === 1) return values[0]!;
+  if (values.length <= MAX_FAN) return g.op('Concat', values, { axis: i(0) });
+  const groups: string[] = [];
+  for (let k = 0; k < values.length; k += MAX_FAN) groups.push(concatChunked(g, values.slice(k, k + MAX_FAN)));
+  return concatChunked(g, groups);
+}
+
+function splitChunked(g: OnnxGraph, value: string, sizes: number[]): string[] {
+  if (sizes.length === 1) return [value];
+  if (sizes.length <= MAX_FAN) return g.opN('Split', [value, g.constInt64(sizes)], sizes.length, { axis: i(0) });
+  const per = Math.ceil(sizes.length / MAX_FAN);
+  const groups: number[][] = [];
+  for (let k = 0; k < sizes.length; k += per) groups.push(sizes.slice(k, k + per));
+  const parts = groups.length === 1 ? [value] : splitChunked(g, value, groups.map((s) => s.reduce((a, b) => a + b, 0)));
+  return parts.flatMap((part, k) => splitChunked(g, part, groups[k]!));
 }
