@@ -31,8 +31,10 @@ describe('training progress from worker events', () => {
     expect(t.step).toBe(2);
     expect(t.curves).toEqual({ step: [1, 2], loss: [3.5, 3.25], lr: [1e-4, 2e-4], rate: [320, 640] });
     expect(t.evals).toEqual({ step: [0, 2], loss: [2.95, 2.5], accuracy: [0.05, 0.5], novel: [null, null] });
-    // An evaluation without a matrix keeps the last one drawn.
+    // An evaluation without a matrix keeps the last one drawn; the view alone updates it between evaluations.
     expect(t.matrix?.step).toBe(0);
+    const viewed = applyTrainEvent(t, { type: 'view', step: 3, matrix: { n: 2, data: Float32Array.of(0, 1, 1, 0) } });
+    expect([viewed.matrix?.step, viewed.evals]).toEqual([3, t.evals]);
     expect(latest(t)).toEqual({ loss: 3.25, accuracy: 0.5, novel: null, lr: 2e-4, rate: 480 });
   });
 

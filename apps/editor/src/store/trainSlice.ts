@@ -152,6 +152,8 @@ export function applyTrainEvent(t: TrainRunState, e: TrainWorkerEvent): TrainRun
         ...(e.matrix ? { matrix: { step: e.step, n: e.matrix.n, data: e.matrix.data } } : {}),
       };
     }
+    case 'view':
+      return { ...t, matrix: { step: e.step, n: e.matrix.n, data: e.matrix.data } };
     case 'end':
       return {
         ...t,

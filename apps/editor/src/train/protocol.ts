@@ -62,6 +62,8 @@ export type TrainWorkerEvent =
   | { type: 'compiled'; kind: 'step' | 'eval'; ms: number; provider: string }
   | { type: 'step'; step: number; loss: number; lr: number; gradNorm: number; examples: number; ms: number }
   | ({ type: 'eval'; matrix: { n: number; data: Float32Array } | null } & EvalPoint)
+  /** The similarity view alone, between held-out evaluations: one small batch, so it can follow the run closely. */
+  | { type: 'view'; step: number; matrix: { n: number; data: Float32Array } }
   | { type: 'end'; reason: 'done' | 'stopped'; step: number; seconds: number }
   | { type: 'failed'; error: WireError };
 

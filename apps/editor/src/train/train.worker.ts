@@ -185,15 +185,19 @@ async function train(req: TrainRequest, onEvent: (e: TrainWorkerEvent) => void):
     });
     last = { program, graphHash: setup.graphHash, close };
 
+    const viewMatrix = async (): Promise<{ n: number; data: Float32Array } | null> => {
+      if (!sets.view) return null;
+      const r = await program!.evaluate(sets.view);
+      const t = Object.values(r.outputs).find((o) => o.dtype === 'float32' && o.dims.length === 2 && o.dims[0] === o.dims[1] && o.dims[0] === sets.viewInfo!.captions.length);
+      return t ? { n: t.dims[0]!, data: Float32Array.from(t.data as Float32Array) } : null;
+    };
+    // The view is one batch of a few pictures: redrawn five times per held-out evaluation, it shows the diagonal forming.
+    const viewEvery = Math.max(1, Math.round(req.evalEvery / 5));
+
     const evaluateNow = async (step: number) => {
       emit({ type: 'phase', phase: 'evaluating', message: `Evaluating on held-out pictures at step ${step}…` });
       const e0 = performance.now();
-      let matrix: { n: number; data: Float32Array } | null = null;
-      if (sets.view) {
-        const r = await program!.evaluate(sets.view);
-        const t = Object.values(r.outputs).find((o) => o.dtype === 'float32' && o.dims.length === 2 && o.dims[0] === o.dims[1] && o.dims[0] === sets.viewInfo!.captions.length);
-        if (t) matrix = { n: t.dims[0]!, data: Float32Array.from(t.data as Float32Array) };
-      }
+      const matrix = await viewMatrix();
       const held = sets.heldOut ? await evaluate(program!, sets.heldOut, req.batchSize) : null;
       const novel = sets.novel ? await evaluate(program!, sets.novel, req.batchSize) : null;
       const point: EvalPoint = {
@@ -230,6 +234,9 @@ async function train(req: TrainRequest, onEvent: (e: TrainWorkerEvent) => void):
         if (step % req.evalEvery === 0 || end) {
           await evaluateNow(step);
           if (!end && !mine.stop) emit({ type: 'phase', phase: mine.paused ? 'paused' : 'training', message: mine.paused ? `Paused at step ${step}` : 'Training…' });
+        } else if (step % viewEvery === 0) {
+          const matrix = await viewMatrix();
+          if (matrix) emit({ type: 'view', step, matrix });
         }
         if (end) break;
       }
