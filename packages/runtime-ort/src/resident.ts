@@ -26,7 +26,9 @@ export async function hostFromResident(Ctor: TensorConstructor, t: OrtTensor): P
     return typeof view === 'string' ? view : { ...view, data: copyData(view.data) };
   }
   if (t.location === 'none') return 'the value was released';
-  // getData(false) downloads into a fresh array and leaves the GPU buffer in place.
-  const data = await t.getData(false);
-  return fromOrtTensor(new Ctor(t.type as never, data as never, t.dims));
+  // getData(false) leaves the GPU buffer in place but turns `t` into a CPU tensor over the
+  // downloaded array, which later runs then read: the caller gets a copy, so that moving or
+  // changing it cannot detach or alter what the runtime still feeds.
+  const data = (await t.getData(false)) as unknown as TensorData;
+  return fromOrtTensor(new Ctor(t.type as never, copyData(data) as never, t.dims));
 }

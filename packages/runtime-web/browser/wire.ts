@@ -68,6 +68,8 @@ export interface ResidentReport {
   /** Largest |downloaded - expected| of w after the steps, and of the last y. */
   wError: number;
   yError: number;
+  /** Relative error of a second session's sum over the kept w, fed to it in place. */
+  otherSessionError: number;
   /** Message of a run fed a released value. */
   releasedError: string;
 }

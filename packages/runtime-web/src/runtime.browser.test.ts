@@ -102,6 +102,7 @@ describe('runtime-web in Chromium', () => {
       expect(r.downloadBytes).toBe(r.wBytes);
       expect(r.wError).toBeLessThan(1e-5);
       expect(r.yError).toBeLessThan(1e-5);
+      expect(r.otherSessionError).toBeLessThan(1e-5);
       expect(r.releasedError).toMatch(/input "w": the resident value was released/);
     });
   }

@@ -38,6 +38,15 @@ function stepModel(n: number): Uint8Array {
   return encodeModel(g, { opset: 17 });
 }
 
+/** Reads w as the step leaves it: a second session, as evaluation is beside the train step. */
+function probeModel(n: number): Uint8Array {
+  const g = new OnnxGraph('probe');
+  const w = g.addInput('w', 'float32', [n]);
+  g.identity(g.op('ReduceSum', [w], { keepdims: { kind: 'int', value: 0 } }), 'sum');
+  g.addOutput('sum', 'float32', []);
+  return encodeModel(g, { opset: 17 });
+}
+
 function runtime(where: Where, provider?: 'webgpu' | 'wasm', wasmThreads?: number): WebRuntime {
   const options = { ...(provider ? { providers: [provider] } : {}), ...(wasmThreads ? { wasmThreads } : {}) };
   return where === 'worker' ? createWebRuntime(options) : createInlineWebRuntime(options);
@@ -334,6 +343,8 @@ const api: HarnessApi = {
       const t2 = rt.traffic();
       const final = await rt.resident.download(w);
       const t3 = rt.traffic();
+      const probe = await rt.createSession(probeModel(n), { label: 'probe' });
+      const sum = ((await probe.runResident!({ w }, [])).outputs.sum!.data as Float32Array)[0]!;
       let wError = 0;
       let expectedY = 0;
       for (let k = 0; k < n; k++) {
@@ -341,6 +352,8 @@ const api: HarnessApi = {
         expectedY += 0.25 * before;
         wError = Math.max(wError, Math.abs((final.data as Float32Array)[k]! - (w0[k]! + 0.25 * steps)));
       }
+      const expectedSum = (final.data as Float32Array).reduce((a, v) => a + v, 0);
+      const otherSessionError = Math.abs(sum - expectedSum) / Math.max(1, Math.abs(expectedSum));
       await rt.resident.release([first]);
       let releasedError = '';
       try {
@@ -367,6 +380,7 @@ const api: HarnessApi = {
         downloadBytes: t3.receivedBytes - t2.receivedBytes,
         wError,
         yError: Math.abs(y - expectedY) / Math.max(1, Math.abs(expectedY)),
+        otherSessionError,
         releasedError,
       };
     } finally {
