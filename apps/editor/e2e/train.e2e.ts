@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { encodePng, examplesOf, generateWorld } from '@modalflow/world';
+import { encodePng, examplesOf, generateWorld, worldFiles } from '@modalflow/world';
 import { CHROMIUM_ARGS, WEBGPU_ARGS, openEditor, type Session } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
@@ -209,4 +209,37 @@ describe('training in the browser', () => {
     await expect.poll(() => page.getByTestId('train-weights').getAttribute('data-origin')).toBe('trained');
     expect(await page.getByTestId('train-weights').textContent()).toContain(`trained, ${t.step} steps`);
   }, 150_000);
+
+  it('trains from a manifest chosen together with the pictures it names', async () => {
+    // The teaching world written out as files: train.jsonl (image, text and label columns) and images/*.png.
+    work = mkdtempSync(join(tmpdir(), 'modalflow-manifest-'));
+    mkdirSync(join(work, 'images'));
+    const chosen: string[] = [];
+    for (const [path, content] of Object.entries(worldFiles(generateWorld({ count: 120, seed: 4 })))) {
+      writeFileSync(join(work, path), content);
+      if (path === 'train.jsonl' || path.startsWith('images/')) chosen.push(join(work, path));
+    }
+    session = await openEditor(baseUrl);
+    const page = session.page;
+    await page.getByTestId('btn-examples').click();
+    await page.getByTestId('lesson-clip-contrastive').click();
+    await page.getByTestId('train-provider').selectOption('wasm');
+    await page.getByTestId('train-data-manifest').setInputFiles(chosen);
+    expect(await page.getByTestId('train-manifest-name').textContent()).toMatch(/^train\.jsonl: \d+ files$/);
+    expect(await page.getByTestId('train-cli').textContent()).toContain('--data train.jsonl');
+    await page.getByTestId('train-batch-size').fill('8');
+    await page.getByTestId('train-steps').fill('4');
+    await page.getByTestId('train-warmup').fill('1');
+    await page.getByTestId('train-eval-every').fill('2');
+    await page.getByTestId('train-start').click();
+    await page.locator('[data-testid=train-status]:is([data-status=done], [data-status=failed])').waitFor({ timeout: 90_000 });
+    const problems = page.getByTestId('train-problems');
+    expect(await page.getByTestId('train-status').getAttribute('data-status'), (await problems.count()) ? ((await problems.textContent()) ?? '') : '').toBe('done');
+    const t = await trainState(page);
+    expect(t.step).toBe(4);
+    expect(t.evalSteps).toEqual([0, 2, 4]);
+    expect(t.accuracy.every((a) => a !== null && a >= 0 && a <= 1)).toBe(true);
+    // 10% of the manifest's rows are held out, with the shuffle seed.
+    expect(await page.getByTestId('train-setup').textContent()).toMatch(/\d+ training examples/);
+  }, 120_000);
 });

@@ -76,6 +76,8 @@ describe('settings problems', () => {
     const paths = settingsProblems(bad, rowsOf(clip)).map((p) => (p.at as { path: string }).path);
     expect(paths).toEqual(['/train/lr', '/train/warmup', '/train/clipNorm', '/train/batchSize', '/train/steps', '/train/evalEvery', '/train/data/count']);
     expect(settingsProblems(lesson.settings, rowsOf(clip))).toEqual([]);
+    const short = settingsProblems({ ...lesson.settings, steps: 50 }, rowsOf(clip));
+    expect(short.map((p) => p.message)).toEqual(['a cosine schedule needs more steps (50) than warm-up steps (50)']);
   });
 
   it('needs a loss node, and at least one ticked', () => {

@@ -144,6 +144,7 @@ export function settingsProblems(s: TrainSettings, rows: readonly ObjectiveRow[]
   if (!(s.weightDecay >= 0)) bad('weightDecay', 'weight decay must be ≥ 0');
   if (s.optimizer === 'sgd' && !(s.momentum >= 0 && s.momentum < 1)) bad('momentum', 'momentum must be in [0, 1)');
   if (!whole(s.warmup, 0)) bad('warmup', 'warm-up must be a whole number of steps ≥ 0');
+  else if (s.schedule === 'cosine' && s.warmup >= s.steps) bad('warmup', `a cosine schedule needs more steps (${s.steps}) than warm-up steps (${s.warmup})`);
   if (!(s.clipNorm >= 0)) bad('clipNorm', 'the clip norm must be ≥ 0 (0: no clipping)');
   if (!whole(s.batchSize, 2)) bad('batchSize', 'the batch size must be a whole number ≥ 2');
   if (!whole(s.steps, 1)) bad('steps', 'steps must be a whole number ≥ 1');

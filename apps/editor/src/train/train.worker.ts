@@ -91,7 +91,8 @@ async function manifestSets(req: TrainRequest, inputs: readonly InputSpec[]): Pr
     if (!t) throw new Error(`${file} is not a PNG or JPEG picture`);
     return t;
   };
-  const all = openManifest({ text, file: name, format }, { inputs, readFile, decodeImage: decodeImageBytes, decodeNpy: readNpy });
+  // Manifests often carry ids, splits and labels beside the inputs (the teaching world's do): those are not errors here.
+  const all = openManifest({ text, file: name, format }, { inputs, readFile, decodeImage: decodeImageBytes, decodeNpy: readNpy, extraColumns: 'ignore' });
   const { train, eval: heldOut } = all.split({ heldOut: heldOutFraction, seed: req.seed });
   return { train, heldOut: heldOut.size ? heldOut : null, novel: null, view: null, viewInfo: null };
 }
