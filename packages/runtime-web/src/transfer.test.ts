@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '@modalflow/core';
-import { ownsWholeBuffer, packFeeds, packModel, packReturned, packTensors, reattach } from './transfer.ts';
+import { ownsWholeBuffer, packFeeds, packModel, packReturned, packTensors, reattach, tensorBytes } from './transfer.ts';
 
 /** Posts `value` through structured clone with `transfer`, as postMessage does. */
 function post<T>(value: T, transfer: ArrayBuffer[]): T {
@@ -69,5 +69,11 @@ describe('moving tensors across threads', () => {
     const packed = packModel(slice, false);
     expect(packed.value.byteLength).toBe(4);
     expect(packed.transfer[0]).not.toBe(slice.buffer);
+  });
+
+  it('counts the bytes of tensor data a link carries, views by their own length', () => {
+    const view = new Float32Array(10).subarray(2, 5);
+    expect(tensorBytes([{ dtype: 'float32', dims: [3], data: view }, undefined, { dtype: 'int64', dims: [2], data: new BigInt64Array(2) }])).toBe(12 + 16);
+    expect(tensorBytes([{ dtype: 'string', dims: [2], data: ['ab', 'c'] }])).toBe(6);
   });
 });
