@@ -127,7 +127,8 @@ export class Trainer {
   /** The trained weights become the ones the run panel uses, so Run shows what training learned. */
   async #adoptTrained(): Promise<void> {
     const w = await this.#api?.weights();
-    if (!w) return;
+    // Stopped before the first step: nothing was learned, and the seeded weights are the graph's own.
+    if (!w || w.step === 0) return;
     this.#editor.getState().setWeights({ name: `trained, ${w.step} steps`, origin: 'trained', tensors: new Map(Object.entries(w.tensors)), step: w.step, graphHash: w.graphHash });
   }
 
