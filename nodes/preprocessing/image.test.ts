@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeGraph, type Tensor } from '@modalflow/core';
+import { ModalflowError, analyzeGraph, type Tensor } from '@modalflow/core';
+import { compileGraph } from '@modalflow/compiler';
+import { createEngine, type Runtime } from '@modalflow/engine';
+import { createNodeRuntime } from '@modalflow/runtime-node';
 import { createRegistry } from '../index.ts';
 import { graphDoc, runGraph } from '../inputs/run-graph.ts';
 import { registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
-import image from './image.ts';
+import image, { MAX_RESIZED_FLOATS, checkImageSize } from './image.ts';
 
 const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073];
 const CLIP_STD = [0.26862954, 0.26130258, 0.27577711];
@@ -270,5 +273,115 @@ describe('preprocess.image', () => {
     expect(problems({ mean: 'red' }).find((p) => p.at.param === 'mean')?.code).toBe('MF_PARAM_RANGE');
     const zero = problems({ resize: 4, resize_mode: 'vilt', size_divisor: 8, crop: 0 }).find((p) => p.code === 'MF_SHAPE_INFER');
     expect(zero?.at.port).toBe('image');
+  });
+});
+
+describe('preprocess.image refuses sizes it cannot resize, before anything runs', () => {
+  const registry = createRegistry();
+  // Counts session runs, so a test can tell a refusal before any stage from a failure inside one.
+  let runs = 0;
+  const cpu = createNodeRuntime({ providers: ['cpu'] });
+  const counting: Runtime = {
+    name: cpu.name,
+    async createSession(model, options) {
+      const session = await cpu.createSession(model, options);
+      return Object.assign(Object.create(session) as typeof session, {
+        run: (feeds: Record<string, Tensor>, fetches?: readonly string[]) => {
+          runs++;
+          return session.run(feeds, fetches);
+        },
+        release: () => session.release(),
+      });
+    },
+  };
+  const engine = createEngine(counting, { registry });
+  const load = (params: Record<string, unknown>) => {
+    const doc = graphDoc(
+      [['img', 'input.image'], ['pre', 'preprocess.image', params], ['out', 'output.tensor']],
+      [['img.pixels', 'pre.image'], ['pre.pixel_values', 'out.value']],
+    );
+    return engine.load(compileGraph(doc, registry));
+  };
+  const refused = async (params: Record<string, unknown>, img: Tensor) => {
+    const program = await load(params);
+    try {
+      runs = 0;
+      const error = await program.run({ img }, { cache: false }).then(() => undefined, (e: unknown) => e);
+      expect(runs).toBe(0);
+      expect(error).toBeInstanceOf(ModalflowError);
+      return error as ModalflowError;
+    } finally {
+      await program.release();
+    }
+  };
+
+  it('a 1 x 5000 strip at resize 224 fails fast with MF_IMAGE_TOO_LARGE instead of asking for 3 GB', async () => {
+    const strip = pixels(1, 1, 5000);
+    const t0 = performance.now();
+    const error = await refused({ resize: 224, crop: 224 }, strip);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(error).toMatchObject({ code: 'MF_IMAGE_TOO_LARGE', at: { node: 'pre', port: 'image' } });
+    expect(error.message).toContain('1 picture of 1 x 5000 pixels');
+    expect(error.message).toContain('224 x 1120000');
+    expect(error.message).toContain('1 x 3 x 224 x 1120000 = 752,640,000 floats');
+    expect(error.message).toContain('268,435,456');
+    expect(error.message).toContain('node "pre"');
+    // Without a resize the strip is as small as it arrived, and goes through as before.
+    const program = await load({ resize: 0, crop: 0 });
+    try {
+      expect((await program.run({ img: strip }, { cache: false })).outputs['out']!.dims).toEqual([1, 3, 1, 5000]);
+    } finally {
+      await program.release();
+    }
+  });
+
+  it('a side that ViLT\'s rule floors to 0 is MF_BAD_INPUT, not a runtime failure', async () => {
+    // 2 x 40 at 32: 32 x 640, capped to 53 x 1.6 x 53 -> 2 x 53 -> floored to 32: 0 x 32.
+    const error = await refused({ resize: 32, resize_mode: 'vilt', crop: 0 }, pixels(1, 2, 40));
+    expect(error).toMatchObject({ code: 'MF_BAD_INPUT', at: { node: 'pre', port: 'image' } });
+    expect(error.message).toContain('1 picture of 2 x 40 pixels');
+    expect(error.message).toContain('makes it 0 x 32 after flooring to multiples of 32');
+  });
+
+  it('a picture smaller than the crop is MF_BAD_INPUT, not a smaller tensor than the graph declares', async () => {
+    const error = await refused({ resize: 0, crop: 4 }, pixels(1, 3, 9));
+    expect(error).toMatchObject({ code: 'MF_BAD_INPUT', at: { node: 'pre', port: 'image' } });
+    expect(error.message).toContain('smaller than the 4-pixel crop');
+  });
+
+  it('ordinary pictures run as before', async () => {
+    const program = await load({});
+    try {
+      for (const [h, w] of [[32, 32], [480, 640]] as const) {
+        runs = 0;
+        const out = (await program.run({ img: pixels(1, h, w) }, { cache: false })).outputs['out']!;
+        expect(out.dims).toEqual([1, 3, 224, 224]);
+        expect(runs).toBe(1);
+      }
+    } finally {
+      await program.release();
+    }
+  });
+
+  it('computes the sizes the lowering does, against the budget', () => {
+    const p = { resize: 224, resize_mode: 'shortest_edge' as const, size_divisor: 32, crop: 224 };
+    expect(checkImageSize([1, 480, 640], p)).toBeUndefined();
+    // 1 x 1783 -> 224 x 399,392: 268,391,424 floats, just under 2^28; 1 x 1784 just over.
+    expect(3 * 224 * 224 * 1783).toBeLessThanOrEqual(MAX_RESIZED_FLOATS);
+    expect(checkImageSize([1, 1, 1783], p)).toBeUndefined();
+    expect(checkImageSize([1, 1, 1784], p)?.code).toBe('MF_IMAGE_TOO_LARGE');
+    // The budget covers the batch: what one picture may use, a thousand may not.
+    expect(checkImageSize([1000, 224, 224], p)).toBeUndefined();
+    expect(checkImageSize([2000, 224, 224], p)?.code).toBe('MF_IMAGE_TOO_LARGE');
+    // ViLT caps the longer side, so thin pictures never grow large there; they floor to 0.
+    expect(checkImageSize([1, 1, 5000], { ...p, resize_mode: 'vilt', crop: 0 })?.code).toBe('MF_BAD_INPUT');
+    expect(checkImageSize([1, 16384, 16384], { ...p, resize: 16384, resize_mode: 'square', crop: 0 })?.code).toBe('MF_IMAGE_TOO_LARGE');
+    expect(checkImageSize([1, 0, 5], p)?.code).toBe('MF_BAD_INPUT');
+    expect(checkImageSize([1, 1, 5000], { ...p, resize: 0, crop: 0 })).toBeUndefined();
+  });
+
+  it('refuses at compile time when the picture size is fixed', () => {
+    const problems = analyzeGraph(singleNodeGraph(image, { params: { resize: 224 }, inputs: { image: { dtype: 'uint8', dims: [1, 1, 5000, 3], data: new Uint8Array(0) } } }), registryWith(image)).problems;
+    expect(problems.find((p) => p.code === 'MF_IMAGE_TOO_LARGE')?.at.port).toBe('image');
   });
 });

@@ -1,4 +1,4 @@
-import { NodeError, choice, defineNode, float, int, string, tensor, type Dim } from '@modalflow/core';
+import { NodeError, choice, defineNode, float, int, string, tensor, type Dim, type InputRefusal } from '@modalflow/core';
 import { i, ints } from '@modalflow/onnx';
 import { CROP_OFFSETS, INTERPOLATIONS, centerCrop, parseChannelValues, resizeAttrs, resizeShortestEdge, type Interpolation } from '../lib/image.ts';
 import type { OnnxGraph } from '../lib/lowering.ts';
@@ -49,6 +49,59 @@ function resizedSize(h: Dim, w: Dim, size: number, mode: ResizeMode, divisor: nu
   if (mode === 'vilt') return viltSize(h, w, size, divisor);
   const short = Math.min(h, w);
   return [Math.floor((h * size) / short), Math.floor((w * size) / short)];
+}
+
+/**
+ * Floats the resized batch may hold: 2^28 (1 GiB of float32). That is Pillow's
+ * MAX_IMAGE_PIXELS (89,478,485, the decoders' default pixel budget) times 3 channels, rounded
+ * up: a resize may make as many values as the largest picture the decoder accepts holds before
+ * resizing, and no more. Without it a thin picture that passes the pixel budget (1 x 5000)
+ * resized to a shorter side of 224 asks the runtime for 224 x 1,120,000 x 3 floats (3 GB), and
+ * the clip after a cubic resize allocates as much again. preprocess.clip_image caps its output the same way.
+ */
+export const MAX_RESIZED_FLOATS = 2 ** 28;
+
+type SizeParams = { resize: number; resize_mode: ResizeMode; size_divisor: number; crop: number };
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * Whether pictures of `[B, H, W]` can go through, computed from the sizes alone exactly as the
+ * lowering computes them (resizedSize mirrors resizeShortestEdge / resizeVilt / resizeSquare).
+ * The ONNX graph learns H and W only when it runs, so without this a side that ViLT's rule
+ * floors to 0 fails inside the runtime's Resize with a generic message, and a resize far
+ * larger than the picture is allocated before anything can refuse it.
+ */
+export function checkImageSize([b, h, w]: readonly number[], p: SizeParams): InputRefusal | undefined {
+  const at = { port: 'image' };
+  const picture = `input "image" is ${b} picture${b === 1 ? '' : 's'} of ${h} x ${w} pixels (H x W)`;
+  let size: [number, number] = [h!, w!];
+  if (p.resize > 0) {
+    if (h! < 1 || w! < 1) return { code: 'MF_BAD_INPUT', message: `${picture}: an empty picture cannot be resized`, ...at };
+    size = resizedSize(h!, w!, p.resize, p.resize_mode, p.size_divisor)!;
+    const [rh, rw] = size;
+    if (rh === 0 || rw === 0) {
+      return {
+        code: 'MF_BAD_INPUT',
+        message: `${picture}: ViLT's resize to ${p.resize} (longer side at most ${viltLonger(p.resize)}) makes it ${rh} x ${rw} after flooring to multiples of ${p.size_divisor}, and nothing can be resized to a side of 0; crop or pad such thin pictures first`,
+        ...at,
+      };
+    }
+    const floats = b! * 3 * rh * rw;
+    if (floats > MAX_RESIZED_FLOATS) {
+      return {
+        code: 'MF_IMAGE_TOO_LARGE',
+        message: `${picture}: resizing to ${p.resize} (${p.resize_mode}) makes it ${rh} x ${rw}, so the resized batch would hold ${b} x 3 x ${rh} x ${rw} = ${count(floats)} floats, more than the ${count(MAX_RESIZED_FLOATS)} (1 GiB of float32) a resize may allocate; crop or pad such thin pictures first, or resize less`,
+        ...at,
+      };
+    }
+  }
+  if (p.crop > 0 && Math.min(...size) < p.crop) {
+    // The graph declares crop x crop; a smaller picture would come out smaller than that.
+    const resized = p.resize > 0 ? `, resized to ${size[0]} x ${size[1]}` : '';
+    return { code: 'MF_BAD_INPUT', message: `${picture}${resized}: smaller than the ${p.crop}-pixel crop`, ...at };
+  }
+  return undefined;
 }
 
 /** Resizes NCHW `x` to `size` x `size`, ignoring the aspect ratio (torchvision Resize((s, s))). */
@@ -151,8 +204,15 @@ export default defineNode({
       }
       size = [params.crop, params.crop];
     }
+    // Sides known now are checked now; a symbolic batch counts as one picture (a lower bound).
+    if (params.resize > 0 && typeof h === 'number' && typeof w === 'number') {
+      const refusal = checkImageSize([typeof b === 'number' ? b : 1, h, w], { ...params, crop: 0 });
+      if (refusal) throw new NodeError(refusal.message, { port: 'image', code: refusal.code });
+    }
     return { pixel_values: [b, 3, ...size] };
   },
+  // Runs before any stage, on the caller's picture sizes (see checkImageSize).
+  checkInput: ({ image }, { params }) => checkImageSize(image!, params),
   flops: ({ inputs, outputs, params, size }) => {
     const [b, h, w] = inputs['image']!.map(size) as [number, number, number];
     const out = outputs['pixel_values']!.map(size).reduce((a, v) => a * v, 1);

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ModalflowError, type Tensor } from '@modalflow/core';
 import { compileGraph } from '@modalflow/compiler';
-import { createEngine, HostSteps, type Program } from '@modalflow/engine';
+import { createEngine, type Program } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { createRegistry } from '../index.ts';
 import { graphDoc } from '../inputs/run-graph.ts';
@@ -83,7 +83,8 @@ describe('preprocess.clip_image on random sizes and kinds of picture', () => {
 
 describe('preprocess.image (ONNX) on random sizes and kinds of picture', () => {
   const registry = createRegistry();
-  const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { hostSteps: HostSteps.fromRegistry(registry) });
+  // The registry gives each run the node's own input checks, which refuse before any stage runs.
+  const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { registry });
   const programs = new Map<string, Promise<Program>>();
   afterAll(async () => {
     for (const p of programs.values()) await (await p).release();
@@ -110,6 +111,7 @@ describe('preprocess.image (ONNX) on random sizes and kinds of picture', () => {
         try {
           const out = (await (await program(resize, crop, mode)).run({ img }, { cache: false })).outputs['out']!;
           expectPixelValues(out, img.dims[0]!);
+          if (crop > 0) expect(out.dims.slice(2)).toEqual([crop, crop]);
           tally(paths, 'pixel_values');
         } catch (e) {
           if (!(e instanceof ModalflowError)) throw e;
@@ -121,5 +123,8 @@ describe('preprocess.image (ONNX) on random sizes and kinds of picture', () => {
     );
     console.log(`preprocess.image, 200 random pictures and settings: ${JSON.stringify(paths)}`);
     expect(paths['pixel_values']).toBeGreaterThan(50);
+    // Sizes the resize cannot serve are refused with a code before the runtime sees them.
+    expect(paths['RUNTIME_RUN_FAILED']).toBeUndefined();
+    expect(paths['MF_BAD_INPUT']).toBeGreaterThan(0);
   });
 });

@@ -15,7 +15,7 @@ import { encodeModel } from '@modalflow/onnx';
 import { partition } from './partition.ts';
 import { lowerSegment } from './lower.ts';
 import { checkWeights, type WeightSource } from './weights.ts';
-import type { CompiledPlan, Granularity, Plan, PlanInput, Stage } from './plan.ts';
+import type { CompiledPlan, Granularity, InputCheck, Plan, PlanInput, Stage } from './plan.ts';
 
 export const OPSET = 17;
 export const PRODUCER = 'modalflow';
@@ -200,9 +200,31 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
   for (const stage of stages) if (!kept.includes(stage) && stage.kind === 'onnx') delete models[stage.model];
   stages.splice(0, stages.length, ...kept);
 
+  // The shapes of graph inputs are known before the first stage runs, so a node they feed
+  // directly can refuse a run (a picture whose resize would need gigabytes) before any session
+  // allocates; a node fed by computed tensors would only know its shapes mid-run.
+  const inputTensors = new Set(inputs.map((i) => i.tensor));
+  const running = new Set(stages.flatMap((s) => s.nodes));
+  const checks: InputCheck[] = [];
+  for (const id of order) {
+    const info = nodes.get(id)!;
+    if (!info.def.checkInput || !running.has(id)) continue;
+    const fed: Record<string, string> = {};
+    let direct = true;
+    for (const port of Object.keys(info.inputs)) {
+      const e = incoming.get(`${id}.${port}`);
+      if (!e) continue;
+      const tensor = `${e.from[0]}.${e.from[1]}`;
+      if (!inputTensors.has(tensor)) direct = false;
+      fed[port] = tensor;
+    }
+    if (direct && Object.keys(fed).length) checks.push({ node: id, type: info.def.type, typeVersion: info.def.version, params: info.params, inputs: fed });
+  }
+
   const plan: Plan = {
     format: 'modalflow.plan', version: 1, graphHash: hash, title: doc.meta.title ?? '', granularity, opset: OPSET,
     inputs, outputs, taps, tensors, stages,
+    ...(checks.length ? { checks } : {}),
     costs: {
       params: analysis.totals.params,
       flops: analysis.totals.flops,

@@ -67,6 +67,20 @@ export interface PlanOutput extends TensorInfo {
   tensor: string;
 }
 
+/**
+ * A node whose `checkInput` the engine runs on the caller's values before the first stage.
+ * Only nodes whose connected inputs are all graph inputs get one: their shapes are known before
+ * anything runs. Data only; the engine finds the check by `type` in the registry it was given.
+ */
+export interface InputCheck {
+  node: string;
+  type: string;
+  typeVersion: number;
+  params: Record<string, unknown>;
+  /** The plan input tensor (PlanInput.tensor) feeding each connected port, by port. */
+  inputs: Record<string, string>;
+}
+
 /** Everything needed to run a graph, as JSON; model bytes travel beside it. */
 export interface Plan {
   format: 'modalflow.plan';
@@ -81,6 +95,8 @@ export interface Plan {
   taps: string[];
   tensors: Record<string, TensorInfo>;
   stages: Stage[];
+  /** Checks of the caller's input shapes, run before any stage; absent when no node has one. */
+  checks?: InputCheck[];
   /** Where each asset a host step reads was written, by asset name (set when saved to disk). */
   assets?: Record<string, string>;
   costs: {

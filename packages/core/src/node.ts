@@ -107,6 +107,19 @@ export interface HostContext<P> {
   asset: AssetLookup;
 }
 
+/** What a node's `checkInput` sees besides the shapes: its id and params. */
+export interface InputCheckContext<P> {
+  node: string;
+  params: P;
+}
+
+/** Why `checkInput` refuses a run: a stable code, a message, and the port at fault. */
+export interface InputRefusal {
+  code: string;
+  message: string;
+  port?: string;
+}
+
 export interface PortContext<P> {
   node: string;
   params: P;
@@ -201,6 +214,16 @@ export interface NodeDef<P extends ParamSpecs = ParamSpecs> {
   flops?: (ctx: CostContext<ParamValues<P>>) => number;
   /** Emits ONNX ops; returns the value name of each output port. */
   lower?: (ctx: LowerContext<ParamValues<P>>) => Record<string, string>;
+  /**
+   * Refuses a run before anything executes, from the concrete shapes of this node's inputs
+   * (one array of dims per connected port). For inputs that would make the computed part ask
+   * for far more memory than it was given, or fail deep inside the runtime with a generic
+   * message: a very thin picture resized by its shorter side becomes a huge tensor. Symbolic
+   * dims are only known once values arrive, so the compiled graph cannot check this itself.
+   * Must be pure and cheap: it reads shapes, never values. The engine runs it for nodes whose
+   * inputs all come straight from graph inputs, whose shapes it knows before the first stage.
+   */
+  checkInput?: (inputs: Record<string, readonly number[]>, ctx: InputCheckContext<ParamValues<P>>) => InputRefusal | undefined;
   /** A step the engine runs on the host (tokenizing, label mapping) instead of ONNX. */
   host?: (inputs: Record<string, Tensor>, ctx: HostContext<ParamValues<P>>) => Record<string, Tensor> | Promise<Record<string, Tensor>>;
 }

@@ -1,4 +1,4 @@
-import { ModalflowError, formatShape, type Problem, type Tensor } from '@modalflow/core';
+import { ModalflowError, formatShape, type AnyNodeDef, type Problem, type Tensor } from '@modalflow/core';
 import type { Plan } from '@modalflow/compiler';
 
 /** Checks caller-supplied inputs against the plan before anything runs. */
@@ -37,6 +37,38 @@ export function checkInputs(plan: Plan, inputs: Record<string, Tensor>): void {
     if (!plan.inputs.some((i) => i.name === name)) {
       problems.push({ code: 'MF_INPUT_UNKNOWN', message: `the graph has no input "${name}" (inputs: ${plan.inputs.map((i) => i.name).join(', ') || 'none'})`, at: { node: name } });
     }
+  }
+  if (problems.length) throw ModalflowError.fromProblems(problems);
+}
+
+/** Finds the node type a plan's input check names; undefined when this engine does not know it. */
+export type NodeLookup = (type: string) => AnyNodeDef | undefined;
+
+/**
+ * Runs the node checks the plan carries (a node's `checkInput`) on the shapes of the caller's
+ * inputs, before any stage: an input that would make a stage allocate far more than it was
+ * given (a thin picture resized by its shorter side) is refused with the node's code instead of
+ * reaching the runtime. Call after `checkInputs`, so every input is present with its rank. A
+ * check whose type this engine does not know, or knows at another version (its params may mean
+ * something else), is left out: the run then behaves as it did without checks.
+ */
+export function checkNodeInputs(plan: Plan, inputs: Record<string, Tensor>, lookup: NodeLookup): void {
+  const checks = plan.checks ?? [];
+  if (!checks.length) return;
+  const byTensor = new Map(plan.inputs.map((spec) => [spec.tensor, inputs[spec.name]]));
+  const problems: Problem[] = [];
+  for (const check of checks) {
+    const def = lookup(check.type);
+    if (!def?.checkInput || def.version !== check.typeVersion) continue;
+    const shapes: Record<string, readonly number[]> = {};
+    for (const [port, tensor] of Object.entries(check.inputs)) {
+      const t = byTensor.get(tensor);
+      if (t) shapes[port] = t.dims;
+    }
+    // An optional input left out means the node does not run; nothing to check.
+    if (Object.keys(shapes).length !== Object.keys(check.inputs).length) continue;
+    const refusal = def.checkInput(shapes, { node: check.node, params: check.params });
+    if (refusal) problems.push({ code: refusal.code, message: refusal.message, at: { node: check.node, ...(refusal.port ? { port: refusal.port } : {}) } });
   }
   if (problems.length) throw ModalflowError.fromProblems(problems);
 }

@@ -1,15 +1,21 @@
-import { ModalflowError, type Tensor } from '@modalflow/core';
+import { ModalflowError, type NodeRegistry, type Tensor } from '@modalflow/core';
 import type { CompiledPlan, Plan, Stage, TrainSetup } from '@modalflow/compiler';
 import { TrainProgram, type TrainProgramOptions } from './train-program.ts';
 import type { Provider, Runtime, RuntimeSession } from './runtime.ts';
 import type { EngineEvent } from './events.ts';
 import { StageCache } from './cache.ts';
 import { HostSteps } from './host-steps.ts';
-import { checkInputs } from './check-inputs.ts';
+import { checkInputs, checkNodeInputs, type NodeLookup } from './check-inputs.ts';
 import { hashReady, hashString, hashTensor } from './tensor-hash.ts';
 
 export interface EngineOptions {
+  /** Host steps by node type; taken from `registry` when absent. */
   hostSteps?: HostSteps;
+  /**
+   * The node types plans were compiled with. Gives each run the checks nodes declare on their
+   * input shapes (`checkInput`), run before any stage; without it those checks are skipped.
+   */
+  registry?: NodeRegistry;
   /** Byte budget of the stage-result cache (default 256 MiB). */
   cacheBytes?: number;
 }
@@ -73,6 +79,7 @@ export class Program {
     private readonly hostSteps: HostSteps,
     private readonly cache: StageCache,
     private readonly assets: Record<string, Uint8Array> = {},
+    private readonly nodeTypes: NodeLookup = () => undefined,
   ) {}
 
   private readonly asset = (name: string) => {
@@ -101,6 +108,7 @@ export class Program {
     const started = performance.now();
     if (signal?.aborted) throw abortError();
     checkInputs(this.plan, inputs);
+    checkNodeInputs(this.plan, inputs, this.nodeTypes);
     for (const tap of options.taps ?? []) {
       if (!this.plan.taps.includes(tap)) {
         throw new ModalflowError('MF_TAP_NOT_COMPILED', `"${tap}" was not compiled as a tap; compile with taps: ["${tap}"]`, { node: tap.split('.')[0] });
@@ -207,7 +215,9 @@ export interface Engine {
 }
 
 export function createEngine(runtime: Runtime, options: EngineOptions = {}): Engine {
-  const hostSteps = options.hostSteps ?? new HostSteps();
+  const hostSteps = options.hostSteps ?? (options.registry ? HostSteps.fromRegistry(options.registry) : new HostSteps());
+  const registry = options.registry;
+  const nodeTypes: NodeLookup = (type) => registry?.get(type);
   return {
     runtime,
     async load(compiled, loadOptions = {}) {
@@ -235,7 +245,7 @@ export function createEngine(runtime: Runtime, options: EngineOptions = {}): Eng
         await Promise.all([...sessions.values()].map((s) => s.release()));
         throw e;
       }
-      return new Program(compiled.plan, sessions, hostSteps, new StageCache(options.cacheBytes ?? 256 * 2 ** 20), compiled.assets ?? {});
+      return new Program(compiled.plan, sessions, hostSteps, new StageCache(options.cacheBytes ?? 256 * 2 ** 20), compiled.assets ?? {}, nodeTypes);
     },
     async train(setup, trainOptions = {}) {
       const prefix = await this.load(setup.prefix, { providers: trainOptions.providers });
