@@ -210,6 +210,29 @@ describe('training in the browser', () => {
     expect(await page.getByTestId('train-weights').textContent()).toContain(`trained, ${t.step} steps`);
   }, 150_000);
 
+  it('charts accuracy on colour-shape pairs kept out of training', async () => {
+    session = await openEditor(baseUrl);
+    const page = session.page;
+    await page.getByTestId('btn-examples').click();
+    await page.getByTestId('lesson-clip-contrastive').click();
+    await page.getByTestId('train-provider').selectOption('wasm');
+    await page.getByTestId('train-world-count').fill('200');
+    await page.getByTestId('train-world-heldout').fill('purple-circle, red-square');
+    expect(await page.getByTestId('train-cli').textContent()).toContain("--data 'world:shapes?count=200&seed=1&heldout=purple-circle,red-square'");
+    await page.getByTestId('train-batch-size').fill('8');
+    await page.getByTestId('train-steps').fill('2');
+    await page.getByTestId('train-warmup').fill('0');
+    await page.getByTestId('train-eval-every').fill('2');
+    await page.getByTestId('train-start').click();
+    await page.locator('[data-testid=train-status]:is([data-status=done], [data-status=failed])').waitFor({ timeout: 90_000 });
+    expect(await page.getByTestId('train-status').getAttribute('data-status')).toBe('done');
+    const novel = await page.evaluate(() => (window as unknown as { modalflow: { editor: { getState(): { train: { evals: { novel: (number | null)[] } } } } } }).modalflow.editor.getState().train.evals.novel);
+    expect(novel.length).toBe(2);
+    for (const v of novel) expect(v).toBeGreaterThanOrEqual(0);
+    expect(Number(await page.getByTestId('train-novel').getAttribute('data-value'))).toBe(novel[1]);
+    expect(await page.getByTestId('train-setup').textContent()).toMatch(/and \d+ novel-pair examples/);
+  }, 120_000);
+
   it('trains from a manifest chosen together with the pictures it names', async () => {
     // The teaching world written out as files: train.jsonl (image, text and label columns) and images/*.png.
     work = mkdtempSync(join(tmpdir(), 'modalflow-manifest-'));
