@@ -144,6 +144,10 @@ describe('training in the browser', () => {
     // A fresh page: the graph comes back from autosave, the weights from the file.
     await page.reload();
     await page.getByTestId('canvas').waitFor();
+    // The train settings came back too.
+    await page.getByTestId('btn-train-panel').click();
+    expect(await page.getByTestId('train-steps').inputValue()).toBe(String(STEPS));
+    expect(await page.getByTestId('train-status').getAttribute('data-status')).toBe('idle');
     await page.getByTestId('btn-run-panel').click();
     await page.getByTestId('run-provider').selectOption('wasm');
     expect(await page.getByTestId('run-weights').getAttribute('data-origin')).toBe('seeded');

@@ -11,6 +11,7 @@ import { generateGraph } from './bench/generate.ts';
 import { loadExamples } from './documents/examples.ts';
 import { Runner } from './run/runner.ts';
 import { Trainer } from './train/trainer.ts';
+import { attachTrainSettingsStorage } from './train/persist.ts';
 import { attachAutosave, readAutosave } from './store/autosave.ts';
 import { createEditorStore } from './store/createEditorStore.ts';
 import { applyTheme, readTheme } from './ui/theme.ts';
@@ -43,6 +44,7 @@ if (benchSize > 0) {
     onError: () => ui.getState().notify({ kind: 'error', title: 'Autosave failed', detail: 'Browser storage is full or blocked; save the graph to a file.' }),
   });
   addEventListener('pagehide', () => autosave.flush());
+  attachTrainSettingsStorage(editor, localStorage);
   addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && autosave.flush());
 }
 
