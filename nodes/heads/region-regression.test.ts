@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type Tensor } from '@modalflow/core';
 import { compileGraph } from '@modalflow/compiler';
-import { createEngine, HostSteps } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { act, f64, layerNormRef, linearRef, randomTensor, relError, runNode } from '../testing/index.ts';
 import { analyzeNode, randomWeights, shapeOnly } from '../testing/heads-reference.ts';
@@ -36,7 +36,7 @@ async function runDecoders(params: Record<string, unknown>, feeds: Record<string
     weights[name] = t;
   });
   const compiled = compileGraph(doc, registry, { weights: new Map(Object.entries(weights).map(([k, v]) => [`n.${k}`, v])) });
-  const program = await createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) }).load(compiled);
+  const program = await createEngine(runtime, { registry }).load(compiled);
   try {
     const result = await program.run(feeds, { cache: false });
     return { outputs: Object.fromEntries(outputs.map((o) => [o, result.outputs[`out_${o}`]!])), weights, info };

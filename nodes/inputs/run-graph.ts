@@ -1,6 +1,6 @@
 import type { GraphDoc, Tensor } from '@modalflow/core';
 import { compileGraph } from '@modalflow/compiler';
-import { createEngine, HostSteps } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { createRegistry } from '../index.ts';
 
@@ -30,7 +30,7 @@ export function graphDoc(nodes: GraphNodes, edges: GraphEdges): GraphDoc {
 export async function runGraph(doc: GraphDoc, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
   const registry = createRegistry();
   const compiled = compileGraph(doc, registry);
-  const engine = createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) });
+  const engine = createEngine(runtime, { registry });
   const program = await engine.load(compiled);
   try {
     return (await program.run(feeds, { cache: false })).outputs;

@@ -1,6 +1,6 @@
 import { analyzeGraph, type Analysis, type AssetLookup, type GraphDoc, type Tensor } from '@modalflow/core';
 import { compileGraph, type CompiledPlan } from '@modalflow/compiler';
-import { createEngine, HostSteps } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { registryWith } from '../testing/run-node.ts';
 import onnxModel from './onnx-model.ts';
@@ -48,7 +48,7 @@ export async function runGraph(
   feeds: Record<string, Tensor>,
 ): Promise<{ outputs: Record<string, Tensor>; compiled: CompiledPlan }> {
   const compiled = compileGraph(doc, registry, { asset: lookupOf(files) });
-  const program = await createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) }).load(compiled);
+  const program = await createEngine(runtime, { registry }).load(compiled);
   try {
     const { outputs } = await program.run(feeds, { cache: false });
     return { outputs, compiled };

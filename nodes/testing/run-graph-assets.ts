@@ -1,6 +1,6 @@
 import type { GraphDoc, Tensor } from '@modalflow/core';
 import { compileGraph } from '@modalflow/compiler';
-import { createEngine, HostSteps } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { createRegistry } from '../index.ts';
 
@@ -22,7 +22,7 @@ export async function runGraphWithAssets(doc: GraphDoc, files: AssetFiles, feeds
   const compiled = compileGraph(withAssets(doc, files), registry, {
     asset: (name) => (files[name] ? { name, uri: files[name].uri, bytes: files[name].bytes } : undefined),
   });
-  const engine = createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) });
+  const engine = createEngine(runtime, { registry });
   const program = await engine.load(compiled);
   try {
     return (await program.run(feeds, { cache: false })).outputs;

@@ -1,6 +1,6 @@
 import { NodeRegistry, analyzeGraph, type AnyNodeDef, type GraphDoc, type Tensor } from '@modalflow/core';
 import { compileGraph, nodeWeights, analyzeOrThrow, type Granularity } from '@modalflow/compiler';
-import { createEngine, HostSteps } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { NODE_TYPES } from '../index.ts';
 import { randomTensor } from './reference.ts';
@@ -62,7 +62,7 @@ export async function runNode(def: AnyNodeDef, options: RunNodeOptions): Promise
     supplied = new Map(Object.entries({ ...seeded, ...options.weights }).map(([k, v]) => [`n.${k}`, v]));
   }
   const compiled = compileGraph(doc, registry, { weights: supplied, granularity: options.granularity });
-  const engine = createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) });
+  const engine = createEngine(runtime, { registry });
   const program = await engine.load(compiled);
   try {
     const feeds = Object.fromEntries(Object.entries(options.inputs).map(([port, t]) => [`in_${port}`, t]));

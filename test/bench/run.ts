@@ -4,7 +4,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { compileGraph } from '@modalflow/compiler';
-import { createEngine, HostSteps } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import type { GraphDoc, Tensor } from '@modalflow/core';
 import { example, floats, registry } from '../src/fixtures.ts';
@@ -13,7 +13,7 @@ import { median, round, time, timePair } from './stats.ts';
 import { zeroShotBench } from './zero-shot.ts';
 
 const runtime = createNodeRuntime({ providers: ['cpu'] });
-const engine = createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) });
+const engine = createEngine(runtime, { registry });
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
 /** (a) The engine's per-run overhead against a bare onnxruntime session on the same model. */

@@ -26,7 +26,7 @@ import {
   type TrainSetup,
 } from '@modalflow/compiler';
 import { addGradients, inferTypes } from '@modalflow/autodiff';
-import { createEngine, HostSteps, type Program, type TrainEvent } from '@modalflow/engine';
+import { createEngine, type Program, type TrainEvent } from '@modalflow/engine';
 import { decodeGraph, encodeModel, writeSafetensors } from '@modalflow/onnx';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { ROOT, registry } from '../src/fixtures.ts';
@@ -48,7 +48,7 @@ const PYTHON = process.env.MODALFLOW_BENCH_PYTHON || '/usr/bin/python3';
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 const engineFor = (threads: number) =>
   createEngine(createNodeRuntime({ providers: ['cpu'], sessionOptions: { intraOpNumThreads: threads, interOpNumThreads: 1 } }), {
-    hostSteps: HostSteps.fromRegistry(registry),
+    registry,
   });
 const engine = engineFor(THREADS[0]!);
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseGraph, type Tensor } from '@modalflow/core';
 import { compileGraph } from '@modalflow/compiler';
-import { createEngine, HostSteps, type RunResult } from '@modalflow/engine';
+import { createEngine, type RunResult } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { ROOT, registry } from '../src/fixtures.ts';
 import { buildClipFolder, folderAssets, testImage } from '../src/fixtures-clip-folder.ts';
@@ -30,7 +30,7 @@ export async function zeroShotBench({ images = 8, rounds = 9 }: ZeroShotOptions 
   const folder = buildClipFolder(FOLDER);
   const file = `${ROOT}examples/clip-zero-shot/graph.json`;
   const doc = parseGraph(readFileSync(file, 'utf8'), { file });
-  const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { hostSteps: HostSteps.fromRegistry(registry) });
+  const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { registry });
   const program = await engine.load(compileGraph(doc, registry, { file, asset: folderAssets(doc, folder) }));
   const labels: Tensor = { dtype: 'string', dims: [1], data: [LABELS] };
   // Photo-sized, so preprocessing costs what it does on a real picture.

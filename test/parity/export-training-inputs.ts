@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseGraph, type GraphDoc, type Tensor } from '@modalflow/core';
 import { compileGraph, prepareTraining } from '@modalflow/compiler';
-import { createEngine, HostSteps } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { writeSafetensors } from '@modalflow/onnx';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { createRegistry } from '@modalflow/nodes';
@@ -77,7 +77,7 @@ async function pixelValues(doc: GraphDoc, batch: Record<string, Tensor>): Promis
   return outputs['parity_pixels']!;
 }
 
-const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { hostSteps: HostSteps.fromRegistry(registry) });
+const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { registry });
 mkdirSync(out, { recursive: true });
 for (const [name, file] of Object.entries(PARITY_GRAPHS)) {
   const doc = parseGraph(readFileSync(join(ROOT, file), 'utf8'), { file });

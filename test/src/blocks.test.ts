@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileGraph, allWeights, analyzeOrThrow } from '@modalflow/compiler';
-import { createEngine, HostSteps } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { decodeGraph } from '@modalflow/onnx';
 import type { BlockDoc, GraphDoc, Tensor } from '@modalflow/core';
 import { floats, registry } from './fixtures.ts';
 
 const runtime = createNodeRuntime({ providers: ['cpu'] });
-const engine = createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) });
+const engine = createEngine(runtime, { registry });
 const releases: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const r of releases) await r();

@@ -102,7 +102,7 @@ let node: { outputs: Record<string, Tensor>; stages: { stage: string; cached: bo
 
 async function runInNode(): Promise<typeof node> {
   const doc = parseGraph(GRAPH);
-  const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { hostSteps: HostSteps.fromRegistry(registry) });
+  const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { registry });
   const program = await engine.load(compileGraph(doc, registry, { asset: folderAssets(doc, folder) }));
   try {
     const out = [];

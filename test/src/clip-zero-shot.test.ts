@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph, parseGraph, type GraphDoc, type Tensor } from '@modalflow/core';
 import { compileGraph } from '@modalflow/compiler';
-import { createEngine, HostSteps, type Program } from '@modalflow/engine';
+import { createEngine, type Program } from '@modalflow/engine';
 import { decodeModel } from '@modalflow/onnx';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { clipBpeFixture } from '@modalflow/nodes/testing';
@@ -21,7 +21,7 @@ const TAPS = ['vision_model.image_embeds', 'text_model.text_embeds', 'tokenize.i
 
 let folder: ClipFolder;
 let program: Program;
-const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { hostSteps: HostSteps.fromRegistry(registry) });
+const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { registry });
 
 beforeAll(async () => {
   folder = buildClipFolder({ variants: ['quantized'] });

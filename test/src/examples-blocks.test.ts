@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeGraph, parseGraph, type Tensor } from '@modalflow/core';
 import { allWeights, analyzeOrThrow, compileGraph } from '@modalflow/compiler';
-import { createEngine, HostSteps } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { ROOT, registry } from './fixtures.ts';
 import { sampleInputs } from './sample-inputs.ts';
 
 const runtime = createNodeRuntime({ providers: ['cpu'] });
-const engine = createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) });
+const engine = createEngine(runtime, { registry });
 const releases: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const r of releases) await r();

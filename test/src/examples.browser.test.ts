@@ -7,7 +7,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGraph, type Tensor } from '@modalflow/core';
 import { compileGraph, type CompiledPlan } from '@modalflow/compiler';
-import { createEngine, HostSteps } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { decodeModel } from '@modalflow/onnx';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { launchChromium, type Chromium } from '../../packages/runtime-web/browser/chromium.ts';
@@ -58,7 +58,7 @@ function toWire(t: Tensor): WireTensor {
 }
 
 const runtime = createNodeRuntime({ providers: ['cpu'] });
-const nodeEngine = createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) });
+const nodeEngine = createEngine(runtime, { registry });
 
 async function prepare(name: string): Promise<Prepared> {
   const file = `${name}/tiny.json`;

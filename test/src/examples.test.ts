@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeGraph, parseGraph } from '@modalflow/core';
 import { compileGraph } from '@modalflow/compiler';
-import { createEngine, HostSteps } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { ROOT, registry } from './fixtures.ts';
 import { sampleInputs } from './sample-inputs.ts';
@@ -24,7 +24,7 @@ interface Expect {
 const dir = `${ROOT}examples/`;
 const examples = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(`${dir}${d.name}/graph.json`)).map((d) => d.name);
 const runtime = createNodeRuntime({ providers: ['cpu'] });
-const engine = createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) });
+const engine = createEngine(runtime, { registry });
 const releases: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const r of releases) await r();

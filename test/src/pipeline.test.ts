@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileGraph, allWeights, analyzeOrThrow } from '@modalflow/compiler';
-import { createEngine, HostSteps, type EngineEvent } from '@modalflow/engine';
+import { createEngine, type EngineEvent } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { decodeModel, readSafetensors, writeSafetensors } from '@modalflow/onnx';
 import { graphHash, type Tensor } from '@modalflow/core';
 import { example, floats, lateFusionInputs, registry } from './fixtures.ts';
 
 const runtime = createNodeRuntime({ providers: ['cpu'] });
-const engine = createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) });
+const engine = createEngine(runtime, { registry });
 const programs: { release(): Promise<void> }[] = [];
 afterAll(async () => {
   await Promise.all(programs.map((p) => p.release()));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModalflowError, type GraphDoc, type Tensor } from '@modalflow/core';
 import { buildStep, prepareTraining, type TrainConfig } from '@modalflow/compiler';
-import { HostSteps, createEngine } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { floats, registry } from './fixtures.ts';
 
@@ -147,7 +147,7 @@ describe('graphs that cannot be trained', () => {
       [edge('x.value', 'rnn.x'), edge('rnn.final', 'loss.prediction'), edge('t.value', 'loss.target')],
     );
     const setup = prepareTraining(doc, registry, { train: sgd });
-    const program = await createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) }).train(setup);
+    const program = await createEngine(runtime, { registry }).train(setup);
     try {
       const before = await program.weights();
       const e = await rejected(program.step({ x: floats([2, 3, 4], 1), t: floats([2, 5], 2) }));
@@ -170,7 +170,7 @@ describe('a run that diverges', () => {
     const x: Tensor = { dtype: 'float32', dims: [2, 4], data: new Float32Array(8).fill(10) };
     const t: Tensor = { dtype: 'float32', dims: [2, 3], data: new Float32Array(6) };
     const setup = prepareTraining(regression(), registry, { train: { optimizer: { kind: 'sgd', lr: 1e37 } } });
-    const program = await createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) }).train(setup);
+    const program = await createEngine(runtime, { registry }).train(setup);
     try {
       const first = await program.step({ x, t });
       expect(Number.isFinite(first.loss)).toBe(true);

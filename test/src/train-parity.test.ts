@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { parseGraph, type Tensor } from '@modalflow/core';
 import { lossGraph, OPSET, prepareTraining, type TrainConfig } from '@modalflow/compiler';
 import { addGradients, inferTypes } from '@modalflow/autodiff';
-import { createEngine, HostSteps } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { encodeModel, readSafetensors } from '@modalflow/onnx';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { ROOT, registry } from './fixtures.ts';
@@ -107,7 +107,7 @@ function batchesOf(name: string, fx: ReturnType<typeof fixture>): Record<string,
   );
 }
 
-const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { hostSteps: HostSteps.fromRegistry(registry) });
+const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { registry });
 
 describe.each(['late_fusion', 'clip'])('training parity with PyTorch: %s', (name) => {
   const fx = fixture(name);

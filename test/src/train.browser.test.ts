@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, HostSteps } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import { launchChromium, type Chromium } from '../../packages/runtime-web/browser/chromium.ts';
 import { serveStatic, type StaticServer } from '../../packages/runtime-web/browser/serve.ts';
@@ -40,7 +40,7 @@ const logs: string[] = [];
 type Example = keyof typeof GRAPHS;
 
 async function nodeRun(example: Example, optimizer: 'adamw' | 'sgd'): Promise<{ losses: number[]; weights: Map<string, Float32Array> }> {
-  const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { hostSteps: HostSteps.fromRegistry(registry) });
+  const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { registry });
   const program = await engine.train(setupFor(GRAPHS[example], registry, optimizer), { providers: ['cpu'] });
   const losses: number[] = [];
   for (const batch of batchesFor(example, STEPS, BATCH, SEED)) losses.push((await program.step(batch)).loss);

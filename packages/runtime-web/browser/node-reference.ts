@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileGraph } from '@modalflow/compiler';
 import { parseGraph, type Tensor } from '@modalflow/core';
-import { createEngine, HostSteps } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { createRegistry } from '@modalflow/nodes';
 import { createNodeRuntime } from '@modalflow/runtime-node';
 import type { PlainTensor } from './wire.ts';
@@ -41,7 +41,7 @@ export interface NodeRun {
 /** Compiles `graph` in Node and runs it through the shared engine on onnxruntime-node's CPU provider. */
 export async function runInNode(graph: string, inputs: Record<string, PlainTensor>, reps = 0): Promise<NodeRun> {
   const registry = createRegistry();
-  const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { hostSteps: HostSteps.fromRegistry(registry) });
+  const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { registry });
   const compiled = compileGraph(parseGraph(graph), registry);
   const t0 = performance.now();
   let program = await engine.load(compiled);

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Tensor } from '@modalflow/core';
 import type { Granularity } from '@modalflow/compiler';
-import { HostSteps, checkInputs, createEngine, type EngineEvent } from '@modalflow/engine';
+import { checkInputs, createEngine, type EngineEvent } from '@modalflow/engine';
 import { createRegistry } from '@modalflow/nodes';
 import { loadGraphFile } from '../graph-file.ts';
 import { compileFile } from '../compile-file.ts';
@@ -83,7 +83,7 @@ export async function runCommand(io: Io, file: string, opts: RunOptions): Promis
 
   const { createNodeRuntime } = await progress.time('loading onnxruntime', () => import('@modalflow/runtime-node'));
   const runtime = createNodeRuntime(providers ? { providers } : {});
-  const engine = createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) });
+  const engine = createEngine(runtime, { registry });
   const loaded = await progress.time('creating sessions', () =>
     engine.load(compiled, {
       ...(providers ? { providers } : {}),

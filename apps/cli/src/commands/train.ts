@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ModalflowError, type Tensor } from '@modalflow/core';
 import { prepareTraining, type TrainConfig } from '@modalflow/compiler';
-import { HostSteps, createEngine, type TrainProgram } from '@modalflow/engine';
+import { createEngine, type TrainProgram } from '@modalflow/engine';
 import { writeSafetensors } from '@modalflow/onnx';
 import { createRegistry } from '@modalflow/nodes';
 import type { Dataset } from '@modalflow/data';
@@ -124,7 +124,7 @@ export async function trainCommand(io: Io, file: string, opts: TrainOptions): Pr
   note(`objective: ${setup.objectives.map((o) => (o.weight === 1 ? o.tensor : `${o.weight} x ${o.tensor}`)).join(' + ')}`);
 
   const { createNodeRuntime } = await progress.time('loading onnxruntime', () => import('@modalflow/runtime-node'));
-  const engine = createEngine(createNodeRuntime(providers ? { providers } : {}), { hostSteps: HostSteps.fromRegistry(registry) });
+  const engine = createEngine(createNodeRuntime(providers ? { providers } : {}), { registry });
   const bar = createTrainProgress(io, total, chatty);
   const program = await engine.train(setup, {
     ...(providers ? { providers } : {}),

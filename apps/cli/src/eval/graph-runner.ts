@@ -1,6 +1,6 @@
 import type { Tensor } from '@modalflow/core';
 import type { Granularity, PlanInput } from '@modalflow/compiler';
-import { HostSteps, createEngine } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { createRegistry } from '@modalflow/nodes';
 import { loadGraphFile } from '../graph-file.ts';
 import { compileFile } from '../compile-file.ts';
@@ -40,7 +40,7 @@ export async function openGraph(io: Io, file: string, opts: GraphRunOptions, pro
   );
   const { createNodeRuntime } = await progress.time('loading onnxruntime', () => import('@modalflow/runtime-node'));
   const runtime = createNodeRuntime(providers ? { providers } : {});
-  const engine = createEngine(runtime, { hostSteps: HostSteps.fromRegistry(registry) });
+  const engine = createEngine(runtime, { registry });
   const loaded = await progress.time('creating sessions', () => engine.load(compiled, providers ? { providers } : {}));
   for (const line of formatProviderReport(loaded.providers)) note(line);
   return {

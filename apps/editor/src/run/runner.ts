@@ -53,6 +53,7 @@ function problemsOf(e: unknown): Problem[] {
 export class Runner {
   readonly #editor: EditorStore;
   readonly #hostSteps: HostSteps;
+  readonly #registry: NodeRegistry;
   readonly #compiler = new CompileClient();
   #worker: Worker | null = null;
   #runtime: WebRuntime | null = null;
@@ -65,6 +66,7 @@ export class Runner {
   constructor(editor: EditorStore, registry: NodeRegistry) {
     this.#editor = editor;
     this.#hostSteps = HostSteps.fromRegistry(registry);
+    this.#registry = registry;
     // A new document drops the run state; a run still going belongs to the old one.
     editor.subscribe((s, prev) => {
       if (this.#abort && s.run.status === 'idle' && prev.run.status !== 'idle') this.cancel();
@@ -85,7 +87,7 @@ export class Runner {
       const { worker, runtime } = await loadRuntimeModule();
       this.#worker = worker;
       this.#runtime = runtime;
-      this.#engine = createEngine(runtime, { hostSteps: this.#hostSteps });
+      this.#engine = createEngine(runtime, { hostSteps: this.#hostSteps, registry: this.#registry });
     }
     return { runtime: this.#runtime, engine: this.#engine };
   }
