@@ -170,6 +170,13 @@ export function createProgram(io: Io): Command {
     .option('-q, --quiet', 'print only the results'))
     .action(lazy(async () => (await import('./commands/eval.ts')).evalCommand, io));
 
+  program
+    .command('world')
+    .description('write the generated teaching world (pictures of shapes, captions, questions) as JSONL manifests and PNG files')
+    .argument('<spec>', "world spec, e.g. 'world:shapes?count=512&seed=1&heldout=purple-circle' (see packages/world/README.md)")
+    .requiredOption('-o, --out <dir>', 'folder to write train.jsonl, test.jsonl, heldout.jsonl, images/ and world.json into')
+    .action(lazy(async () => (await import('./commands/world.ts')).worldCommand, io));
+
   const weights = program.command('weights').description("work with a graph's weights");
   withAssets(weights
     .command('export')

@@ -72,7 +72,8 @@ export async function openDataSource(spec: string, inputs: readonly InputSpec[],
   }
   const text = await readUserText(abs, 'dataset manifest');
   return {
-    dataset: openManifest({ text, file: spec, format: ext === '.csv' ? 'csv' : 'jsonl' }, { inputs, readFile, decodeImage, decodeNpy: readNpy }),
+    // Manifests often carry ids, splits and labels beside the inputs; a missing input column is still an error.
+    dataset: openManifest({ text, file: spec, format: ext === '.csv' ? 'csv' : 'jsonl' }, { inputs, readFile, decodeImage, decodeNpy: readNpy, extraColumns: 'ignore' }),
     label: spec,
   };
 }
