@@ -39,7 +39,7 @@ describe('modalflow train on the examples', () => {
 
   it('tiny CLIP aligns pictures and captions of the teaching world: 95% image-to-text retrieval on held-out pairs', async () => {
     const r = await train([
-      'examples/clip/tiny.json', '--data', 'world:shapes?count=4096&seed=1', '--steps', '800', '--batch-size', '32',
+      'examples/clip/tiny.json', '--data', 'world:shapes?count=4096&seed=1', '--steps', '1000', '--batch-size', '32',
       '--lr', '2e-3', '--warmup', '50', '--schedule', 'cosine', '--clip-norm', '1', '--seed', '0',
     ]);
     expect(r.code, r.err).toBe(0);
