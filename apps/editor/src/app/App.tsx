@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { ReactFlowProvider } from '@xyflow/react';
 import { Canvas } from '../canvas/Canvas.tsx';
 import { NodePicker } from '../canvas/NodePicker.tsx';
 import { DocTooltip } from '../docs/DocTooltip.tsx';
@@ -23,14 +23,9 @@ import { useActions } from './actions.ts';
 import { EditorProvider, useUi } from './context.tsx';
 import { useGlobalKeys } from './useGlobalKeys.ts';
 
-function useThemeAndFit() {
+function useTheme() {
   const theme = useUi((s) => s.theme);
-  const fitSeq = useUi((s) => s.fitSeq);
-  const flow = useReactFlow();
   useEffect(() => applyTheme(theme), [theme]);
-  useEffect(() => {
-    if (fitSeq) void flow.fitView({ padding: 0.15, maxZoom: 1.1 });
-  }, [fitSeq, flow]);
 }
 
 function Shell() {
@@ -38,7 +33,7 @@ function Shell() {
   const runOpen = useUi((s) => s.runOpen);
   const trainOpen = useUi((s) => s.trainOpen);
   useGlobalKeys(actions);
-  useThemeAndFit();
+  useTheme();
   return (
     <div className="mf-app">
       <Toolbar actions={actions} />

@@ -4,6 +4,8 @@ import { emptyGraph, isModalflowError, type NodeRegistry } from '@modalflow/core
 import { buildOnnxZip } from '../documents/exportOnnx.ts';
 import { downloadBlob, fileNameFor, forgetSaveHandle, saveDocument } from '../documents/files.ts';
 import { layoutGraph } from '../graph/layout.ts';
+import { sizeLookup } from '../canvas/nodeSize.ts';
+import { showGraph } from '../canvas/viewCommands.ts';
 import type { EditorStore } from '../store/createEditorStore.ts';
 import type { UiStore } from '../ui/uiStore.ts';
 import type { ActionId } from '../ui/keymap.ts';
@@ -24,7 +26,7 @@ interface Deps {
 
 /** Every command of the toolbar and the keymap, in one place so both behave the same. */
 export function createActions({ editor, ui, flow, registry, runner }: Deps): Actions {
-  const fit = () => void flow.fitView({ padding: 0.15, duration: 250, maxZoom: 1.1 });
+  const fit = () => showGraph({ editor, ui, flow, registry }, 'fit');
   const busy = (label: string | null) => ui.getState().set({ busy: label });
 
   return {
@@ -77,7 +79,13 @@ export function createActions({ editor, ui, flow, registry, runner }: Deps): Act
           const v = s.nodeViews.get(id);
           return { inputs: v?.inputs.map((p) => p.name) ?? [], outputs: v?.outputs.map((p) => p.name) ?? [] };
         };
-        const positions = await layoutGraph(s.view, ports, s.measured);
+        // Cards React Flow has not measured (off screen, or drawn as glyphs) get the size rule's size.
+        const sizeOf = sizeLookup(s.view, s.types, s.nodeViews, s.measured);
+        const sizes = new Map(s.view.nodes.flatMap((n) => {
+          const size = sizeOf(n.id);
+          return size ? [[n.id, size] as const] : [];
+        }));
+        const positions = await layoutGraph(s.view, ports, sizes);
         editor.getState().moveNodes(positions);
         requestAnimationFrame(fit);
       } catch (e) {

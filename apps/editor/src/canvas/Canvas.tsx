@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
 import { Background, BackgroundVariant, MiniMap, ReactFlow, useReactFlow, type Node, type Viewport } from '@xyflow/react';
 import { useStore } from 'zustand';
 import { useEditor, useEditorApi, useRegistry, useUi, useUiApi } from '../app/context.tsx';
@@ -13,11 +13,13 @@ import { ShapeEdge } from './ShapeEdge.tsx';
 import { useCanvasDrop } from './useCanvasDrop.ts';
 import { useDragCapture } from './useDragCapture.ts';
 import { useFlowHandlers } from './useFlowHandlers.ts';
-import { MAX_ZOOM, MIN_ZOOM, viewportFor } from './viewport.ts';
+import { MAX_ZOOM, MIN_ZOOM, openingViewport } from './viewport.ts';
+import { sizeLookup } from './nodeSize.ts';
+import { MINIMAP_RESERVE, MINIMAP_RESERVE_BOTTOM, showGraph } from './viewCommands.ts';
+import { ZoomBar } from './ZoomBar.tsx';
 
 const nodeTypes = { mf: NodeView };
 const edgeTypes = { shape: ShapeEdge };
-const fitOptions = { padding: 0.15, maxZoom: 1.1 };
 // Props React Flow compares by identity live outside the component, so a drag frame re-renders nothing else.
 const multiSelectKeys = ['Shift', 'Meta', 'Control'];
 const proOptions = { hideAttribution: true };
@@ -41,13 +43,24 @@ export function Canvas() {
   const { onPointerDownCapture, ...dragHandlers } = useDragCapture(ref, handlers.onNodeDragStop);
   const { onDragOver, onDrop } = useCanvasDrop();
 
-  // The first frame is drawn at the zoom that fits the graph, so a big graph never renders
-  // every node at full detail only to shrink it a moment later.
+  const minimapOpen = useUi((s) => s.minimapOpen);
+  const fitSeq = useUi((s) => s.fitSeq);
+
+  // The first frame is drawn at the view the graph opens at (see openingViewport), computed from
+  // the cards' estimated sizes, so nothing renders at one zoom only to jump to another.
   const [initial, setInitial] = useState<Viewport | null>(null);
   useLayoutEffect(() => {
     const r = ref.current!.getBoundingClientRect();
-    setInitial(viewportFor(editor.getState().doc, r.width, r.height));
-  }, [editor]);
+    const s = editor.getState();
+    const open = ui.getState().minimapOpen;
+    const area = { width: r.width, height: r.height, reserveRight: open ? MINIMAP_RESERVE : 0, reserveBottom: open ? MINIMAP_RESERVE_BOTTOM : 0 };
+    setInitial(openingViewport(s.view, sizeLookup(s.view, s.types, s.nodeViews, s.measured), area));
+  }, [editor, ui, registry]);
+
+  // A newly opened document (file, example) gets its opening view too.
+  useEffect(() => {
+    if (fitSeq) showGraph({ editor, ui, flow, registry }, 'open', 0);
+  }, [fitSeq, editor, ui, flow, registry]);
 
   const onDoubleClick = useCallback(
     (e: MouseEvent) => {
@@ -88,14 +101,13 @@ export function Canvas() {
             zoomOnDoubleClick={false}
             minZoom={MIN_ZOOM}
             maxZoom={MAX_ZOOM}
-            fitView
-            fitViewOptions={fitOptions}
             onlyRenderVisibleElements={nodes.length >= VIRTUALIZE_FROM}
             proOptions={proOptions}
             connectionRadius={28}
           >
             <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
-            <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="var(--mf-minimap-mask)" />
+            {minimapOpen && <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="var(--mf-minimap-mask)" />}
+            <ZoomBar />
           </ReactFlow>
         </DetailProvider>
       )}

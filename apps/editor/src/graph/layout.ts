@@ -19,7 +19,8 @@ export async function layoutGraph(doc: GraphDoc, ports: PortNames, sizes: Readon
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '90',
+      // Room between layers for the shape labels wires carry, so they never sit on a card.
+      'elk.layered.spacing.nodeNodeBetweenLayers': '130',
       'elk.spacing.nodeNode': '40',
       'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
       'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',

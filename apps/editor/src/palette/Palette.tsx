@@ -3,6 +3,9 @@ import { useReactFlow } from '@xyflow/react';
 import { CATEGORIES, type AnyNodeDef, type Category } from '@modalflow/core';
 import { useEditorApi, useRegistry, useUiApi } from '../app/context.tsx';
 import { categoryColor, categoryLabel } from '../canvas/colors.ts';
+import { nodeSize, sizeLookup } from '../canvas/nodeSize.ts';
+import { MINIMAP_RESERVE } from '../canvas/viewCommands.ts';
+import { freeSpot } from '../canvas/viewport.ts';
 import { summary } from '../docs/DocText.tsx';
 import { NODE_MIME } from './dnd.ts';
 import { searchTypes } from './search.ts';
@@ -45,6 +48,7 @@ const PaletteItem = memo(function PaletteItem({ def, onAdd }: { def: AnyNodeDef;
 export function Palette() {
   const registry = useRegistry();
   const editor = useEditorApi();
+  const ui = useUiApi();
   const flow = useReactFlow();
   const [query, setQuery] = useState('');
   const [closed, setClosed] = useState<ReadonlySet<Category>>(new Set());
@@ -58,11 +62,25 @@ export function Palette() {
     return order.flatMap((c) => (by.has(c) ? [[c, by.get(c)!] as const] : []));
   }, [found]);
 
+  // A clicked type lands in the free space nearest the view's centre, clear of the minimap's corner.
   const onAdd = (type: string) => {
     const pane = document.querySelector('.react-flow')?.getBoundingClientRect();
-    const center = pane ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 }) : { x: 0, y: 0 };
-    const jitter = (editor.getState().doc.nodes.length % 5) * 24;
-    editor.getState().addNode(type, { x: center.x - 110 + jitter, y: center.y - 40 + jitter });
+    const s = editor.getState();
+    const def = s.types.get(type) ?? registry.get(type);
+    const inputs = Object.entries(def?.inputs ?? {});
+    // A new node's inputs are not wired yet: its card lists that as a problem, so room is kept for it.
+    const unwired = inputs.filter(([, spec]) => !spec.optional).map(([name]) => ({ message: `required input port "${name}" is not connected` }));
+    const size = nodeSize({ id: '', type, typeVersion: 1, params: {} }, def, { inputs: inputs.length, outputs: Object.keys(def?.outputs ?? {}).length }, unwired);
+    if (!pane) {
+      s.addNode(type, { x: 0, y: 0 });
+      return;
+    }
+    const right = pane.right - (ui.getState().minimapOpen ? MINIMAP_RESERVE : 0);
+    const a = flow.screenToFlowPosition({ x: pane.left, y: pane.top });
+    const b = flow.screenToFlowPosition({ x: Math.max(pane.left + 1, right), y: pane.bottom });
+    const sizeOf = sizeLookup(s.view, s.types, s.nodeViews, s.measured);
+    const boxes = s.view.nodes.map((n) => ({ id: n.id, x: n.ui?.x ?? 0, y: n.ui?.y ?? 0, ...(sizeOf(n.id) ?? size) }));
+    s.addNode(type, freeSpot(boxes, size, { x: a.x, y: a.y, width: b.x - a.x, height: b.y - a.y }));
   };
 
   const toggle = (c: Category) =>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type PointerEvent, type RefObject } from 'react';
 import { useEditor, useEditorApi, useRunner, useUi, useUiApi } from '../app/context.tsx';
 import { ProblemList } from '../docs/ProblemList.tsx';
 import { ResultsPane } from '../results/ResultsPane.tsx';
@@ -85,7 +85,46 @@ function ResizeHandle() {
     el.addEventListener('pointermove', move);
     el.addEventListener('pointerup', up);
   };
-  return <div className="mf-run__resize" onPointerDown={onPointerDown} role="separator" aria-orientation="horizontal" aria-label="Resize the run panel" />;
+  // Double-click gives the results the whole height above the toolbar's reach, or takes it back.
+  const onDoubleClick = () => {
+    const max = window.innerHeight - 160;
+    ui.getState().set({ runHeight: ui.getState().runHeight >= max ? Math.max(380, Math.round(window.innerHeight * 0.46)) : max });
+  };
+  return (
+    <div
+      className="mf-run__resize"
+      onPointerDown={onPointerDown}
+      onDoubleClick={onDoubleClick}
+      role="separator"
+      aria-orientation="horizontal"
+      aria-label="Resize the run panel"
+      data-testid="run-resize"
+    />
+  );
+}
+
+const SIDE_MIN = 420;
+const RESULTS_MIN = 360;
+
+/** Splits the inputs and stages columns from the results: dragging left gives the results more room. */
+function ColumnHandle({ body, left }: { body: RefObject<HTMLDivElement | null>; left: number }) {
+  const ui = useUiApi();
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
+    const start = e.clientX;
+    const width = ui.getState().runSideWidth;
+    const total = body.current?.getBoundingClientRect().width ?? window.innerWidth;
+    const el = e.currentTarget;
+    el.setPointerCapture(e.pointerId);
+    const move = (ev: globalThis.PointerEvent) =>
+      ui.getState().set({ runSideWidth: Math.round(Math.max(SIDE_MIN, Math.min(total - RESULTS_MIN, width + ev.clientX - start))) });
+    const up = () => {
+      el.removeEventListener('pointermove', move);
+      el.removeEventListener('pointerup', up);
+    };
+    el.addEventListener('pointermove', move);
+    el.addEventListener('pointerup', up);
+  };
+  return <div className="mf-run__colresize" style={{ left: left - 4 }} onPointerDown={onPointerDown} role="separator" aria-orientation="vertical" aria-label="Resize the results column" data-testid="run-results-resize" />;
 }
 
 export function RunPanel() {
@@ -97,6 +136,8 @@ export function RunPanel() {
   const problems = useEditor((s) => s.run.problems);
   const pref = useEditor((s) => s.run.providerPref);
   const height = useUi((s) => s.runHeight);
+  const side = useUi((s) => s.runSideWidth);
+  const body = useRef<HTMLDivElement>(null);
   const editor = useEditorApi();
   const ui = useUiApi();
   const runner = useRunner();
@@ -137,7 +178,7 @@ export function RunPanel() {
           ×
         </button>
       </header>
-      <div className="mf-run__body">
+      <div className="mf-run__body" ref={body} style={{ gridTemplateColumns: `${Math.round(side * 0.51)}px ${side - Math.round(side * 0.51)}px minmax(0, 1fr)` }}>
         <div className="mf-run__col mf-run__inputs" data-testid="run-inputs">
           <h4>Inputs</h4>
           {inputs.length ? (
@@ -158,7 +199,8 @@ export function RunPanel() {
           )}
           <StageList />
         </div>
-        <div className="mf-run__col mf-run__results">
+        <ColumnHandle body={body} left={side} />
+        <div className="mf-run__col mf-run__results" data-testid="run-results">
           <ResultsPane />
         </div>
       </div>

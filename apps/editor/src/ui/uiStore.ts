@@ -47,8 +47,12 @@ export interface UiState {
   /** The run panel under the canvas, and its height in pixels. */
   runOpen: boolean;
   runHeight: number;
+  /** Width of the run panel's inputs and stages columns together; the results take the rest. */
+  runSideWidth: number;
   /** The train panel, in the same place as the run panel; opening one closes the other. */
   trainOpen: boolean;
+  /** The overview map in the canvas' corner; fitting keeps nodes clear of it while it shows. */
+  minimapOpen: boolean;
   notify(n: Omit<Notice, 'id'>): void;
   dismiss(id: number): void;
   set(patch: Partial<Omit<UiState, 'notify' | 'dismiss' | 'set'>>): void;
@@ -71,6 +75,8 @@ export function createUiStore(theme: Theme) {
     fitSeq: 0,
     runOpen: false,
     trainOpen: false,
+    minimapOpen: true,
+    runSideWidth: 590,
     runHeight: typeof window === 'undefined' ? 440 : Math.max(380, Math.round(window.innerHeight * 0.46)),
     notify(n) {
       const notice = { ...n, id: nextNotice++ };
