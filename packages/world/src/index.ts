@@ -13,3 +13,4 @@ export { SPLITS, examplesOf, splitWorld } from './split.ts';
 export { WORLD_NAMES, WORLD_SCHEME, formatWorldSpec, parseWorldSpec } from './spec.ts';
 export { encodePng } from './png.ts';
 export { manifestRow, worldFiles, type ManifestRow, type WorldFilesOptions } from './files.ts';
+export { worldRow, type GraphInputLike } from './graph-inputs.ts';

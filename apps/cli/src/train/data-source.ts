@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fromNpyFolder, fromRows, openManifest, type Dataset, type InputSpec } from '@modalflow/data';
-import { WORLD_SCHEME, examplesOf, generateWorld, parseWorldSpec, type World, type WorldExample } from '@modalflow/world';
+import { WORLD_SCHEME, examplesOf, generateWorld, parseWorldSpec, worldRow, type World } from '@modalflow/world';
 import { readUserFile, readUserText } from '../files.ts';
 import { decodeImage } from '../inputs/image.ts';
 import { ModalflowError, readNpy } from '@modalflow/core';
@@ -12,29 +12,6 @@ export interface DataSource {
   label: string;
   /** Held-out examples that come with the source (the teaching world's held-out split). */
   heldOut?: Dataset;
-}
-
-/**
- * The graph inputs a teaching-world example fills, by the kind of input: the image input gets
- * the picture; a text input the caption, or the question when the graph answers questions;
- * integer inputs the answer id or the shape/colour labels; region inputs the region features.
- */
-export function worldRow(example: WorldExample, inputs: readonly InputSpec[]): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  for (const input of inputs) {
-    const name = input.name.toLowerCase();
-    if (input.kind === 'image') row[input.name] = example.image;
-    else if (input.kind === 'text') row[input.name] = /question/.test(name) ? example.question : example.caption;
-    else if (input.kind === 'regions' || name.includes('region') || name.includes('box')) {
-      if (name.includes('box')) row[input.name] = example.boxes;
-      else if (name.includes('mask')) row[input.name] = example.region_mask;
-      else row[input.name] = example.regions;
-    } else if (/answer/.test(name)) row[input.name] = example.answer_id;
-    else if (/shape/.test(name)) row[input.name] = example.shape_id;
-    else if (/colou?r/.test(name)) row[input.name] = example.colour_id;
-    else if (/label|target|class/.test(name)) row[input.name] = example.answer_id ?? example.shape_id;
-  }
-  return row;
 }
 
 function worldDataset(world: World, split: 'train' | 'heldout' | 'test', inputs: readonly InputSpec[], label: string): Dataset {

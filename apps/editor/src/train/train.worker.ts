@@ -6,10 +6,10 @@ import { Dataset, fromRows, openManifest, type InputSpec } from '@modalflow/data
 import { HostSteps, createEngine, type TrainProgram } from '@modalflow/engine';
 import { createRegistry } from '@modalflow/nodes';
 import { createInlineWebRuntime } from '@modalflow/runtime-web';
-import { examplesOf, generateWorld } from '@modalflow/world';
+import { examplesOf, generateWorld, worldRow } from '@modalflow/world';
 import { averageMetrics, headlineAccuracy } from './metrics.ts';
 import type { EvalPoint, TrainRequest, TrainSetupInfo, TrainWorkerApi, TrainWorkerEvent, TrainedWeights, WireError } from './protocol.ts';
-import { distinctCaptions, worldOptions, worldRow } from './worldData.ts';
+import { distinctCaptions, worldOptions } from './worldData.ts';
 import { decodeImage } from '../run/decodeImage.ts';
 
 // Preparing a run differentiates the graph and building each step model encodes ONNX on the
