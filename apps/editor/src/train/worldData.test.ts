@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InputSpec } from '@modalflow/data';
-import { examplesOf, generateWorld } from '@modalflow/world';
-import { distinctCaptions, worldOptions, worldRow } from './worldData.ts';
+import { examplesOf, generateWorld, worldRow } from '@modalflow/world';
+import { distinctCaptions, worldOptions } from './worldData.ts';
 
 const clipInputs: InputSpec[] = [
   { name: 'image', kind: 'image', dtype: 'uint8', shape: ['B', 'H', 'W', 3] },
