@@ -136,6 +136,32 @@ describe('graphs that cannot be trained', () => {
     expect(e.message).toContain('"lin"');
   });
 
+  it('a classifier whose answers are named by top-k labels after the model trains; evaluation leaves the named output out', async () => {
+    const doc = graph(
+      [
+        node('x', 'input.tensor', { shape: '2, 4' }),
+        node('y', 'input.tensor', { dtype: 'int64', shape: '2' }),
+        node('lin', 'layer.linear', { out: 3 }),
+        node('top', 'output.topk_labels', { k: 1, labels: ['a', 'b', 'c'] }),
+        node('ce', 'loss.cross_entropy', {}, { objective: 1 }),
+      ],
+      [edge('x.value', 'lin.x'), edge('lin.y', 'top.scores'), edge('lin.y', 'ce.logits'), edge('y.value', 'ce.targets')],
+    );
+    const setup = prepareTraining(doc, registry, { train: sgd });
+    expect(setup.params.map((p) => p.name).sort()).toEqual(['lin.bias', 'lin.weight']);
+    expect(setup.outputs.map((o) => o.name)).not.toContain('top');
+    const program = await createEngine(runtime, { registry }).train(setup);
+    try {
+      const labels = { dtype: 'int64' as const, dims: [2], data: BigInt64Array.of(0n, 2n) };
+      const first = await program.step({ x: floats([2, 4], 1), y: labels });
+      expect(Number.isFinite(first.loss)).toBe(true);
+      const e = await program.evaluate({ x: floats([2, 4], 1), y: labels });
+      expect(e.metrics['ce.accuracy']).toBeDefined();
+    } finally {
+      await program.release();
+    }
+  });
+
   it('an op with no gradient rule on the way (LSTM): the first step fails with MF_GRAD_NO_RULE naming the op and node', async () => {
     const doc = graph(
       [

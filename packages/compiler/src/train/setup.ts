@@ -128,11 +128,17 @@ export function prepareTraining(doc: GraphDoc, registry: NodeRegistry, options: 
     return def.role === 'op' && !def.host;
   };
   const stepNodes = ancestors(analysis, objectives.map((o) => o.node)).filter(computed);
-  const outputNodes = analysis.order.filter((id) => analysis.nodes.get(id)!.def.role === 'output');
+  const isHost = (id: string) => !!analysis.nodes.get(id)!.def.host;
+  // Outputs read through a host step that the model feeds (a classifier's answers named by
+  // top-k labels) are presentation, not training: evaluation leaves them out, runs keep them.
+  const afterModel = (id: string) => isHost(id) && ancestors(analysis, [id]).some(computed);
+  const outputNodes = analysis.order
+    .filter((id) => analysis.nodes.get(id)!.def.role === 'output')
+    .filter((id) => !ancestors(analysis, [id]).some(afterModel));
   const evalNodes = ancestors(analysis, [...objectives.map((o) => o.node), ...outputNodes]).filter(computed);
 
   // Host steps must come before every computed node: a host step fed by the model would cut the step in two.
-  const hostNodes = ancestors(analysis, [...objectives.map((o) => o.node), ...outputNodes]).filter((id) => !!analysis.nodes.get(id)!.def.host);
+  const hostNodes = ancestors(analysis, [...objectives.map((o) => o.node), ...outputNodes]).filter(isHost);
   const computedSet = new Set(evalNodes);
   for (const h of hostNodes) {
     const up = ancestors(analysis, [h]).find((id) => computedSet.has(id));
@@ -193,7 +199,7 @@ export function prepareTraining(doc: GraphDoc, registry: NodeRegistry, options: 
       outputs: prefixOutputs.map((b) => ({ name: b.tensor, tensor: b.tensor, dtype: b.dtype, shape: b.shape })),
     },
   };
-  const planOutputs = compileOutputs(analysis);
+  const planOutputs = compileOutputs(analysis).filter((o) => outputNodes.includes(o.name));
   return {
     analysis, config: train, objectives, stepNodes, evalNodes, boundary: [...boundary.values()], prefix, params, frozen, initial,
     outputs: planOutputs, graphHash: full.plan.graphHash, file,
