@@ -1,3 +1,5 @@
+import { i, ints } from '@modalflow/onnx';
+import type { GradContext } from '../op.ts';
 import type { Attrs } from '../attrs.ts';
 
 /** The spatial attributes of a Conv or ConvTranspose node, with ONNX defaults filled in. */
@@ -46,4 +48,34 @@ export function resolvePads(geo: ConvGeometry, sizes: readonly number[]): number
     end.push(geo.autoPad === 'SAME_LOWER' ? small : total - small);
   });
   return [...begin, ...end];
+}
+
+/**
+ * The kernel gradient both convolutions share, as a convolution itself: with the batch axis
+ * swapped to channels, `data^T` convolved by `kernel^T` at stride d and dilation s gives
+ * [C_kernel, C_data, k' >= k]; the taps past k are sliced off and the result transposed back.
+ * Conv passes (x, dy), its transpose (dy, x). Grouped convolutions do this per channel group.
+ */
+export function kernelGradient(ctx: GradContext, data: string, kernel: string, geo: ConvGeometry, pads: number[]): string {
+  const { g, shape, ints: i64 } = ctx;
+  const n = geo.kernel.length;
+  const spatial = Array.from({ length: n }, (_, k) => k + 2);
+  const swap = ints([1, 0, ...spatial]);
+  const parts = (v: string) => (geo.group === 1 ? [v] : g.opN('Split', [v, i64(Array(geo.group).fill(shape(v)[1]! / geo.group))], geo.group, { axis: i(1) }));
+  const kernelParts = parts(kernel);
+  const perGroup = parts(data).map((part, j) => {
+    const full = g.op('Conv', [g.op('Transpose', [part], { perm: swap }), g.op('Transpose', [kernelParts[j]!], { perm: swap })], {
+      strides: ints(geo.dilations),
+      dilations: ints(geo.strides),
+      pads: ints(pads),
+    });
+    const cut = g.op('Slice', [full, i64(Array(n).fill(0)), i64(geo.kernel), i64(spatial)]);
+    return g.op('Transpose', [cut], { perm: swap });
+  });
+  return perGroup.length === 1 ? perGroup[0]! : g.op('Concat', perGroup, { axis: i(0) });
+}
+
+/** db[m] = sum of dy over the batch and every position. */
+export function biasGradient(ctx: GradContext, dy: string, rank: number): string {
+  return ctx.g.op('ReduceSum', [dy, ctx.ints([0, ...Array.from({ length: rank - 2 }, (_, k) => k + 2)])], { keepdims: i(0) });
 }

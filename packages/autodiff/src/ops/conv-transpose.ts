@@ -1,10 +1,7 @@
-import type { AttrOf, Dim } from '@modalflow/onnx';
+import { i, ints, type Dim } from '@modalflow/onnx';
 import { defineOp } from '../op.ts';
-import { convGeometry } from './conv-geometry.ts';
+import { biasGradient, convGeometry, kernelGradient } from './conv-geometry.ts';
 import { input } from './util.ts';
-
-const ints = (value: number[]): AttrOf<'ints'> => ({ kind: 'ints', value });
-const int = (value: number): AttrOf<'int'> => ({ kind: 'int', value });
 
 /**
  * The adjoint of Conv (emitted by Conv's rule for dx): x [N, C, ...], w [C, M/group, k...],
@@ -43,43 +40,25 @@ export default defineOp({
     });
     return [{ dtype: x.dtype, shape: [x.shape[0]!, channels, ...spatial] }];
   },
-  grad: ({ g, x, dy, need, attr, shape, ints: i64, fail }) => {
+  grad: (ctx) => {
+    const { g, x, dy, need, attr, shape, fail } = ctx;
     if (attr.has('output_shape') || attr.string('auto_pad', 'NOTSET') !== 'NOTSET') {
       return fail('the gradient rule needs explicit pads, not output_shape or auto_pad');
     }
     const ws = shape(x[1]!);
-    const n = ws.length - 2;
     const geo = convGeometry(attr, ws.slice(2));
     if (typeof geo === 'string') return fail(geo);
-    const axes = Array.from({ length: n }, (_, k) => k);
     const dx = need[0]
       ? g.op('Conv', [dy[0]!, x[1]!], {
           kernel_shape: ints(geo.kernel),
           strides: ints(geo.strides),
           dilations: ints(geo.dilations),
           pads: ints(geo.pads),
-          group: int(geo.group),
+          group: i(geo.group),
         })
       : undefined;
-    let dw: string | undefined;
-    if (need[1]) {
-      const swap = ints([1, 0, ...axes.map((k) => k + 2)]);
-      const groups = geo.group;
-      const parts = (v: string) => (groups === 1 ? [v] : g.opN('Split', [v, i64(Array(groups).fill(shape(v)[1]! / groups))], groups, { axis: int(1) }));
-      const xParts = parts(x[0]!);
-      const dyParts = parts(dy[0]!);
-      const perGroup = xParts.map((xp, j) => {
-        const full = g.op('Conv', [g.op('Transpose', [dyParts[j]!], { perm: swap }), g.op('Transpose', [xp], { perm: swap })], {
-          strides: ints(geo.dilations),
-          dilations: ints(geo.strides),
-          pads: ints(geo.pads),
-        });
-        const cut = g.op('Slice', [full, i64(Array(n).fill(0)), i64(geo.kernel), i64(axes.map((k) => k + 2))]);
-        return g.op('Transpose', [cut], { perm: swap });
-      });
-      dw = perGroup.length === 1 ? perGroup[0]! : g.op('Concat', perGroup, { axis: int(0) });
-    }
-    const db = need[2] && x[2] ? g.op('ReduceSum', [dy[0]!, i64([0, ...axes.map((k) => k + 2)])], { keepdims: int(0) }) : undefined;
+    const dw = need[1] ? kernelGradient(ctx, dy[0]!, x[0]!, geo, geo.pads) : undefined;
+    const db = need[2] && x[2] ? biasGradient(ctx, dy[0]!, ws.length) : undefined;
     return [dx, dw, db];
   },
 });

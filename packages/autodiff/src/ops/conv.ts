@@ -1,11 +1,7 @@
-import type { Dim } from '@modalflow/onnx';
-import type { AttrOf } from '@modalflow/onnx';
+import { i, ints, type Dim } from '@modalflow/onnx';
 import { defineOp } from '../op.ts';
-import { convGeometry, convOut, resolvePads } from './conv-geometry.ts';
+import { biasGradient, convGeometry, convOut, kernelGradient, resolvePads } from './conv-geometry.ts';
 import { input } from './util.ts';
-
-const ints = (value: number[]): AttrOf<'ints'> => ({ kind: 'ints', value });
-const int = (value: number): AttrOf<'int'> => ({ kind: 'int', value });
 
 /**
  * y[n, m, o] = sum_{c, k} x[n, g(m) c, o s + k d - p] w[m, c, k] + b[m] (any spatial rank, groups).
@@ -41,7 +37,8 @@ export default defineOp({
     if (spatial.some((d) => typeof d === 'number' && d < 1)) return ctx.fail('the kernel is larger than the padded input');
     return [{ dtype: x.dtype, shape: [x.shape[0]!, w.shape[0]!, ...spatial] }];
   },
-  grad: ({ g, x, dy, need, attr, shape, ints: i64, fail }) => {
+  grad: (ctx) => {
+    const { g, x, dy, need, attr, shape, fail } = ctx;
     const xs = shape(x[0]!);
     const ws = shape(x[1]!);
     const ys = shape(dy[0]!);
@@ -62,28 +59,11 @@ export default defineOp({
         dilations: ints(geo.dilations),
         pads: ints(pads),
         output_padding: ints(outputPadding),
-        group: int(geo.group),
+        group: i(geo.group),
       });
     }
-    let dw: string | undefined;
-    if (need[1]) {
-      const swap = ints([1, 0, ...axes.map((k) => k + 2)]);
-      const groups = geo.group;
-      const parts = (v: string) => (groups === 1 ? [v] : g.opN('Split', [v, i64(Array(groups).fill(shape(v)[1]! / groups))], groups, { axis: int(1) }));
-      const xParts = parts(x[0]!);
-      const dyParts = parts(dy[0]!);
-      const perGroup = xParts.map((xp, j) => {
-        const full = g.op('Conv', [g.op('Transpose', [xp], { perm: swap }), g.op('Transpose', [dyParts[j]!], { perm: swap })], {
-          strides: ints(geo.dilations),
-          dilations: ints(geo.strides),
-          pads: ints(pads),
-        });
-        const cut = g.op('Slice', [full, i64(Array(n).fill(0)), i64(geo.kernel), i64(axes.map((k) => k + 2))]);
-        return g.op('Transpose', [cut], { perm: swap });
-      });
-      dw = perGroup.length === 1 ? perGroup[0]! : g.op('Concat', perGroup, { axis: int(0) });
-    }
-    const db = need[2] && x[2] ? g.op('ReduceSum', [dy[0]!, i64([0, ...axes.map((k) => k + 2)])], { keepdims: int(0) }) : undefined;
+    const dw = need[1] ? kernelGradient(ctx, x[0]!, dy[0]!, geo, pads) : undefined;
+    const db = need[2] && x[2] ? biasGradient(ctx, dy[0]!, xs.length) : undefined;
     return [dx, dw, db];
   },
 });
