@@ -2,14 +2,12 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGraph, type Tensor } from '@modalflow/core';
 import { compileGraph } from '@modalflow/compiler';
-import { createEngine, HostSteps } from '@modalflow/engine';
+import { createEngine } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
-import { launchChromium, type Chromium } from '../../packages/runtime-web/browser/chromium.ts';
-import { serveStatic, type StaticServer } from '../../packages/runtime-web/browser/serve.ts';
+import { openTestPage, type TestPage } from './browser-page.ts';
 import { ROOT, registry } from './fixtures.ts';
 import { buildClipFolder, folderAssets, testImage, type ClipFolder } from './fixtures-clip-folder.ts';
 
@@ -94,10 +92,9 @@ const ALIASES = {
 
 let folder: ClipFolder;
 let work: string;
-let server: StaticServer | undefined;
-let browser: Chromium | undefined;
+let opened: TestPage | undefined;
 let page: Page;
-const logs: string[] = [];
+let logs: string[] = [];
 let node: { outputs: Record<string, Tensor>; stages: { stage: string; cached: boolean }[] }[];
 
 async function runInNode(): Promise<typeof node> {
@@ -121,29 +118,12 @@ beforeAll(async () => {
   mkdirSync(src);
   writeFileSync(path.join(src, 'index.html'), PAGE_HTML);
   writeFileSync(path.join(src, 'main.js'), PAGE_MAIN);
-  const dist = path.join(work, 'dist');
-  const quiet = { checks: { bundlerTimings: false } };
-  await build({
-    root: src,
-    configFile: false,
-    logLevel: 'warn',
-    resolve: { alias: ALIASES },
-    build: { outDir: dist, emptyOutDir: true, reportCompressedSize: false, chunkSizeWarningLimit: 4096, rolldownOptions: quiet },
-    worker: { rolldownOptions: quiet },
-  } as Parameters<typeof build>[0]);
-  cpSync(folder.dir, path.join(dist, 'folder'), { recursive: true });
-  server = await serveStatic(dist);
-  browser = await launchChromium();
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
-  await page.goto(server.url);
-  await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 60_000 });
+  opened = await openTestPage(src, { alias: ALIASES, prepare: (dist) => cpSync(folder.dir, path.join(dist, 'folder'), { recursive: true }) });
+  ({ page, logs } = opened);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await opened?.close();
   if (work) rmSync(work, { recursive: true, force: true });
   folder?.remove();
 });

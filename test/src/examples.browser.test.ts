@@ -1,17 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGraph, type Tensor } from '@modalflow/core';
 import { compileGraph, type CompiledPlan } from '@modalflow/compiler';
 import { createEngine } from '@modalflow/engine';
 import { decodeModel } from '@modalflow/onnx';
 import { createNodeRuntime } from '@modalflow/runtime-node';
-import { launchChromium, type Chromium } from '../../packages/runtime-web/browser/chromium.ts';
-import { serveStatic, type StaticServer } from '../../packages/runtime-web/browser/serve.ts';
+import { openTestPage, type TestPage } from './browser-page.ts';
 import type { ExamplesPageApi, PlanRequest, PlanResult, WireTensor } from './examples.browser-wire.ts';
 import { ROOT, registry } from './fixtures.ts';
 import { sampleInputs } from './sample-inputs.ts';
@@ -95,34 +92,15 @@ function writePlan(root: string, name: string, compiled: CompiledPlan): string {
 }
 
 const prepared = new Map<string, Prepared | Error>();
-let work: string | undefined;
+let opened: TestPage | undefined;
 let dist: string;
-let server: StaticServer | undefined;
-let browser: Chromium | undefined;
 let page: Page;
-const logs: string[] = [];
+let logs: string[] = [];
 const summary: string[] = [];
 
 async function openPage(): Promise<void> {
-  work = mkdtempSync(path.join(tmpdir(), 'modalflow-examples-web-'));
-  dist = path.join(work, 'dist');
-  // ORT's .wasm copy always trips rolldown's slow-plugin report; it says nothing here.
-  const quiet = { checks: { bundlerTimings: false } };
-  await build({
-    root: PAGE,
-    configFile: false,
-    logLevel: 'warn',
-    build: { outDir: dist, emptyOutDir: true, reportCompressedSize: false, chunkSizeWarningLimit: 4096, rolldownOptions: quiet },
-    worker: { rolldownOptions: quiet },
-  } as Parameters<typeof build>[0]);
-  server = await serveStatic(dist);
-  browser = await launchChromium();
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
-  page.on('worker', (w) => w.on('console', (m) => logs.push(`[worker ${m.type()}] ${m.text()}`)));
-  await page.goto(server.url);
-  await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 60_000 });
+  opened = await openTestPage(PAGE);
+  ({ page, logs, dist } = opened);
 }
 
 beforeAll(async () => {
@@ -142,9 +120,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await page?.evaluate(() => (globalThis as unknown as { examples: ExamplesPageApi }).examples.close()).catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await opened?.close();
   if (process.env.MODALFLOW_EXAMPLES_REPORT) console.log(summary.join('\n'));
 });
 

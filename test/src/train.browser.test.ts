@@ -1,14 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
-import { launchChromium, type Chromium } from '../../packages/runtime-web/browser/chromium.ts';
-import { serveStatic, type StaticServer } from '../../packages/runtime-web/browser/serve.ts';
+import { openTestPage, type TestPage } from './browser-page.ts';
 import { ROOT, registry } from './fixtures.ts';
 import { batchesFor } from './train-batches.ts';
 import { setupFor } from './train-setup.ts';
@@ -31,11 +27,9 @@ const STEPS = 20;
 const BATCH = 8;
 const SEED = 5;
 
-let work: string | undefined;
-let server: StaticServer | undefined;
-let browser: Chromium | undefined;
+let opened: TestPage | undefined;
 let page: Page;
-const logs: string[] = [];
+let logs: string[] = [];
 
 type Example = keyof typeof GRAPHS;
 
@@ -50,29 +44,12 @@ async function nodeRun(example: Example, optimizer: 'adamw' | 'sgd'): Promise<{ 
 }
 
 beforeAll(async () => {
-  work = mkdtempSync(path.join(tmpdir(), 'modalflow-train-web-'));
-  const dist = path.join(work, 'dist');
-  const quiet = { checks: { bundlerTimings: false } };
-  await build({
-    root: PAGE,
-    configFile: false,
-    logLevel: 'warn',
-    build: { outDir: dist, emptyOutDir: true, reportCompressedSize: false, chunkSizeWarningLimit: 8192, rolldownOptions: quiet },
-    worker: { rolldownOptions: quiet },
-  } as Parameters<typeof build>[0]);
-  server = await serveStatic(dist);
-  browser = await launchChromium();
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
-  await page.goto(server.url);
-  await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 60_000 });
+  opened = await openTestPage(PAGE);
+  ({ page, logs } = opened);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await opened?.close();
 });
 
 async function inPage(req: TrainRequest): Promise<TrainReply> {
