@@ -7,7 +7,7 @@
  */
 import { crc32, createDeflate } from 'node:zlib';
 import { ModalflowError } from '@modalflow/core';
-import { decodeImage } from '../src/inputs/image.ts';
+import { decodeImage } from '@modalflow/node-io';
 
 const SIDE = 20_000;
 

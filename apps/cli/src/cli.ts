@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { ModalflowError } from '@modalflow/core';
 import { createProgram } from './program.ts';
-import { UsageError } from './usage-error.ts';
+import { UsageError } from '@modalflow/node-io';
 import type { Io } from './io.ts';
 
 export const EXIT = { ok: 0, badInput: 1, usage: 2, internal: 3 } as const;

@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
 import type { Io } from './io.ts';
-import { DEVICES } from './providers.ts';
+import { DEVICES, UsageError } from '@modalflow/node-io';
 import { collect, collectSymbol } from './symbols.ts';
-import { UsageError } from './usage-error.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);

@@ -1,4 +1,9 @@
-import { floatToHalf, type DType, type Tensor } from '@modalflow/core';
+import { ModalflowError, floatToHalf, halfToFloat, type DType, type Tensor } from '@modalflow/core';
+
+/** Deeper nesting is refused before it is walked: no model input has this many dimensions. */
+export const MAX_RANK = 32;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 const RANGES: Partial<Record<DType, [number, number]>> = {
   int32: [-(2 ** 31), 2 ** 31 - 1],
@@ -29,6 +34,7 @@ export function nestedShape(value: unknown): number[] {
   const dims: number[] = [];
   for (let v = value; Array.isArray(v); v = v[0]) {
     dims.push(v.length);
+    if (dims.length > MAX_RANK) throw new ValueError(`the array is nested more than ${MAX_RANK} levels deep`, true);
     if (v.length === 0) break;
   }
   const like = (depth: number) => index(new Array<number>(depth).fill(0));
@@ -73,11 +79,14 @@ export function jsonToTensor(value: unknown, dtype: DType): Tensor {
       if (typeof x.v !== 'number' || !ok(x.v)) throw wrong(x, need);
       return x.v;
     });
-  const Float = FLOATS[dtype];
-  if (Float) return { dtype, dims, data: Float.from(numbers('a number', Number.isFinite)) as Tensor['data'] };
   switch (dtype) {
+    // Beyond the dtype's range a number would silently become infinite.
+    case 'float32':
+      return { dtype, dims, data: Float32Array.from(numbers('a number within float32 range', (v) => Number.isFinite(Math.fround(v)))) };
+    case 'float64':
+      return { dtype, dims, data: Float64Array.from(numbers('a number', Number.isFinite)) };
     case 'float16':
-      return { dtype, dims, data: Uint16Array.from(numbers('a number', Number.isFinite), floatToHalf) };
+      return { dtype, dims, data: Uint16Array.from(numbers('a number within float16 range', (v) => Number.isFinite(halfToFloat(floatToHalf(v)))), floatToHalf) };
     case 'int32':
     case 'int8':
     case 'uint8': {
@@ -92,11 +101,14 @@ export function jsonToTensor(value: unknown, dtype: DType): Tensor {
         dims,
         data: BigInt64Array.from(
           items.map((x) => {
-            if (typeof x.v === 'bigint') return x.v;
             // Ids beyond 2^53 lose precision as JSON numbers; a digit string keeps them exact.
-            if (typeof x.v === 'string' && /^-?\d+$/.test(x.v)) return BigInt(x.v);
-            if (typeof x.v !== 'number' || !Number.isSafeInteger(x.v)) throw wrong(x, 'an integer');
-            return BigInt(x.v);
+            const v =
+              typeof x.v === 'bigint' ? x.v
+              : typeof x.v === 'string' && /^-?\d{1,25}$/.test(x.v) ? BigInt(x.v)
+              : typeof x.v === 'number' && Number.isSafeInteger(x.v) ? BigInt(x.v)
+              : undefined;
+            if (v === undefined || v < INT64_MIN || v > INT64_MAX) throw wrong(x, 'an integer in int64 range');
+            return v;
           }),
         ),
       };
@@ -129,4 +141,26 @@ export function show(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n`;
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+}
+
+/** A graph input's value given as JSON: faults become MF_BAD_INPUT naming the input. */
+export function jsonInputToTensor(value: unknown, dtype: DType, input: string): Tensor {
+  try {
+    return jsonToTensor(value, dtype);
+  } catch (e) {
+    if (e instanceof ValueError) throw new ModalflowError('MF_BAD_INPUT', `input "${input}": ${e.message}`, { node: input });
+    throw e;
+  }
+}
+
+/** Parses JSON text given for an input, naming the input when it is not valid JSON. */
+export function parseJsonValue(text: string, input: string, file?: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ModalflowError('MF_BAD_INPUT', `input "${input}": not valid JSON: ${(e as Error).message}`, {
+      node: input,
+      ...(file === undefined ? {} : { file }),
+    });
+  }
 }

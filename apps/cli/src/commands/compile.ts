@@ -1,9 +1,7 @@
 import * as path from 'node:path';
 import type { Granularity, Plan } from '@modalflow/compiler';
 import { createRegistry } from '@modalflow/nodes';
-import { loadGraphFile } from '../graph-file.ts';
-import { compileFile } from '../compile-file.ts';
-import { loadAssets, type AssetOptions } from '../assets-file.ts';
+import { loadGraphFile, compileFile, loadAssets, type AssetOptions } from '@modalflow/node-io';
 import { writePlan } from '../write-plan.ts';
 import { createProgress } from '../progress.ts';
 import { formatTable } from '../format/table.ts';

@@ -25,13 +25,12 @@ import {
 } from '@modalflow/eval';
 import { checkMedia, loadDataset, type DatasetOptions } from '../eval/load-dataset.ts';
 import { joinRegionFeatures } from '../eval/features.ts';
-import { openGraph, type GraphRunOptions, type GraphRunner } from '../eval/graph-runner.ts';
+import { formatProviderReport } from '../format/providers.ts';
+import { openGraph, type GraphRunOptions, type GraphRunner, readUserText, UsageError } from '@modalflow/node-io';
 import { predictRetrieval, predictRows, type OnProgress } from '../eval/predict.ts';
 import { bindInputs } from '../eval/bindings.ts';
 import { tasksFor, type Task } from '../eval/metric-names.ts';
 import { createProgress } from '../progress.ts';
-import { readUserText } from '../files.ts';
-import { UsageError } from '../usage-error.ts';
 import type { Io } from '../io.ts';
 
 export interface EvalOptions extends GraphRunOptions, DatasetOptions {
@@ -116,7 +115,10 @@ export async function evalCommand(io: Io, graphFile: string | undefined, opts: E
   const hasCaptions = columns.includes('captions');
 
   let runner: GraphRunner | undefined;
-  if (graphFile) runner = await openGraph(io, graphFile, opts, progress, note);
+  if (graphFile) {
+    runner = await openGraph(io, graphFile, opts, progress);
+    for (const line of formatProviderReport(runner.providers)) note(line);
+  }
   const sections: ReportSection[] = [];
   // What a graph predicted, in the format --predictions reads back (and the official scripts take).
   const predictionFiles = new Map<string, string | Uint8Array>();

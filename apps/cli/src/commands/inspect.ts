@@ -1,7 +1,6 @@
 import { ModalflowError, analyzeGraph, formatShape, type Analysis } from '@modalflow/core';
 import { createRegistry } from '@modalflow/nodes';
-import { loadGraphFile } from '../graph-file.ts';
-import { loadAssets, type AssetOptions } from '../assets-file.ts';
+import { loadGraphFile, loadAssets, type AssetOptions } from '@modalflow/node-io';
 import { formatTable } from '../format/table.ts';
 import { shortCount, shortFlops, withThousands } from '../format/numbers.ts';
 import type { Io } from '../io.ts';

@@ -1,20 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Tensor } from '@modalflow/core';
 import type { Granularity } from '@modalflow/compiler';
-import { checkInputs, createEngine, type EngineEvent } from '@modalflow/engine';
+import { checkInputs, type EngineEvent } from '@modalflow/engine';
 import { createRegistry } from '@modalflow/nodes';
-import { loadGraphFile } from '../graph-file.ts';
-import { compileFile } from '../compile-file.ts';
-import { loadAssets, type AssetOptions } from '../assets-file.ts';
-import { parseInputValue, splitInputArg } from '../inputs/parse-input.ts';
-import { writeNpy } from '@modalflow/core';
-import { providerOrder } from '../providers.ts';
+import { loadCompiled, writeTensors, loadGraphFile, compileFile, loadAssets, type AssetOptions, parseInputValue, splitInputArg, providerOrder, UsageError } from '@modalflow/node-io';
 import { createProgress, type Progress } from '../progress.ts';
 import { formatTensorBlock, tensorToJson } from '../format/tensor.ts';
 import { formatProviderReport } from '../format/providers.ts';
 import { formatMs } from '../format/numbers.ts';
-import { UsageError } from '../usage-error.ts';
 import type { Io } from '../io.ts';
 
 export interface RunOptions extends AssetOptions {
@@ -37,15 +30,6 @@ function stageEvents(progress: Progress): (e: EngineEvent) => void {
     else if (e.type === 'stage-end') progress.step(`stage ${e.index + 1}/${e.total} ${e.stage}: ${formatMs(e.ms)} on ${e.provider}`);
     else if (e.type === 'stage-cached') progress.step(`stage ${e.index + 1}/${e.total} ${e.stage}: cached`);
   };
-}
-
-async function writeTensors(dir: string, tensors: Record<string, Tensor>, io: Io): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  for (const [name, t] of Object.entries(tensors)) {
-    const file = path.join(dir, `${name}.npy`);
-    await writeFile(file, writeNpy(t));
-    io.err(`wrote ${path.relative(io.cwd, file) || file}\n`);
-  }
 }
 
 export async function runCommand(io: Io, file: string, opts: RunOptions): Promise<void> {
@@ -81,15 +65,10 @@ export async function runCommand(io: Io, file: string, opts: RunOptions): Promis
   // Bad inputs are reported before any session is created, which can take seconds.
   checkInputs(plan, inputs);
 
-  const { createNodeRuntime } = await progress.time('loading onnxruntime', () => import('@modalflow/runtime-node'));
-  const runtime = createNodeRuntime(providers ? { providers } : {});
-  const engine = createEngine(runtime, { registry });
-  const loaded = await progress.time('creating sessions', () =>
-    engine.load(compiled, {
-      ...(providers ? { providers } : {}),
-      onEvent: (e) => progress.step(`session ${e.stage} on ${e.provider} (${formatMs(e.ms)})`),
-    }),
-  );
+  const { program: loaded } = await loadCompiled(graph, compiled, {
+    providers,
+    onSession: (e) => progress.step(`session ${e.stage} on ${e.provider} (${formatMs(e.ms)})`),
+  }, progress);
   try {
     for (const line of formatProviderReport(loaded.providers)) note(line);
     const result = await loaded.run(inputs, { taps, onEvent: stageEvents(progress) });
@@ -110,7 +89,11 @@ export async function runCommand(io: Io, file: string, opts: RunOptions): Promis
       if (taps.length) blocks.push(...Object.entries(result.taps).map(([name, t]) => formatTensorBlock(`tap ${name}`, t)));
       io.out(blocks.join('\n\n') + '\n');
     }
-    if (opts.out) await writeTensors(path.resolve(io.cwd, opts.out), { ...result.outputs, ...result.taps }, io);
+    if (opts.out) {
+      for (const file of await writeTensors(path.resolve(io.cwd, opts.out), { ...result.outputs, ...result.taps })) {
+        io.err(`wrote ${path.relative(io.cwd, file) || file}\n`);
+      }
+    }
   } finally {
     await loaded.release();
   }

@@ -7,9 +7,7 @@ import {
 } from '@modalflow/core';
 import { checkWeights } from '@modalflow/compiler';
 import { createRegistry } from '@modalflow/nodes';
-import { loadGraphFile } from '../graph-file.ts';
-import { loadWeights } from '../weights-file.ts';
-import { loadAssets, type AssetOptions } from '../assets-file.ts';
+import { loadGraphFile, loadWeights, loadAssets, type AssetOptions } from '@modalflow/node-io';
 import { shortCount, shortFlops } from '../format/numbers.ts';
 import type { Io } from '../io.ts';
 

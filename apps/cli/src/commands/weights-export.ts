@@ -4,9 +4,7 @@ import { graphHash, numel } from '@modalflow/core';
 import { allWeights, analyzeOrThrow, checkWeights } from '@modalflow/compiler';
 import { writeSafetensors } from '@modalflow/onnx';
 import { createRegistry } from '@modalflow/nodes';
-import { loadGraphFile } from '../graph-file.ts';
-import { loadWeights } from '../weights-file.ts';
-import { loadAssets, type AssetOptions } from '../assets-file.ts';
+import { loadGraphFile, loadWeights, loadAssets, type AssetOptions } from '@modalflow/node-io';
 import { formatBytes, shortCount, withThousands } from '../format/numbers.ts';
 import type { Io } from '../io.ts';
 

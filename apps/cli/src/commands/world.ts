@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { WORLD_SCHEME, generateWorld, parseWorldSpec, worldFiles } from '@modalflow/world';
-import { UsageError } from '../usage-error.ts';
+import { UsageError } from '@modalflow/node-io';
 import type { Io } from '../io.ts';
 
 /**

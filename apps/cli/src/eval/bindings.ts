@@ -1,5 +1,5 @@
 import type { PlanInput } from '@modalflow/compiler';
-import { UsageError } from '../usage-error.ts';
+import { UsageError } from '@modalflow/node-io';
 import type { Binding } from './predict.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ModalflowError, type DType, type Location, type Tensor } from '@modalflow/core';
 import type { Cell } from '@modalflow/eval';
-import { decodeImage } from '../inputs/image.ts';
+import { decodeImage } from '@modalflow/node-io';
 
 /** A cell that is a feature matrix, with its shape (rows do not carry shapes). */
 export interface ShapedFloats {

@@ -14,8 +14,7 @@ import {
   type Dataset,
   type VqaDataset,
 } from '@modalflow/eval';
-import { readUserText } from '../files.ts';
-import { UsageError } from '../usage-error.ts';
+import { readUserText, UsageError } from '@modalflow/node-io';
 
 export const DATASET_FORMATS = ['coco-captions', 'karpathy', 'flickr30k', 'vqa', 'visual-genome', 'audio-captions', 'msrvtt', 'nlvr2'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];

@@ -1,4 +1,4 @@
-import { UsageError } from '../usage-error.ts';
+import { UsageError } from '@modalflow/node-io';
 
 export type Task = 'captioning' | 'vqa' | 'retrieval' | 'classification' | 'nlvr2' | 'itm';
 

@@ -2,7 +2,7 @@ import { ModalflowError, type Location, type Tensor } from '@modalflow/core';
 import type { PlanInput } from '@modalflow/compiler';
 import type { Dataset, Row } from '@modalflow/eval';
 import { cellTensor, floats, stack, stackable, type ShapedFloats } from './cells.ts';
-import type { GraphRunner } from './graph-runner.ts';
+import type { GraphRunner } from '@modalflow/node-io';
 
 export interface Binding {
   input: PlanInput;

@@ -2,8 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fromNpyFolder, fromRows, openManifest, type Dataset, type InputSpec } from '@modalflow/data';
 import { WORLD_SCHEME, examplesOf, generateWorld, parseWorldSpec, worldRow, type World } from '@modalflow/world';
-import { readUserFile, readUserText } from '../files.ts';
-import { decodeImage } from '../inputs/image.ts';
+import { readUserFile, readUserText, decodeImage } from '@modalflow/node-io';
 import { ModalflowError, readNpy } from '@modalflow/core';
 
 export interface DataSource {

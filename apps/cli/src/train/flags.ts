@@ -1,5 +1,5 @@
 import type { OptimizerConfig, TrainConfig } from '@modalflow/compiler';
-import { UsageError } from '../usage-error.ts';
+import { UsageError } from '@modalflow/node-io';
 
 export interface TrainFlags {
   optimizer: string;

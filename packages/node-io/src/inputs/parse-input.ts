@@ -4,7 +4,7 @@ import { ModalflowError, type DType, type Tensor } from '@modalflow/core';
 import { readUserFile, readUserText } from '../files.ts';
 import { UsageError } from '../usage-error.ts';
 import { IMAGE_EXTENSIONS, decodeImage, type DecodeImageOptions } from './image.ts';
-import { jsonToTensor, parseJsonValue } from './json-array.ts';
+import { jsonInputToTensor as jsonToTensor, parseJsonValue } from '@modalflow/data';
 import { readNpy } from '@modalflow/core';
 
 const FILE_EXTENSIONS = [...IMAGE_EXTENSIONS, '.npy', '.json'];

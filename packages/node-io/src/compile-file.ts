@@ -3,8 +3,21 @@ import { compileGraph, type CompiledPlan, type Granularity } from '@modalflow/co
 import type { GraphFile } from './graph-file.ts';
 import { loadWeights } from './weights-file.ts';
 import type { LoadedAssets } from './assets-file.ts';
-import type { Io } from './io.ts';
-import type { Progress } from './progress.ts';
+
+/** Where progress lines go; the command line draws them on stderr, the server logs them. */
+export interface Progress {
+  step(message: string): void;
+  /** Runs `work`, reporting how long it took once it is done. */
+  time<T>(message: string, work: () => Promise<T> | T): Promise<T>;
+}
+
+/** Relative paths the user gives are resolved against this folder. */
+export interface Cwd {
+  cwd: string;
+}
+
+/** Reports nothing, for callers with nobody watching. */
+export const silentProgress: Progress = { step: () => {}, time: async (_m, work) => work() };
 
 export interface CompileFileOptions {
   granularity?: Granularity;
@@ -19,7 +32,7 @@ export async function compileFile(
   graph: GraphFile,
   registry: NodeRegistry,
   options: CompileFileOptions,
-  io: Io,
+  io: Cwd,
   progress: Progress,
 ): Promise<CompiledPlan> {
   const weights = await loadWeights(graph, options.weights, io.cwd);

@@ -1,0 +1,13 @@
+export { readUserFile, readUserText } from './files.ts';
+export { loadGraphFile, readBlockLibraries, type GraphFile } from './graph-file.ts';
+export { loadAssets, parseAssetArgs, type AssetOptions, type LoadedAssets } from './assets-file.ts';
+export { modelDirFile, type ModelDir } from './model-dir.ts';
+export { loadWeights, type LoadedWeights } from './weights-file.ts';
+export { DEVICES, providerOrder, type Device } from './providers.ts';
+export { compileFile, silentProgress, type CompileFileOptions, type Cwd, type Progress } from './compile-file.ts';
+export { UsageError } from './usage-error.ts';
+export { IMAGE_EXTENSIONS, decodeImage, decodeJpeg, decodePng, type DecodeImageOptions } from './inputs/image.ts';
+export { parseInputValue, splitInputArg } from './inputs/parse-input.ts';
+export { jsonInputToTensor, jsonToTensor, nestedShape, parseJsonValue } from '@modalflow/data';
+export { writeTensors } from './outputs.ts';
+export { openGraph, loadCompiled, type GraphRunOptions, type GraphRunner } from './open-graph.ts';
