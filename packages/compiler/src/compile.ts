@@ -130,6 +130,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
         inputs: bindings(nodeId, Object.keys(info.inputs), ext.inputs),
         outputs: Object.keys(info.outputs).map((port) => ({ name: ext.outputs[port]!, tensor: `${nodeId}.${port}` })),
         hash: assetHash(loaded), params: info.paramCount,
+        ...(ext.float16?.length ? { float16: ext.float16 } : {}),
       };
     }
     if (seg.kind === 'host') {
