@@ -13,3 +13,5 @@ export { readSafetensors, writeSafetensors, MAX_HEADER_BYTES } from './safetenso
 export type { SafetensorsFile } from './safetensors.ts';
 export { scanModel } from './scan.ts';
 export type { ModelScan, InitializerSpan } from './scan.ts';
+export { quantizeInt8, toFloat16, quantizeColumns } from './quantize.ts';
+export type { QuantizeReport, Float16Report } from './quantize.ts';
