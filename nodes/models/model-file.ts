@@ -1,5 +1,5 @@
 import { ModalflowError, isModalflowError, type AssetData, type Location } from '@modalflow/core';
-import { decodeModel, type ModelInfo } from '@modalflow/onnx';
+import { scanModel, type ModelInfo } from '@modalflow/onnx';
 
 /** Larger sizes are not a real tensor axis but a corrupt or hostile file: int32 indexing ends there. */
 export const MAX_DIM = 2 ** 31 - 1;
@@ -39,7 +39,9 @@ function decodeChecked(bytes: Uint8Array): { info: ModelInfo } | { failure: Fail
   if (other) return { failure: { code: 'MF_MODEL_WRONG_TYPE', message: `this is ${other}, not an ONNX model` } };
   let info: ModelInfo;
   try {
-    info = decodeModel(bytes);
+    // Only the signature is needed to wire the node: the weights are stepped over, never read,
+    // and onnxruntime checks them when it opens the file.
+    info = scanModel(bytes).info;
   } catch (e) {
     if (!isModalflowError(e)) throw e;
     const p = e.problems[0]!;

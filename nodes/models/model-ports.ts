@@ -7,6 +7,8 @@ export interface ModelPorts {
   outputs: Record<string, PortSpec>;
   /** The ONNX name of each port: ports must be identifiers, ONNX names need not be. */
   onnx: { inputs: Record<string, string>; outputs: Record<string, string> };
+  /** ONNX names of float16 inputs and outputs, shown as float32 ports and converted at the boundary. */
+  float16: string[];
 }
 
 /** A mistake in the `dims` param; the node turns it into an error on that param. */
@@ -90,10 +92,13 @@ export function modelPorts(info: ModelInfo, node: string, dimsText: string): Mod
   const spec = (v: { name: string; port: string; dtype?: ModelInfo['inputs'][number]['dtype']; shape?: OnnxDim[] }, role: string) => {
     const shape = v.shape ? v.shape.map((d, axis) => resolve(v.name, v.port, axis, d)) : null;
     const onnxShape = v.shape ? `[${v.shape.map((d) => (d === null || d === '' ? '?' : String(d))).join(', ')}]` : 'of any rank';
+    if (v.dtype === 'float16') {
+      return tensor('float32', shape, { description: `ONNX ${role} "${v.name}", float16 ${onnxShape} (float32 here, converted at the model's boundary)` });
+    }
     return tensor(v.dtype!, shape, { description: `ONNX ${role} "${v.name}", ${v.dtype} ${onnxShape}` });
   };
 
-  const ports: ModelPorts = { inputs: {}, outputs: {}, onnx: { inputs: {}, outputs: {} } };
+  const ports: ModelPorts = { inputs: {}, outputs: {}, onnx: { inputs: {}, outputs: {} }, float16: values.filter((v) => v.dtype === 'float16').map((v) => v.name) };
   info.inputs.forEach((v, k) => {
     const port = inNames[k]!;
     ports.inputs[port] = spec({ ...v, port }, 'input');

@@ -63,6 +63,6 @@ export default defineNode({
   },
   model: (ctx) => {
     const p = ports(ctx);
-    return { asset: ctx.params.model, inputs: p.onnx.inputs, outputs: p.onnx.outputs };
+    return { asset: ctx.params.model, inputs: p.onnx.inputs, outputs: p.onnx.outputs, ...(p.float16.length ? { float16: p.float16 } : {}) };
   },
 });

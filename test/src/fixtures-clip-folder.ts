@@ -35,7 +35,18 @@ export interface ClipFolderOptions {
   /** Also write `onnx/<name>_<variant>.onnx` for each, with other seeded weights. */
   variants?: readonly string[];
   seed?: number;
+  /** Width of the text tower when it differs from the image tower's (512 against 768 in ViT-B/32). */
+  textWidth?: number;
+  /** Attention heads of the text and image towers (8 and 12 in ViT-B/32). */
+  heads?: { text: number; vision: number };
+  /** MLP width over model width (4 in CLIP). */
+  mlpRatio?: number;
+  /** Rows of the token embedding; at least the tokenizer's vocabulary (49,408 in CLIP). */
+  vocab?: number;
 }
+
+/** The sizes of CLIP ViT-B/32 (openai/clip-vit-base-patch32): about 151 M parameters, 600 MB of float32. */
+export const VIT_B32: ClipFolderOptions = { embed: 512, width: 768, textWidth: 512, layers: 12, heads: { text: 8, vision: 12 }, mlpRatio: 4, vocab: 49408 };
 
 export interface ClipFolder {
   dir: string;
@@ -64,11 +75,11 @@ function doc(title: string, seed: number, nodes: Node[], edges: [string, string]
 }
 
 /** CLIP's text tower: token + position embedding, causal pre-norm layers, final norm, end token, projection. */
-export function textTowerGraph(vocab: number, width: number, embed: number, seed: number, layers = 1): GraphDoc {
+export function textTowerGraph(vocab: number, width: number, embed: number, seed: number, layers = 1, heads = 2, mlpRatio = 2): GraphDoc {
   return doc('text_model', seed, [
     node('input_ids', 'input.tensor', { dtype: 'int64', shape: 'B, T' }),
     node('embeddings', 'encoder.token_embed', { vocab, dim: width, max_positions: 77, type_vocab: 0, layer_norm: false }),
-    node('encoder', 'encoder.transformer', { layers, dim: width, heads: 2, mlp_ratio: 2, activation: 'quick_gelu', norm: 'pre', eps: 1e-5, causal: true, final_norm: true }),
+    node('encoder', 'encoder.transformer', { layers, dim: width, heads, mlp_ratio: mlpRatio, activation: 'quick_gelu', norm: 'pre', eps: 1e-5, causal: true, final_norm: true }),
     node('pool', 'pool.end_token', { end_id: -1 }),
     node('text_projection', 'layer.linear', { out: embed, bias: false }),
     node('text_embeds', 'output.tensor'),
@@ -80,11 +91,11 @@ export function textTowerGraph(vocab: number, width: number, embed: number, seed
 }
 
 /** CLIP's vision tower: 32-pixel patches and a class token, pre-norm layers, class token, post norm, projection. */
-export function visionTowerGraph(width: number, embed: number, seed: number, layers = 1): GraphDoc {
+export function visionTowerGraph(width: number, embed: number, seed: number, layers = 1, heads = 2, mlpRatio = 2): GraphDoc {
   return doc('vision_model', seed, [
     node('pixel_values', 'input.tensor', { dtype: 'float32', shape: 'B, 3, 224, 224' }),
     node('embeddings', 'encoder.patch_embed', { patch: 32, dim: width, image_size: 224, channels: 3, class_token: true, bias: false }),
-    node('encoder', 'encoder.transformer', { layers, dim: width, heads: 2, mlp_ratio: 2, activation: 'quick_gelu', norm: 'pre', eps: 1e-5, pre_norm: true }),
+    node('encoder', 'encoder.transformer', { layers, dim: width, heads, mlp_ratio: mlpRatio, activation: 'quick_gelu', norm: 'pre', eps: 1e-5, pre_norm: true }),
     node('pool', 'pool.cls', { index: 0 }),
     node('post_layernorm', 'layer.layer_norm', { eps: 1e-5 }),
     node('visual_projection', 'layer.linear', { out: embed, bias: false }),
@@ -150,16 +161,22 @@ export function buildClipFolder(options: ClipFolderOptions = {}, dir?: string): 
   const layers = options.layers ?? 1;
   const seed = options.seed ?? 11;
   const tok = clipBpeFixture(options.words ?? CLIP_FOLDER_WORDS, 77);
+  const vocab = Math.max(tok.vocabSize, options.vocab ?? 0);
+  const textWidth = options.textWidth ?? width;
+  const heads = options.heads ?? { text: 2, vision: 2 };
+  const mlp = options.mlpRatio ?? 2;
+  const text = (s: number) => compileTower(textTowerGraph(vocab, textWidth, embed, s, layers, heads.text, mlp));
+  const vision = (s: number) => compileTower(visionTowerGraph(width, embed, s, layers, heads.vision, mlp));
   const files: Record<string, Uint8Array> = {
-    'onnx/text_model.onnx': compileTower(textTowerGraph(tok.vocabSize, width, embed, seed, layers)),
-    'onnx/vision_model.onnx': compileTower(visionTowerGraph(width, embed, seed, layers)),
+    'onnx/text_model.onnx': text(seed),
+    'onnx/vision_model.onnx': vision(seed),
     'tokenizer.json': tok.files['tokenizer.json'],
     'tokenizer_config.json': tok.files['tokenizer_config.json'],
     'preprocessor_config.json': new TextEncoder().encode(JSON.stringify(CLIP_PREPROCESSOR_CONFIG, null, 2)),
   };
   (options.variants ?? []).forEach((variant, k) => {
-    files[`onnx/text_model_${variant}.onnx`] = compileTower(textTowerGraph(tok.vocabSize, width, embed, seed + 1 + k, layers));
-    files[`onnx/vision_model_${variant}.onnx`] = compileTower(visionTowerGraph(width, embed, seed + 1 + k, layers));
+    files[`onnx/text_model_${variant}.onnx`] = text(seed + 1 + k);
+    files[`onnx/vision_model_${variant}.onnx`] = vision(seed + 1 + k);
   });
   const root = dir ?? mkdtempSync(path.join(tmpdir(), 'modalflow-clip-'));
   for (const [rel, bytes] of Object.entries(files)) {

@@ -176,6 +176,17 @@ export function createProgram(io: Io): Command {
     .requiredOption('-o, --out <dir>', 'folder to write train.jsonl, test.jsonl, heldout.jsonl, images/ and world.json into')
     .action(lazy(async () => (await import('./commands/world.ts')).worldCommand, io));
 
+  program
+    .command('quantize')
+    .description('write an int8 (dynamic, per-column weight scales) or float16 variant of an ONNX model or of a compiled plan folder, with an accuracy report against float32')
+    .argument('<model>', 'an .onnx file, or a folder written by `modalflow compile`')
+    .requiredOption('-o, --out <path>', 'the .onnx file (or folder, for a plan) to write')
+    .addOption(new Option('--to <precision>', 'int8: MatMulInteger with per-column int8 weights; fp16: float16 weights, inputs and outputs').choices(['int8', 'fp16']).default('int8'))
+    .option('--samples <n>', 'generated sample inputs to compare float32 and the variant on', '8')
+    .option('--dim <name=size>', 'size of an open dimension of the sample inputs, e.g. batch_size=2 (repeatable)', collect)
+    .option('--json', 'print the accuracy report as JSON')
+    .action(lazy(async () => (await import('./commands/quantize.ts')).quantizeCommand, io));
+
   const weights = program.command('weights').description("work with a graph's weights");
   withAssets(weights
     .command('export')

@@ -15,6 +15,7 @@ import { encodeModel } from '@modalflow/onnx';
 import { partition } from './partition.ts';
 import { lowerSegment } from './lower.ts';
 import { checkWeights, type WeightSource } from './weights.ts';
+import { assetHash } from './asset-hash.ts';
 import type { CompiledPlan, Granularity, InputCheck, Plan, PlanInput, Stage } from './plan.ts';
 
 export const OPSET = 17;
@@ -128,20 +129,26 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
         kind: 'onnx', id, nodes: seg.nodes, dependsOn: seg.dependsOn, flops, model, external: { asset: ext.asset },
         inputs: bindings(nodeId, Object.keys(info.inputs), ext.inputs),
         outputs: Object.keys(info.outputs).map((port) => ({ name: ext.outputs[port]!, tensor: `${nodeId}.${port}` })),
-        hash: loaded.sha256 ?? sha256Hex(bytes), params: info.paramCount,
+        hash: assetHash(loaded), params: info.paramCount,
+        ...(ext.float16?.length ? { float16: ext.float16 } : {}),
       };
     }
     if (seg.kind === 'host') {
       const nodeId = seg.nodes[0]!;
       const info = nodes.get(nodeId)!;
       const used = assetParams(info.def, info.params);
-      for (const name of used) assets[name] = needAsset(name, nodeId).bytes;
+      const hashes: string[] = [];
+      for (const name of used) {
+        const a = needAsset(name, nodeId);
+        assets[name] = a.bytes;
+        hashes.push(assetHash(a));
+      }
       const stage: Stage = {
         kind: 'host', id, nodes: seg.nodes, dependsOn: seg.dependsOn, flops,
         inputs: bindings(nodeId, Object.keys(info.inputs)),
         outputs: Object.keys(info.outputs).map((port) => ({ name: port, tensor: `${nodeId}.${port}` })),
         step: info.def.type, typeVersion: info.def.version, params: info.params, assets: used,
-        hash: sha256Hex(canonicalJson({ step: info.def.type, v: info.def.version, params: info.params, assets: used.map((a) => sha256Hex(assets[a]!)) })),
+        hash: sha256Hex(canonicalJson({ step: info.def.type, v: info.def.version, params: info.params, assets: hashes })),
       };
       return stage;
     }

@@ -29,6 +29,8 @@ export interface OnnxStage extends StageBase {
   kind: 'onnx';
   /** Set when the stage runs an imported model file as it is rather than compiled ops. */
   external?: { asset: string };
+  /** ONNX names of inputs and outputs the model holds in float16, converted from and to float32 around each run. */
+  float16?: string[];
   /** Key into CompiledPlan.models, also the file name when written to disk. */
   model: string;
   /** sha256 of the model bytes: together with input hashes it keys the engine's cache. */

@@ -134,6 +134,11 @@ export interface ExternalModel {
   inputs: Record<string, string>;
   /** ONNX output name of each output port. */
   outputs: Record<string, string>;
+  /**
+   * ONNX names of float16 inputs and outputs (a model exported in half precision). Their ports
+   * are float32, as the rest of a graph is; the engine converts at the model's boundary.
+   */
+  float16?: string[];
 }
 
 export interface Migration {

@@ -7,6 +7,7 @@ import { StageCache } from './cache.ts';
 import { HostSteps } from './host-steps.ts';
 import { checkInputs, checkNodeInputs, type NodeLookup } from './check-inputs.ts';
 import { hashReady, hashString, hashTensor } from './tensor-hash.ts';
+import { halveFeeds, widenResults } from './float16-boundary.ts';
 
 export interface EngineOptions {
   /** Host steps by node type; taken from `registry` when absent. */
@@ -155,7 +156,9 @@ export class Program {
           const session = this.sessions.get(stage.id)!;
           provider = session.provider;
           // A stage nothing reads (a loss node beside the outputs) has nothing to fetch; onnxruntime rejects empty fetches.
+          if (stage.float16) halveFeeds(feeds, stage.float16);
           result = stage.outputs.length ? await raceAbort(session.run(feeds, stage.outputs.map((b) => b.name)), signal) : {};
+          if (stage.float16) result = widenResults(result, stage.float16);
         } else {
           provider = 'host';
           const step = this.hostSteps.get(stage.step);

@@ -65,9 +65,9 @@ export async function loadAssets(graph: GraphFile, opts: AssetOptions, cwd: stri
       const override = overrides.get(name);
       const inDir = dir && override === undefined ? modelDirFile(ref.uri, dir.variant) : undefined;
       if (override !== undefined) {
-        byName.set(name, { name, uri: override, bytes: await readUserFile(path.resolve(cwd, override), `asset "${name}" file`) });
+        byName.set(name, hashed({ name, uri: override, bytes: await readUserFile(path.resolve(cwd, override), `asset "${name}" file`) }));
       } else if (dir && inDir) {
-        byName.set(name, { name, uri: path.join(dir.shown, inDir), bytes: await readFromModelDir(name, ref.uri, dir, inDir) });
+        byName.set(name, hashed({ name, uri: path.join(dir.shown, inDir), bytes: await readFromModelDir(name, ref.uri, dir, inDir) }));
       } else {
         // Analysis reports an escaping URI; nothing outside the graph's folder is read.
         if (checkDocumentUri(ref.uri)) continue;
@@ -97,8 +97,8 @@ async function readDocumentAsset(graph: GraphFile, name: string, ref: { uri: str
     }
     throw e;
   }
+  const actual = hashOf(bytes);
   if (ref.sha256) {
-    const actual = hashOf(bytes);
     if (actual !== ref.sha256) {
       throw new ModalflowError('MF_ASSET_HASH', `asset "${name}": ${shown} has sha256 ${actual}, but the graph records ${ref.sha256}`, {
         file: graph.file,
@@ -106,7 +106,15 @@ async function readDocumentAsset(graph: GraphFile, name: string, ref: { uri: str
       });
     }
   }
-  return { name, uri: ref.uri, bytes };
+  return { name, uri: ref.uri, bytes, sha256: actual };
+}
+
+/**
+ * node:crypto hashes at memory speed; recorded here, the hash is not computed again by the
+ * compiler's portable (and much slower) sha256 for every compile.
+ */
+function hashed(asset: AssetData): AssetData {
+  return { ...asset, sha256: hashOf(asset.bytes) };
 }
 
 async function readFromModelDir(name: string, uri: string, dir: ModelDir, file: string): Promise<Uint8Array> {

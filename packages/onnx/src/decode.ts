@@ -56,7 +56,8 @@ function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-function parse(bytes: Uint8Array, opts: DecodeOptions): ModelMsg {
+/** Refuses what is not a file of model bytes, or larger than the limit, before any parsing. */
+export function checkModelBytes(bytes: Uint8Array, opts: DecodeOptions): void {
   const at: Location = opts.file === undefined ? {} : { file: opts.file };
   if (!(bytes instanceof Uint8Array)) {
     throw new ModalflowError('ONNX_CORRUPT', 'expected the bytes of an .onnx file', at);
@@ -66,6 +67,11 @@ function parse(bytes: Uint8Array, opts: DecodeOptions): ModelMsg {
   if (bytes.length > max) {
     throw new ModalflowError('ONNX_TOO_LARGE', `the file is ${bytes.length} bytes, over the ${max}-byte limit`, at);
   }
+}
+
+function parse(bytes: Uint8Array, opts: DecodeOptions): ModelMsg {
+  const at: Location = opts.file === undefined ? {} : { file: opts.file };
+  checkModelBytes(bytes, opts);
   let m: ModelMsg;
   try {
     // protobufjs checks every declared length against the buffer and caps nesting at 100.
@@ -74,6 +80,12 @@ function parse(bytes: Uint8Array, opts: DecodeOptions): ModelMsg {
     const why = e instanceof Error ? e.message : String(e);
     throw new ModalflowError('ONNX_CORRUPT', `not a readable ONNX protobuf (${why})`, at);
   }
+  checkModelMsg(m, at);
+  return m;
+}
+
+/** What makes a decoded message a model: an IR version, operator sets, a graph. */
+export function checkModelMsg(m: ModelMsg, at: Location): void {
   const irVersion = int64ToSafeNumber(m.ir_version);
   if (!has(m, 'ir_version') || irVersion === undefined || irVersion < 1 || irVersion > 1000) {
     throw new ModalflowError('ONNX_NOT_A_MODEL', 'not an ONNX model: it has no valid ir_version', at);
@@ -93,7 +105,6 @@ function parse(bytes: Uint8Array, opts: DecodeOptions): ModelMsg {
     }
   }
   if (!m.graph) throw new ModalflowError('ONNX_NO_GRAPH', 'the model has no graph', at);
-  return m;
 }
 
 function shapeOf(type: TypeMsg | null | undefined): Dim[] | undefined {
@@ -167,11 +178,15 @@ function collectOpTypes(g: GraphMsg, into: Set<string>): void {
   }
 }
 
-function infoOf(m: ModelMsg, file: string | undefined): ModelInfo {
+/**
+ * The summary of a model message. `checkTensors` false is for messages whose initializers were
+ * scanned for their names only (scan.ts), so there is no data to check.
+ */
+export function infoOf(m: ModelMsg, file: string | undefined, checkTensors = true): ModelInfo {
   const graph = m.graph!;
   const initNames = new Set<string>();
   for (const [k, t] of (graph.initializer ?? []).entries()) {
-    checkTensorMsg(t, locate(file, { weight: t.name ?? '', path: `graph.initializer[${k}]` }));
+    if (checkTensors) checkTensorMsg(t, locate(file, { weight: t.name ?? '', path: `graph.initializer[${k}]` }));
     initNames.add(t.name ?? '');
   }
   const opTypes = new Set<string>();

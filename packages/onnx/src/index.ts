@@ -11,3 +11,7 @@ export { decodeModel, decodeGraph, readModel, modelOptionsOf, DEFAULT_MAX_BYTES 
 export type { DecodeOptions, ModelInfo, OpsetInfo } from './decode.ts';
 export { readSafetensors, writeSafetensors, MAX_HEADER_BYTES } from './safetensors.ts';
 export type { SafetensorsFile } from './safetensors.ts';
+export { scanModel } from './scan.ts';
+export type { ModelScan, InitializerSpan } from './scan.ts';
+export { quantizeInt8, toFloat16, quantizeColumns } from './quantize.ts';
+export type { QuantizeReport, Float16Report } from './quantize.ts';
