@@ -1,0 +1,259 @@
+import { z } from 'zod';
+import { ModalflowError, type Problem } from './errors.ts';
+import { halfToFloat } from './half.ts';
+import { numel, type Tensor } from './tensor.ts';
+
+/**
+ * A checkpoint map: how the tensors of someone else's checkpoint (a reference implementation's
+ * state_dict, a Hugging Face model.safetensors) become a graph's weights. It is data, not code:
+ * an ordered list of rules, each a regular expression over the source key (anchored at both
+ * ends) and what to do with a match, plus ties (graph weights that take another weight's value
+ * when the checkpoint leaves them out, as Hugging Face does with tied embeddings).
+ *
+ * - `to`: graph weight name(s), `$1`… replaced by the groups; several names copy one tensor.
+ * - `transpose`: a 2-d matrix stored [in, out] (OpenAI's `proj`) becomes PyTorch's [out, in].
+ * - `split`: a fused projection (`in_proj_weight` [3d, d]) is cut into equal parts along axis 0.
+ * - `rows`: [start, end) rows along axis 0 (a larger table of which the graph uses a part).
+ * - `reshape`: the tensor's new dims (same element count), e.g. a [1, 1, d] token as [d].
+ * - `drop`: the key is known and not needed (a causal-mask buffer, a pretraining-only head);
+ *   the text says why.
+ * The first rule that matches a key decides it; a key no rule matches is reported as unplaced.
+ */
+const NameList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+const RuleSchema = z
+  .object({
+    from: z.string().min(1),
+    to: NameList.optional(),
+    split: z.array(z.string().min(1)).min(2).optional(),
+    transpose: z.boolean().optional(),
+    rows: z.tuple([z.number().int().min(0), z.number().int().min(0)]).optional(),
+    reshape: z.array(z.number().int().min(1)).optional(),
+    drop: z.string().min(1).optional(),
+    note: z.string().optional(),
+  })
+  .strict()
+  .refine((r) => [r.to, r.split, r.drop].filter((x) => x !== undefined).length === 1, {
+    message: 'a rule needs exactly one of "to", "split" or "drop"',
+  });
+
+export const WeightsMapSchema = z
+  .object({
+    format: z.literal('modalflow.weights-map'),
+    version: z.literal(1),
+    title: z.string(),
+    source: z.string().optional(),
+    rules: z.array(RuleSchema),
+    /** target graph weight -> graph weight whose value it takes when the checkpoint has none for it. */
+    tie: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+export type WeightsMap = z.infer<typeof WeightsMapSchema>;
+export type WeightsMapRule = z.infer<typeof RuleSchema>;
+
+export interface CompiledRule {
+  rule: WeightsMapRule;
+  index: number;
+  re: RegExp;
+}
+
+/** Validates a parsed JSON value as a map; every problem names the field at fault. */
+export function loadWeightsMap(raw: unknown, file?: string): WeightsMap {
+  const result = WeightsMapSchema.safeParse(raw);
+  if (!result.success) {
+    throw ModalflowError.fromProblems(
+      result.error.issues.map((i) => ({
+        code: 'MF_BAD_WEIGHTS_MAP',
+        message: i.message,
+        at: { file, path: '/' + i.path.map(String).join('/') },
+      })),
+    );
+  }
+  const map = result.data;
+  compileRules(map, file);
+  return map;
+}
+
+export function parseWeightsMap(text: string, file?: string): WeightsMap {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ModalflowError('MF_BAD_WEIGHTS_MAP', `not JSON: ${(e as Error).message}`, { file });
+  }
+  return loadWeightsMap(raw, file);
+}
+
+function compileRules(map: WeightsMap, file?: string): CompiledRule[] {
+  return map.rules.map((rule, index) => {
+    try {
+      return { rule, index, re: new RegExp(`^(?:${rule.from})$`) };
+    } catch (e) {
+      throw new ModalflowError('MF_BAD_WEIGHTS_MAP', `"from" is not a regular expression: ${(e as Error).message}`, {
+        file,
+        path: `/rules/${index}/from`,
+      });
+    }
+  });
+}
+
+export interface WeightsMapReport {
+  /** Graph weights filled from the checkpoint: target -> source key (or `tie:<weight>`). */
+  placed: Map<string, string>;
+  /** Checkpoint keys that became no graph weight, with the reason. */
+  unplaced: { key: string; reason: string }[];
+  /** Checkpoint keys a rule dropped on purpose, with the rule's reason. */
+  dropped: { key: string; reason: string }[];
+  /** Graph weights the checkpoint did not fill: they keep their seeded values. */
+  seeded: string[];
+}
+
+export interface MappedWeights {
+  tensors: Map<string, Tensor>;
+  report: WeightsMapReport;
+}
+
+function expand(template: string, match: RegExpExecArray): string {
+  return template.replace(/\$(\d+)/g, (_, d: string) => match[Number(d)] ?? '');
+}
+
+/** Float32 copy of a floating tensor (float16 widened), or undefined for other dtypes. */
+function asFloat32(t: Tensor): Tensor | undefined {
+  if (t.dtype === 'float32') return t;
+  if (t.dtype === 'float16') {
+    const bits = t.data as Uint16Array;
+    const out = new Float32Array(bits.length);
+    for (let k = 0; k < bits.length; k++) out[k] = halfToFloat(bits[k]!);
+    return { dtype: 'float32', dims: t.dims, data: out };
+  }
+  return undefined;
+}
+
+function transpose2d(t: Tensor): Tensor {
+  const [r, c] = t.dims as [number, number];
+  const src = t.data as Float32Array;
+  const out = new Float32Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = src[i * c + j]!;
+  return { dtype: 'float32', dims: [c, r], data: out };
+}
+
+function rowsOf(t: Tensor, start: number, end: number): Tensor {
+  const inner = numel(t.dims.slice(1));
+  return { dtype: 'float32', dims: [end - start, ...t.dims.slice(1)], data: (t.data as Float32Array).slice(start * inner, end * inner) };
+}
+
+const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * Applies a map to a checkpoint. `targets` holds every graph weight with its shape; tensors whose
+ * shape does not fit are reported, never silently reshaped. Returns the graph weights it could
+ * fill; the caller seeds the rest (the report lists them).
+ */
+export function applyWeightsMap(map: WeightsMap, source: Map<string, Tensor>, targets: Map<string, readonly number[]>): MappedWeights {
+  const rules = compileRules(map);
+  const tensors = new Map<string, Tensor>();
+  const placed = new Map<string, string>();
+  const unplaced: { key: string; reason: string }[] = [];
+  const dropped: { key: string; reason: string }[] = [];
+
+  const place = (key: string, target: string, t: Tensor): string | undefined => {
+    const shape = targets.get(target);
+    if (!shape) return `"${target}" is not a weight of this graph`;
+    if (!sameDims(t.dims, shape)) return `"${target}" is [${shape.join(', ')}], the tensor is [${t.dims.join(', ')}]`;
+    const before = placed.get(target);
+    if (before !== undefined) return `"${target}" is already filled from "${before}"`;
+    tensors.set(target, t);
+    placed.set(target, key);
+    return undefined;
+  };
+
+  for (const [key, raw] of source) {
+    let match: RegExpExecArray | null = null;
+    let hit: CompiledRule | undefined;
+    for (const r of rules) {
+      match = r.re.exec(key);
+      if (match) {
+        hit = r;
+        break;
+      }
+    }
+    if (!hit || !match) {
+      unplaced.push({ key, reason: 'no rule of the map matches it' });
+      continue;
+    }
+    const { rule, index } = hit;
+    if (rule.drop !== undefined) {
+      dropped.push({ key, reason: rule.drop });
+      continue;
+    }
+    let t = asFloat32(raw);
+    if (!t) {
+      unplaced.push({ key, reason: `it is ${raw.dtype}; weights are float32 (or float16, widened)` });
+      continue;
+    }
+    const why: string[] = [];
+    if (rule.reshape) {
+      if (numel(rule.reshape) !== numel(t.dims)) why.push(`rule ${index} reshapes to [${rule.reshape.join(', ')}], the tensor is [${t.dims.join(', ')}]`);
+      else t = { ...t, dims: [...rule.reshape] };
+    }
+    if (!why.length && rule.rows) {
+      const [start, end] = rule.rows;
+      if (!t.dims.length || end > t.dims[0]! || start >= end) why.push(`rule ${index} takes rows ${start}..${end} of [${t.dims.join(', ')}]`);
+      else t = rowsOf(t, start, end);
+    }
+    if (!why.length && rule.transpose) {
+      if (t.dims.length !== 2) why.push(`rule ${index} transposes a matrix, the tensor is [${t.dims.join(', ')}]`);
+      else t = transpose2d(t);
+    }
+    if (!why.length && rule.split) {
+      const parts = rule.split.length;
+      if (!t.dims.length || t.dims[0]! % parts !== 0) why.push(`rule ${index} splits axis 0 in ${parts}, the tensor is [${t.dims.join(', ')}]`);
+      else {
+        const step = t.dims[0]! / parts;
+        const whole = t;
+        const m = match;
+        rule.split.forEach((name, k) => {
+          const r = place(key, expand(name, m), rowsOf(whole, k * step, (k + 1) * step));
+          if (r) why.push(r);
+        });
+      }
+    } else if (!why.length) {
+      for (const name of [rule.to!].flat()) {
+        const r = place(key, expand(name, match), t);
+        if (r) why.push(r);
+      }
+    }
+    if (why.length) unplaced.push({ key, reason: why.join('; ') });
+  }
+
+  for (const [target, from] of Object.entries(map.tie ?? {})) {
+    if (placed.has(target) || !targets.has(target)) continue;
+    const t = tensors.get(from);
+    if (t && sameDims(t.dims, targets.get(target)!)) {
+      tensors.set(target, t);
+      placed.set(target, `tie:${from}`);
+    }
+  }
+
+  const seeded = [...targets.keys()].filter((name) => !placed.has(name));
+  return { tensors, report: { placed, unplaced, dropped, seeded } };
+}
+
+/** One line per finding, for a command line or a panel. */
+export function weightsMapProblems(report: WeightsMapReport, file?: string): Problem[] {
+  return [
+    ...report.unplaced.map((u) => ({
+      code: 'MF_WEIGHT_UNPLACED',
+      message: `checkpoint key "${u.key}" was not placed: ${u.reason}`,
+      at: { file, weight: u.key },
+      severity: 'warning' as const,
+    })),
+    ...report.seeded.map((name) => ({
+      code: 'MF_WEIGHT_SEEDED',
+      message: `weight "${name}" is not in the checkpoint and keeps its seeded value`,
+      at: { file, weight: name },
+      severity: 'warning' as const,
+    })),
+  ];
+}
