@@ -16,7 +16,7 @@ import sys
 import numpy as np
 import torch
 
-DTYPES = {"F32": np.float32, "F64": np.float64, "I64": np.int64, "I32": np.int32, "U8": np.uint8, "BOOL": np.bool_}
+DTYPES = {"F16": np.float16, "F32": np.float32, "F64": np.float64, "I64": np.int64, "I32": np.int32, "U8": np.uint8, "BOOL": np.bool_}
 
 
 def write_safetensors(path, tensors, meta):
@@ -71,11 +71,22 @@ def randomize(model, seed, scale=0.5):
                 p.copy_(noise * scale / np.sqrt(max(fan_in, 1)) * 2)
             else:
                 p.copy_(0.1 * noise)
+            # Values a float16 holds exactly, so the state_dict is stored in half the bytes
+            # with nothing lost: the reference runs in float32 on these very values.
+            p.copy_(p.half().float())
     return model
 
 
 def state_tensors(model, prefix="state."):
-    return {prefix + k: v.detach().cpu().numpy() for k, v in model.state_dict().items()}
+    """The state_dict as float16 (exact, see randomize), other dtypes as they are."""
+    out = {}
+    for k, v in model.state_dict().items():
+        a = v.detach().cpu().numpy()
+        if a.dtype == np.float32:
+            assert np.array_equal(a.astype(np.float16).astype(np.float32), a), f"{k} is not float16-exact"
+            a = a.astype(np.float16)
+        out[prefix + k] = a
+    return out
 
 
 def metadata(repo, checkout, config, extra=None):

@@ -67,7 +67,7 @@ def main():
     config["vision_width"], config["vision_heads"] = ve["dim"], ve["heads"]
     randomize(model, seed=1)
     with torch.no_grad():
-        model.logit_scale.fill_(float(np.log(1 / 0.07)) + 0.25)
+        model.logit_scale.fill_(float(np.float16(np.log(1 / 0.07) + 0.25)))
     model.eval()
 
     rng = np.random.default_rng(2)
