@@ -14,27 +14,37 @@ import { numel, type Tensor } from './tensor.ts';
  * - `transpose`: a 2-d matrix stored [in, out] (OpenAI's `proj`) becomes PyTorch's [out, in].
  * - `split`: a fused projection (`in_proj_weight` [3d, d]) is cut into equal parts along axis 0.
  * - `rows`: [start, end) rows along axis 0 (a larger table of which the graph uses a part).
- * - `reshape`: the tensor's new dims (same element count), e.g. a [1, 1, d] token as [d].
+ * - `reshape`: the tensor's new dims (same element count; one may be -1), e.g. a [1, 1, d]
+ *   token as [-1].
+ * - `parts`: one tensor feeding several weights, each with its own `rows` / `reshape` /
+ *   `transpose` (UNITER's token-type table: row 0 for text, row 1 for the regions).
  * - `drop`: the key is known and not needed (a causal-mask buffer, a pretraining-only head);
  *   the text says why.
  * The first rule that matches a key decides it; a key no rule matches is reported as unplaced.
  */
 const NameList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
+const Ops = {
+  transpose: z.boolean().optional(),
+  rows: z.tuple([z.number().int().min(0), z.number().int().min(0)]).optional(),
+  reshape: z.array(z.number().int().min(-1).refine((d) => d !== 0, 'a dimension is at least 1, or -1')).optional(),
+};
+
+const PartSchema = z.object({ to: z.string().min(1), ...Ops }).strict();
+
 const RuleSchema = z
   .object({
     from: z.string().min(1),
     to: NameList.optional(),
     split: z.array(z.string().min(1)).min(2).optional(),
-    transpose: z.boolean().optional(),
-    rows: z.tuple([z.number().int().min(0), z.number().int().min(0)]).optional(),
-    reshape: z.array(z.number().int().min(1)).optional(),
+    parts: z.array(PartSchema).min(1).optional(),
+    ...Ops,
     drop: z.string().min(1).optional(),
     note: z.string().optional(),
   })
   .strict()
-  .refine((r) => [r.to, r.split, r.drop].filter((x) => x !== undefined).length === 1, {
-    message: 'a rule needs exactly one of "to", "split" or "drop"',
+  .refine((r) => [r.to, r.split, r.parts, r.drop].filter((x) => x !== undefined).length === 1, {
+    message: 'a rule needs exactly one of "to", "split", "parts" or "drop"',
   });
 
 export const WeightsMapSchema = z
@@ -143,6 +153,38 @@ function rowsOf(t: Tensor, start: number, end: number): Tensor {
   return { dtype: 'float32', dims: [end - start, ...t.dims.slice(1)], data: (t.data as Float32Array).slice(start * inner, end * inner) };
 }
 
+/** rows, then reshape, then transpose; a step that does not fit adds its reason to `why`. */
+function applyOps(t: Tensor, ops: { reshape?: number[]; rows?: [number, number]; transpose?: boolean }, what: string, why: string[]): Tensor | undefined {
+  let out = t;
+  if (ops.rows) {
+    const [start, end] = ops.rows;
+    if (!out.dims.length || end > out.dims[0]! || start >= end) {
+      why.push(`${what} takes rows ${start}..${end} of [${out.dims.join(', ')}]`);
+      return undefined;
+    }
+    out = rowsOf(out, start, end);
+  }
+  if (ops.reshape) {
+    const known = ops.reshape.filter((d) => d !== -1);
+    const free = ops.reshape.length - known.length;
+    const total = numel(out.dims);
+    const rest = total / numel(known);
+    if (free > 1 || (free === 1 ? !Number.isInteger(rest) : rest !== 1)) {
+      why.push(`${what} reshapes to [${ops.reshape.join(', ')}], the tensor is [${out.dims.join(', ')}]`);
+      return undefined;
+    }
+    out = { ...out, dims: ops.reshape.map((d) => (d === -1 ? rest : d)) };
+  }
+  if (ops.transpose) {
+    if (out.dims.length !== 2) {
+      why.push(`${what} transposes a matrix, the tensor is [${out.dims.join(', ')}]`);
+      return undefined;
+    }
+    out = transpose2d(out);
+  }
+  return out;
+}
+
 const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
@@ -193,34 +235,28 @@ export function applyWeightsMap(map: WeightsMap, source: Map<string, Tensor>, ta
       continue;
     }
     const why: string[] = [];
-    if (rule.reshape) {
-      if (numel(rule.reshape) !== numel(t.dims)) why.push(`rule ${index} reshapes to [${rule.reshape.join(', ')}], the tensor is [${t.dims.join(', ')}]`);
-      else t = { ...t, dims: [...rule.reshape] };
-    }
-    if (!why.length && rule.rows) {
-      const [start, end] = rule.rows;
-      if (!t.dims.length || end > t.dims[0]! || start >= end) why.push(`rule ${index} takes rows ${start}..${end} of [${t.dims.join(', ')}]`);
-      else t = rowsOf(t, start, end);
-    }
-    if (!why.length && rule.transpose) {
-      if (t.dims.length !== 2) why.push(`rule ${index} transposes a matrix, the tensor is [${t.dims.join(', ')}]`);
-      else t = transpose2d(t);
-    }
-    if (!why.length && rule.split) {
+    const shaped = applyOps(t, rule, `rule ${index}`, why);
+    if (shaped && rule.split) {
       const parts = rule.split.length;
-      if (!t.dims.length || t.dims[0]! % parts !== 0) why.push(`rule ${index} splits axis 0 in ${parts}, the tensor is [${t.dims.join(', ')}]`);
+      if (!shaped.dims.length || shaped.dims[0]! % parts !== 0) why.push(`rule ${index} splits axis 0 in ${parts}, the tensor is [${shaped.dims.join(', ')}]`);
       else {
-        const step = t.dims[0]! / parts;
-        const whole = t;
+        const step = shaped.dims[0]! / parts;
         const m = match;
         rule.split.forEach((name, k) => {
-          const r = place(key, expand(name, m), rowsOf(whole, k * step, (k + 1) * step));
+          const r = place(key, expand(name, m), rowsOf(shaped, k * step, (k + 1) * step));
           if (r) why.push(r);
         });
       }
-    } else if (!why.length) {
+    } else if (shaped && rule.parts) {
+      const m = match;
+      rule.parts.forEach((part, k) => {
+        const piece = applyOps(shaped, part, `rule ${index} part ${k}`, why);
+        const r = piece && place(key, expand(part.to, m), piece);
+        if (r) why.push(r);
+      });
+    } else if (shaped) {
       for (const name of [rule.to!].flat()) {
-        const r = place(key, expand(name, match), t);
+        const r = place(key, expand(name, match), shaped);
         if (r) why.push(r);
       }
     }
