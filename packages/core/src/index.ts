@@ -27,3 +27,4 @@ export * from './block-def.ts';
 export * from './block-check.ts';
 export * from './block-inline.ts';
 export * from './upgrade.ts';
+export * from './weights-map.ts';
