@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { OnnxGraph, encodeModel, writeSafetensors } from '@modalflow/onnx';
+import { describe, expect, it, vi } from 'vitest';
+import { OnnxGraph, decodeModel, encodeModel, writeSafetensors } from '@modalflow/onnx';
 import { analyze, importGraph } from './run-imported.ts';
 import { sniff } from './model-file.ts';
+
+// Counts decodes, so the test of the per-file memo can tell a second decode from a remembered answer.
+vi.mock('@modalflow/onnx', async (original) => {
+  const mod = await original<typeof import('@modalflow/onnx')>();
+  return { ...mod, decodeModel: vi.fn(mod.decodeModel) };
+});
 
 function identity(edit: (g: OnnxGraph) => void = () => {}): Uint8Array {
   const g = new OnnxGraph('id');
@@ -65,8 +71,17 @@ describe('model.onnx on a bad file', () => {
   }
 
   it('reports the same bad file again without decoding it again', () => {
-    const bytes = randomBytes(1024, 5);
-    expect(problemFor(bytes)).toEqual(problemFor(bytes));
+    const decode = vi.mocked(decodeModel);
+    const bytes = identity().subarray(0, 40);
+    decode.mockClear();
+    const first = problemFor(bytes);
+    expect(first).toMatchObject({ code: 'ONNX_CORRUPT' });
+    expect(decode).toHaveBeenCalledTimes(1);
+    expect(problemFor(bytes)).toEqual(first);
+    expect(decode).toHaveBeenCalledTimes(1);
+    // The memo is per loaded file: the same bytes in another buffer are a new file.
+    expect(problemFor(bytes.slice())).toEqual(first);
+    expect(decode).toHaveBeenCalledTimes(2);
   });
 
   it('never mistakes a real model for another kind of file', () => {

@@ -57,4 +57,16 @@ describe('output.topk_labels', () => {
     const rank = analyzeGraph(singleNodeGraph(topk, { inputs: { scores: randomTensor([2, 5, 1]) } }), reg);
     expect(rank.problems.find((q) => q.code === 'MF_SHAPE_MISMATCH')?.message).toContain('input "scores"');
   });
+
+  it('refuses k above a class count only a run can tell with a coded error naming the node', async () => {
+    // Zero-shot scores have one class per prompt, so C is symbolic and analysis lets k = 4 through.
+    const symbolic = analyzeGraph(singleNodeGraph(topk, { params: { k: 4 }, inputs: { scores: { dtype: 'float32', dims: ['B', 'K'] as never, data: new Float32Array(0) } } }), registryWith(topk));
+    expect(symbolic.problems).toEqual([]);
+    const scores = randomTensor([2, 3], 5);
+    const run = (params: Record<string, unknown>) =>
+      Promise.resolve().then(() => topk.host!({ scores }, { node: 'top', params: { k: 5, labels: [], ...params } as never, asset: () => undefined }));
+    await expect(run({ k: 4 })).rejects.toMatchObject({ code: 'MF_HOST_INPUT', at: { node: 'top', port: 'scores', param: 'k' }, message: expect.stringContaining('k = 4 is more than the 3 classes') });
+    await expect(run({ k: 2, labels: ['a', 'b'] })).rejects.toMatchObject({ code: 'MF_HOST_INPUT', at: { node: 'top', param: 'labels' } });
+    await expect(run({ k: 3 })).resolves.toMatchObject({ indices: { dims: [2, 3] } });
+  });
 });

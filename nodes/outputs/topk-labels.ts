@@ -1,4 +1,4 @@
-import { NodeError, defineNode, int, strings, tensor, type Tensor } from '@modalflow/core';
+import { ModalflowError, NodeError, defineNode, int, strings, tensor, type Tensor } from '@modalflow/core';
 
 /**
  * The k best classes per row with their names (a host step): indices sorted by score,
@@ -32,17 +32,19 @@ export default defineNode({
     }
     return { indices: [b, params.k], scores: [b, params.k], labels: [b, params.k] };
   },
-  host: (inputs, { params }) => {
+  // The class count may be symbolic until a run (zero-shot scores over K prompts), so the checks
+  // of infer() are repeated on the real sizes, with the same code as the other host steps.
+  host: (inputs, { node, params }) => {
     const s = inputs['scores'];
     if (!s || s.dtype !== 'float32' || s.dims.length !== 2) {
-      throw new Error(`output.topk_labels: input "scores" must be float32 [B, C], got ${s ? `${s.dtype} [${s.dims.join(', ')}]` : 'nothing'}`);
+      throw new ModalflowError('MF_HOST_INPUT', `input "scores" must be float32 [B, C], got ${s ? `${s.dtype} [${s.dims.join(', ')}]` : 'nothing'}`, { node, port: 'scores' });
     }
     const [rows, classes] = s.dims as [number, number];
     const { k, labels } = params;
     if (labels.length > 0 && labels.length !== classes) {
-      throw new Error(`output.topk_labels: input "scores" has ${classes} classes but ${labels.length} labels are given`);
+      throw new ModalflowError('MF_HOST_INPUT', `input "scores" has ${classes} classes but ${labels.length} labels are given`, { node, port: 'scores', param: 'labels' });
     }
-    if (k > classes) throw new Error(`output.topk_labels: k = ${k} is more than the ${classes} classes of input "scores"`);
+    if (k > classes) throw new ModalflowError('MF_HOST_INPUT', `k = ${k} is more than the ${classes} classes of input "scores"`, { node, port: 'scores', param: 'k' });
     const data = s.data as Float32Array;
     const indices = new BigInt64Array(rows * k);
     const top = new Float32Array(rows * k);
