@@ -5,3 +5,4 @@ export * from './lower.ts';
 export * from './compile.ts';
 export * from './train/index.ts';
 export * from './derived-costs.ts';
+export * from './generate.ts';
