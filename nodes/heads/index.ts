@@ -6,5 +6,7 @@ import maskedLm from './masked-lm.ts';
 import regionRegression from './region-regression.ts';
 import pooler from './pooler.ts';
 import zeroShot from './zero-shot.ts';
+import transformerDecoder from './transformer-decoder.ts';
+import generate from './generate.ts';
 
-export const HEAD_NODES: AnyNodeDef[] = [classifier, similarity, itm, maskedLm, regionRegression, pooler, zeroShot];
+export const HEAD_NODES: AnyNodeDef[] = [classifier, similarity, itm, maskedLm, regionRegression, pooler, zeroShot, transformerDecoder, generate];

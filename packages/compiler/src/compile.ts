@@ -16,6 +16,7 @@ import { partition } from './partition.ts';
 import { lowerSegment } from './lower.ts';
 import { checkWeights, type WeightSource } from './weights.ts';
 import { assetHash } from './asset-hash.ts';
+import { buildGenerateStage } from './generate.ts';
 import type { CompiledPlan, Granularity, InputCheck, Plan, PlanInput, Stage } from './plan.ts';
 
 export const OPSET = 17;
@@ -90,6 +91,13 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
       if (from !== undefined && from !== stageOfNode.get(id)) exported.add(`${e.from[0]}.${e.from[1]}`);
     }
   }
+  // A generate stage reads what its decoder reads (the encoder states), not the decoder's logits.
+  for (const seg of segments) {
+    if (seg.kind !== 'generate') continue;
+    const dec = incoming.get(`${seg.nodes[0]}.logits`)?.from[0];
+    const mem = dec ? incoming.get(`${dec}.memory`) : undefined;
+    if (mem) exported.add(`${mem.from[0]}.${mem.from[1]}`);
+  }
 
   const tensors: Plan['tensors'] = {};
   for (const id of order) {
@@ -132,6 +140,16 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
         hash: assetHash(loaded), params: info.paramCount,
         ...(ext.float16?.length ? { float16: ext.float16 } : {}),
       };
+    }
+    if (seg.kind === 'generate') {
+      const built = buildGenerateStage(analysis, seg.nodes[0]!, {
+        file: options.file, weights: options.weights, symbols: options.symbols, asset: needAsset, opset: OPSET,
+        producer: { name: PRODUCER, version: PRODUCER_VERSION },
+        metadata: { 'modalflow.graph_hash': hash, 'modalflow.stage': id },
+      });
+      const model = `${id}.onnx`;
+      models[model] = built.bytes;
+      return { ...built.stage, id, nodes: seg.nodes, dependsOn: seg.dependsOn, flops, model, hash: built.sha256 ?? sha256Hex(built.bytes) };
     }
     if (seg.kind === 'host') {
       const nodeId = seg.nodes[0]!;
@@ -204,7 +222,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
     for (const b of stage.inputs) needed.add(b.tensor);
   }
   for (const input of inputs) if (!options.hostOnly && !needed.has(input.tensor)) input.optional = true;
-  for (const stage of stages) if (!kept.includes(stage) && stage.kind === 'onnx') delete models[stage.model];
+  for (const stage of stages) if (!kept.includes(stage) && stage.kind !== 'host') delete models[stage.model];
   stages.splice(0, stages.length, ...kept);
 
   // The shapes of graph inputs are known before the first stage runs, so a node they feed

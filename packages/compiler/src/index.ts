@@ -6,3 +6,4 @@ export * from './compile.ts';
 export * from './train/index.ts';
 export * from './derived-costs.ts';
 export * from './weights-mapped.ts';
+export * from './generate.ts';

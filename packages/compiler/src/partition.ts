@@ -2,8 +2,8 @@ import type { Analysis } from '@modalflow/core';
 import type { Granularity } from './plan.ts';
 
 export interface Segment {
-  /** `model`: a node that runs a model file as it is, alone in its stage. */
-  kind: 'onnx' | 'host' | 'model';
+  /** `model`: a node that runs a model file as it is, alone in its stage. `generate`: a decoding loop, alone too. */
+  kind: 'onnx' | 'host' | 'model' | 'generate';
   nodes: string[];
   dependsOn: string[];
 }
@@ -71,7 +71,7 @@ export function partition(analysis: Analysis, granularity: Granularity): Segment
     }
     if (target === undefined) {
       target = segments.length;
-      segments.push({ kind: lowerable ? 'onnx' : info.def.model ? 'model' : 'host', nodes: [], dependsOn: [] });
+      segments.push({ kind: lowerable ? 'onnx' : info.def.generate ? 'generate' : info.def.model ? 'model' : 'host', nodes: [], dependsOn: [] });
       stageDeps.push(new Set());
     }
     const seg = segments[target]!;

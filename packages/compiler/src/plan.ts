@@ -49,7 +49,36 @@ export interface HostStage extends StageBase {
   hash: string;
 }
 
-export type Stage = OnnxStage | HostStage;
+/** One layer's cache as the step model names it: where it goes in, where it comes out. */
+export interface CacheBinding {
+  past: string;
+  present: string;
+  heads: number;
+  headDim: number;
+}
+
+/**
+ * A decoding loop: the step model runs once per new token, its key/value cache fed back in
+ * (kept in the runtime between steps), until every row emits a stop token or reaches the
+ * maximum length. Inputs are bound as `encoder_hidden_states` and `prompt`.
+ */
+export interface GenerateStage extends StageBase {
+  kind: 'generate';
+  /** Set when the step model is an imported decoder (Optimum layout) rather than compiled. */
+  external?: { asset: string };
+  model: string;
+  hash: string;
+  params: number;
+  /** The generate node's params: strategy, lengths, stop tokens, vocabulary. */
+  settings: Record<string, unknown>;
+  cache: CacheBinding[];
+  /** Longest prompt plus generated sequence the decoder's positions cover, when known. */
+  maxPositions?: number;
+  /** Model input names for the new tokens and the encoder states. */
+  names: { ids: string; memory?: string; mask?: string; positions?: string; useCache?: string };
+}
+
+export type Stage = OnnxStage | HostStage | GenerateStage;
 
 export interface PlanInput extends TensorInfo {
   /** The input node's id; callers pass values under this name. */

@@ -141,6 +141,23 @@ export interface ExternalModel {
   float16?: string[];
 }
 
+/** What a decoder's step lowering receives: its usual context plus the cache of earlier steps. */
+export interface DecoderStepContext<P> extends LowerContext<P> {
+  /** Key and value cache of each layer, [B, heads, P, head_dim] (P = 0 on the first step). */
+  past: { key: string; value: string }[];
+}
+
+/** A decoder's one-step model: the cache it keeps, and how to lower a step over new tokens. */
+export interface DecoderStep<P> {
+  /** Layers, heads and head width of the key/value cache, from the params. */
+  cache: (params: P) => { layers: number; heads: number; headDim: number };
+  /**
+   * Logits of the new tokens `x.ids` [B, t] given the cache, and the cache grown by t
+   * positions. Positions continue from the cache's length.
+   */
+  lower: (ctx: DecoderStepContext<P>) => { logits: string; present: { key: string; value: string }[] };
+}
+
 export interface Migration {
   /** Upgrades params written for version `from` to version `from + 1`. */
   from: number;
@@ -229,6 +246,10 @@ export interface NodeDef<P extends ParamSpecs = ParamSpecs> {
    * inputs all come straight from graph inputs, whose shapes it knows before the first stage.
    */
   checkInput?: (inputs: Record<string, readonly number[]>, ctx: InputCheckContext<ParamValues<P>>) => InputRefusal | undefined;
+  /** Present on decoders: the model the generate loop runs once per token (see DecoderStep). */
+  decoderStep?: DecoderStep<ParamValues<P>>;
+  /** Marks the node that owns a decoding loop; the compiler gives it a generate stage. */
+  generate?: true;
   /** A step the engine runs on the host (tokenizing, label mapping) instead of ONNX. */
   host?: (inputs: Record<string, Tensor>, ctx: HostContext<ParamValues<P>>) => Record<string, Tensor> | Promise<Record<string, Tensor>>;
 }
@@ -253,7 +274,7 @@ export function defineNode<const P extends ParamSpecs = {}>(def: DefineInput<P>)
     if (!PORT_RE.test(port)) throw new Error(`${def.type}: port name "${port}" must be an identifier`);
   }
   const role = def.role ?? 'op';
-  if (role === 'op' && !def.lower && !def.host && !def.model) throw new Error(`${def.type}: an op node needs lower(), host() or model()`);
+  if (role === 'op' && !def.lower && !def.host && !def.model && !def.generate) throw new Error(`${def.type}: an op node needs lower(), host(), model() or generate`);
   const migrations = def.migrations ?? [];
   for (let v = 1; v < def.version; v++) {
     if (!migrations.some((m) => m.from === v)) throw new Error(`${def.type}: no migration from version ${v}`);

@@ -8,6 +8,7 @@ import { HostSteps } from './host-steps.ts';
 import { checkInputs, checkNodeInputs, type NodeLookup } from './check-inputs.ts';
 import { hashReady, hashString, hashTensor } from './tensor-hash.ts';
 import { halveFeeds, widenResults } from './float16-boundary.ts';
+import { runGenerate } from './generate.ts';
 
 export interface EngineOptions {
   /** Host steps by node type; taken from `registry` when absent. */
@@ -81,6 +82,8 @@ export class Program {
     private readonly cache: StageCache,
     private readonly assets: Record<string, Uint8Array> = {},
     private readonly nodeTypes: NodeLookup = () => undefined,
+    /** The runtime the sessions came from: generate stages keep their caches in it. */
+    private readonly runtime?: Runtime,
   ) {}
 
   private readonly asset = (name: string) => {
@@ -152,7 +155,11 @@ export class Program {
       try {
         const feeds: Record<string, Tensor> = {};
         for (const b of stage.inputs) feeds[b.name] = values.get(b.tensor)!;
-        if (stage.kind === 'onnx') {
+        if (stage.kind === 'generate') {
+          const session = this.sessions.get(stage.id)!;
+          provider = session.provider;
+          result = await runGenerate({ stage, session, runtime: this.runtime!, signal, onEvent }, feeds);
+        } else if (stage.kind === 'onnx') {
           const session = this.sessions.get(stage.id)!;
           provider = session.provider;
           // A stage nothing reads (a loss node beside the outputs) has nothing to fetch; onnxruntime rejects empty fetches.
@@ -240,7 +247,9 @@ export function createEngine(runtime: Runtime, options: EngineOptions = {}): Eng
           const bytes = compiled.models[stage.model];
           if (!bytes) throw new ModalflowError('MF_PLAN_MODEL_MISSING', `the plan's model "${stage.model}" is missing`, { file: stage.model });
           const t0 = performance.now();
-          const session = await runtime.createSession(bytes, { providers: loadOptions.providers, label: stage.id });
+          // A generate stage's cache outputs are fed back on every step: on WebGPU they stay in GPU buffers.
+          const keep = stage.kind === 'generate' && runtime.resident ? { keepOutputs: stage.cache.map((c) => c.present) } : {};
+          const session = await runtime.createSession(bytes, { providers: loadOptions.providers, label: stage.id, ...keep });
           sessions.set(stage.id, session);
           loadOptions.onEvent?.({ type: 'session', stage: stage.id, provider: session.provider, ms: performance.now() - t0 });
         }
@@ -248,7 +257,7 @@ export function createEngine(runtime: Runtime, options: EngineOptions = {}): Eng
         await Promise.all([...sessions.values()].map((s) => s.release()));
         throw e;
       }
-      return new Program(compiled.plan, sessions, hostSteps, new StageCache(options.cacheBytes ?? 256 * 2 ** 20), compiled.assets ?? {}, nodeTypes);
+      return new Program(compiled.plan, sessions, hostSteps, new StageCache(options.cacheBytes ?? 256 * 2 ** 20), compiled.assets ?? {}, nodeTypes, runtime);
     },
     async train(setup, trainOptions = {}) {
       const prefix = await this.load(setup.prefix, { providers: trainOptions.providers });

@@ -7,3 +7,5 @@ export * from './tensor-hash.ts';
 export * from './engine.ts';
 export * from './train-program.ts';
 export * from './float16-boundary.ts';
+export * from './decoding.ts';
+export * from './generate.ts';
