@@ -67,6 +67,8 @@ import Transpose from './transpose.ts';
 import Trilu from './trilu.ts';
 import Unsqueeze from './unsqueeze.ts';
 import Where from './where.ts';
+import STFT from './stft.ts';
+import MelWeightMatrix from './mel-weight-matrix.ts';
 
 /** Every op the IR knows, listed explicitly (as TF.js lists its kernels), by ONNX op type. */
 export const OP_LIST: readonly OpDef[] = [
@@ -76,6 +78,7 @@ export const OP_LIST: readonly OpDef[] = [
   LSTM, MatMul, Max, Min, Mul, Neg, Not, Or, Pad, Pow, Range, Reciprocal, ReduceL2, ReduceMax, ReduceMean, ReduceMin,
   ReduceProd, ReduceSum, Relu, Reshape, Resize, Round, ScatterElements, ScatterND, Shape, Sigmoid, Sign, Sin, Slice,
   Softmax, Split, Sqrt, Squeeze, Sub, Sum, Tanh, Tile, TopK, Transpose, Trilu, Unsqueeze, Where, Xor,
+  STFT, MelWeightMatrix,
 ];
 
 export const OPS: ReadonlyMap<string, OpDef> = new Map(OP_LIST.map((op) => [op.type, op]));

@@ -1,0 +1,3 @@
+export { decodeAudio, sniffAudio, toMono, type AudioFormat, type DecodedAudio } from './audio/decode.ts';
+export { resample } from './audio/resample.ts';
+export { audioBatch, loadAudioClip, padOrTrim, type AudioClipOptions } from './audio/clip.ts';
