@@ -105,6 +105,8 @@ const CASES: Case[] = [
   { type: 'loss.cross_entropy', label: 'label smoothing, ignored rows', params: { label_smoothing: 0.1, ignore_index: 3 }, inputs: { logits: lin(3, 4), targets: ids(4, 3) } },
   { type: 'loss.distillation', inputs: { student: lin(B, 4), teacher: lin(B, 4), targets: ids(4, B) } },
   { type: 'loss.distillation', label: 'teacher probs', params: { teacher_input: 'probs', alpha: 1 }, inputs: { student: lin(B, 4), teacher: { shape: [B, 4], kind: 'mask' } } },
+  { type: 'loss.policy_gradient', inputs: { logits: lin(3, 4), targets: ids(4, 3) } },
+  { type: 'loss.policy_gradient', label: 'no baseline, salt', params: { baseline: 'none', seed: 2, reward_wrong: -1 }, inputs: { logits: lin(3, 4), targets: ids(4, 3), salt: ids(9, 3, 2) } },
   ...(['mse', 'l1', 'smooth_l1'] as const).map((kind) => ({ type: 'loss.reconstruction', label: kind, params: { kind, beta: 0.5 }, inputs: { prediction: lin(B, 3), target: f(B, 3) } })),
   { type: 'loss.reconstruction', label: 'masked rows', inputs: { prediction: lin(B, 3, 2), target: f(B, 3, 2), mask: mask(B, 3) } },
 ];

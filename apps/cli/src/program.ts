@@ -130,6 +130,8 @@ export function createProgram(io: Io): Command {
     .option('--unfreeze <pattern>', 'train weights matching this pattern even on nodes marked not trainable (repeatable)', collect)
     .option('--objective <node=weight>', 'train on this loss node with this weight instead of the marked ones (repeatable)', collect)
     .option('--weights <file>', 'start from these weights (.safetensors)')
+    .option('--init <file>', 'start from the weights of this file whose names match the graph\'s (.safetensors from another graph); the others keep their seeded values')
+    .option('--shots <k>', 'train on at most k examples of each class (the integer target input\'s value), the first in data order')
     .option('--resume <checkpoint>', 'continue a run from a checkpoint written by --checkpoint')
     .option('--checkpoint <file>', 'write weights and optimiser state here at the end (and every --checkpoint-every steps)')
     .option('--checkpoint-every <n>', 'also write the checkpoint every n steps')

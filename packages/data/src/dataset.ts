@@ -56,6 +56,14 @@ export class Dataset {
     };
   }
 
+  /** These rows of the source (a subset of this dataset's, e.g. a few examples per class), in the order given. */
+  subset(rows: readonly number[]): Dataset {
+    const mine = new Set(this.rows);
+    const outside = rows.find((r) => !mine.has(r));
+    if (outside !== undefined) throw dataError(DataCodes.option, `row ${outside} is not a row of this dataset`, this.at());
+    return new Dataset(this.source, rows, this.file);
+  }
+
   /** Number of batches one epoch yields with these options. */
   batchCount({ batchSize, dropLast = false }: Pick<BatchOptions, 'batchSize' | 'dropLast'>): number {
     checkBatchSize(batchSize, this.at());

@@ -25,6 +25,13 @@ function diagonalHits(n: number, at: (r: number, c: number) => number): number {
   return hits;
 }
 
+/** Losses over class scores with true classes in `targets`, and the port that holds the scores. */
+const CLASS_SCORES: Readonly<Record<string, string>> = {
+  'loss.cross_entropy': 'logits',
+  'loss.distillation': 'student',
+  'loss.policy_gradient': 'logits',
+};
+
 /**
  * Accuracy next to each loss, from the tensors the loss reads: class accuracy for
  * cross-entropy, image-to-text and text-to-image retrieval accuracy for contrastive losses.
@@ -38,10 +45,10 @@ export function objectiveAccuracy(setup: TrainSetup, values: (tensor: string) =>
   for (const o of setup.objectives) {
     const info = setup.analysis.nodes.get(o.node)!;
     const type = info.def.type;
-    const logits = source(o.node, 'logits');
+    const logits = source(o.node, CLASS_SCORES[type] ?? 'logits');
     if (!logits || logits.dtype !== 'float32') continue;
     const data = logits.data as Float32Array;
-    if (type === 'loss.cross_entropy') {
+    if (type in CLASS_SCORES) {
       const targets = source(o.node, 'targets');
       if (!targets) continue;
       const c = logits.dims.at(-1)!;

@@ -13,6 +13,8 @@ import { openDataSource } from '../train/data-source.ts';
 import { readCheckpoint, writeCheckpoint, type RunPosition } from '../train/checkpoint.ts';
 import { createTrainProgress } from '../train/progress-line.ts';
 import { trainConfigFrom, type TrainFlags } from '../train/flags.ts';
+import { readInitWeights } from '../train/init-weights.ts';
+import { fewShot } from '../train/few-shot.ts';
 import type { Io } from '../io.ts';
 
 export interface TrainOptions extends AssetOptions, TrainFlags {
@@ -24,6 +26,8 @@ export interface TrainOptions extends AssetOptions, TrainFlags {
   batchSize: string;
   seed: string;
   weights?: string;
+  init?: string;
+  shots?: string;
   resume?: string;
   out?: string;
   checkpoint?: string;
@@ -88,7 +92,10 @@ export async function trainCommand(io: Io, file: string, opts: TrainOptions): Pr
   const registry = createRegistry();
   const graph = await loadGraphFile(file, io.cwd);
   const assets = await loadAssets(graph, opts, io.cwd);
-  const weights = await loadWeights(graph, opts.weights, io.cwd);
+  if (opts.init !== undefined && opts.weights !== undefined) throw new UsageError('give --weights (every weight) or --init (weights matched by name), not both');
+  const shots = positiveInt(opts.shots, '--shots');
+  const carried = opts.init !== undefined ? await readInitWeights(graph.doc, registry, opts.init, io.cwd, { file: graph.file, asset: assets.lookup }) : undefined;
+  const weights = carried ? { tensors: carried.tensors, file: opts.init! } : await loadWeights(graph, opts.weights, io.cwd);
   const config: TrainConfig = trainConfigFrom(opts, steps);
   const setup = prepareTraining(graph.doc, registry, {
     file: graph.file,
@@ -98,7 +105,7 @@ export async function trainCommand(io: Io, file: string, opts: TrainOptions): Pr
   });
   const inputs = setup.prefix.plan.inputs;
   const source = await openDataSource(opts.data, inputs, io.cwd);
-  let train = source.dataset;
+  let train = shots ? await fewShot(source.dataset, shots, opts.data) : source.dataset;
   let held: Dataset | undefined;
   if (opts.eval) held = (await openDataSource(opts.eval, inputs, io.cwd)).dataset;
   else if (opts.heldOut !== undefined) {
@@ -116,6 +123,11 @@ export async function trainCommand(io: Io, file: string, opts: TrainOptions): Pr
   const total = steps ?? perEpoch * epochs!;
   config.schedule = { ...config.schedule, totalSteps: total };
   note(`training ${setup.params.length} weights (${setup.frozen.length} frozen) on ${train.size} examples, ${perEpoch} batches of ${batchSize} per epoch, ${total} steps`);
+  if (carried) {
+    note(`started from ${opts.init}: ${carried.loaded.length} weights by name, ${carried.seeded.length} seeded (${carried.seeded.join(', ') || 'none'}), ${carried.unused.length} of the file unused`);
+    emit({ type: 'init', file: opts.init, loaded: carried.loaded, seeded: carried.seeded, unused: carried.unused });
+  }
+  if (shots) note(`few-shot: ${train.size} training examples, at most ${shots} per class`);
   note(`objective: ${setup.objectives.map((o) => (o.weight === 1 ? o.tensor : `${o.weight} x ${o.tensor}`)).join(' + ')}`);
 
   const { createNodeRuntime } = await progress.time('loading onnxruntime', () => import('@modalflow/runtime-node'));
