@@ -4,10 +4,9 @@ import { ModalflowError, sha256Hex, type Tensor } from '@modalflow/core';
 import { decodeModel, encodeModel, quantizeInt8, readModel, toFloat16, type ModelInfo } from '@modalflow/onnx';
 import { halveFeeds, widenResults, type RuntimeSession } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
-import { readUserFile, readUserText } from '../files.ts';
+import { readUserFile, readUserText, UsageError } from '@modalflow/node-io';
 import { formatTable } from '../format/table.ts';
 import { formatBytes } from '../format/numbers.ts';
-import { UsageError } from '../usage-error.ts';
 import type { Io } from '../io.ts';
 
 export interface QuantizeOptions {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { ModalflowError, type GraphDoc, type NodeRegistry, type Tensor } from '@modalflow/core';
 import { allWeights, analyzeOrThrow, type CompileOptions } from '@modalflow/compiler';
 import { readSafetensors } from '@modalflow/onnx';
-import { readUserFile } from '../files.ts';
+import { readUserFile } from '@modalflow/node-io';
 
 export interface CarriedWeights {
   /** Every weight of the graph: the file's where the names match, seeded ones elsewhere. */
