@@ -176,6 +176,27 @@ export function createProgram(io: Io): Command {
     .requiredOption('-o, --out <dir>', 'folder to write train.jsonl, test.jsonl, heldout.jsonl, images/ and world.json into')
     .action(lazy(async () => (await import('./commands/world.ts')).worldCommand, io));
 
+  withAssets(program
+    .command('serve')
+    .description('serve graphs over HTTP with the Open Inference Protocol v2 (KServe, Triton), compiling each once')
+    .argument('<graphs...>', 'graph JSON files, each served as its file name (its folder name for graph.json) or as name=path')
+    .option('--port <n>', 'port to listen on', (v) => (v === '0' ? 0 : positiveInt(v)), 8000)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .addOption(new Option('--device <device>', 'preferred device, falling back to slower ones (default order: cuda, webgpu, cpu)').choices(DEVICES))
+    .option('--providers <list>', 'exact execution provider order, comma-separated, e.g. webgpu,cpu')
+    .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
+    .option('--token <token>', 'require "Authorization: Bearer <token>" on every request but health checks (default: $MODALFLOW_TOKEN)')
+    .option('--cors <origin>', 'allow browser calls from this origin (none by default)')
+    .option('--max-body <bytes>', 'largest request body', positiveInt, 64 * 2 ** 20)
+    .option('--timeout <ms>', 'answer 504 to a request still running after this long', positiveInt, 60_000)
+    .option('--max-queue <n>', 'requests waiting per model before answering 429', positiveInt, 256)
+    .option('--max-batch-size <n>', 'dynamic batching: stack concurrent requests up to this many rows into one run (1 = off)', positiveInt, 1)
+    .option('--batch-delay <ms>', 'dynamic batching: how long a request waits for others to join it', (v) => (v === '0' ? 0 : positiveInt(v)), 5)
+    .option('--max-image-pixels <n>', 'refuse pictures whose header declares more pixels than this', positiveInt)
+    .option('--verbose', 'report progress on stderr even when it is not a terminal')
+    .option('-q, --quiet', 'log only warnings and errors'))
+    .action(lazy(async () => (await import('./commands/serve.ts')).serveCommand, io));
+
   const weights = program.command('weights').description("work with a graph's weights");
   withAssets(weights
     .command('export')
