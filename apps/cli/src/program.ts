@@ -97,8 +97,10 @@ export function createProgram(io: Io): Command {
     .option('--providers <list>', 'exact execution provider order, comma-separated, e.g. webgpu,cpu')
     .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
     .option('--json', 'print { outputs, providers, stages, ms } as JSON on stdout')
-    .option('--out <dir>', 'also write each output and tap as .npy into this directory')
+    .option('--out <dir>', 'also write each output and tap as .npy into this directory (with --data: results.jsonl or a folder)')
     .option('--tap <node.port>', 'also return this intermediate tensor (repeatable)', collect)
+    .option('--data <source>', 'run every row of a dataset: a .jsonl/.csv manifest whose columns name the inputs, or a folder of .npy files; re-running skips rows already in --out')
+    .option('--batch-size <n>', 'with --data: rows per run (default 16)')
     .option(
       '--max-image-pixels <n>',
       "refuse pictures whose header declares more pixels than this, before decoding them (default: Pillow's MAX_IMAGE_PIXELS, 89478485)",
