@@ -97,8 +97,10 @@ export function createProgram(io: Io): Command {
     .option('--providers <list>', 'exact execution provider order, comma-separated, e.g. webgpu,cpu')
     .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
     .option('--json', 'print { outputs, providers, stages, ms } as JSON on stdout')
-    .option('--out <dir>', 'also write each output and tap as .npy into this directory')
+    .option('--out <dir>', 'also write each output and tap as .npy into this directory (with --data: results.jsonl or a folder)')
     .option('--tap <node.port>', 'also return this intermediate tensor (repeatable)', collect)
+    .option('--data <source>', 'run every row of a dataset: a .jsonl/.csv manifest whose columns name the inputs, or a folder of .npy files; re-running skips rows already in --out')
+    .option('--batch-size <n>', 'with --data: rows per run (default 16)')
     .option(
       '--max-image-pixels <n>',
       "refuse pictures whose header declares more pixels than this, before decoding them (default: Pillow's MAX_IMAGE_PIXELS, 89478485)",
@@ -188,6 +190,26 @@ export function createProgram(io: Io): Command {
     .option('--dim <name=size>', 'size of an open dimension of the sample inputs, e.g. batch_size=2 (repeatable)', collect)
     .option('--json', 'print the accuracy report as JSON')
     .action(lazy(async () => (await import('./commands/quantize.ts')).quantizeCommand, io));
+  withAssets(program
+    .command('serve')
+    .description('serve graphs over HTTP with the Open Inference Protocol v2 (KServe, Triton), compiling each once')
+    .argument('<graphs...>', 'graph JSON files, each served as its file name (its folder name for graph.json) or as name=path')
+    .option('--port <n>', 'port to listen on', (v) => (v === '0' ? 0 : positiveInt(v)), 8000)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .addOption(new Option('--device <device>', 'preferred device, falling back to slower ones (default order: cuda, webgpu, cpu)').choices(DEVICES))
+    .option('--providers <list>', 'exact execution provider order, comma-separated, e.g. webgpu,cpu')
+    .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
+    .option('--token <token>', 'require "Authorization: Bearer <token>" on every request but health checks (default: $MODALFLOW_TOKEN)')
+    .option('--cors <origin>', 'allow browser calls from this origin (none by default)')
+    .option('--max-body <bytes>', 'largest request body', positiveInt, 64 * 2 ** 20)
+    .option('--timeout <ms>', 'answer 504 to a request still running after this long', positiveInt, 60_000)
+    .option('--max-queue <n>', 'requests waiting per model before answering 429', positiveInt, 256)
+    .option('--max-batch-size <n>', 'dynamic batching: stack concurrent requests up to this many rows into one run (1 = off)', positiveInt, 1)
+    .option('--batch-delay <ms>', 'dynamic batching: how long a request waits for others to join it', (v) => (v === '0' ? 0 : positiveInt(v)), 5)
+    .option('--max-image-pixels <n>', 'refuse pictures whose header declares more pixels than this', positiveInt)
+    .option('--verbose', 'report progress on stderr even when it is not a terminal')
+    .option('-q, --quiet', 'log only warnings and errors'))
+    .action(lazy(async () => (await import('./commands/serve.ts')).serveCommand, io));
 
   const weights = program.command('weights').description("work with a graph's weights");
   withAssets(weights

@@ -22,6 +22,9 @@ export interface RunOptions extends AssetOptions {
   verbose?: boolean;
   quiet?: boolean;
   maxImagePixels?: number;
+  /** A dataset to run row by row (see ../batch/run-dataset.ts). */
+  data?: string;
+  batchSize?: string;
 }
 
 function stageEvents(progress: Progress): (e: EngineEvent) => void {
@@ -33,6 +36,11 @@ function stageEvents(progress: Progress): (e: EngineEvent) => void {
 }
 
 export async function runCommand(io: Io, file: string, opts: RunOptions): Promise<void> {
+  if (opts.data !== undefined) {
+    const { runDataset } = await import('../batch/run-dataset.ts');
+    if (opts.input?.length) throw new UsageError('give either --input values or --data, not both');
+    return runDataset(io, file, { ...opts, data: opts.data });
+  }
   const providers = providerOrder(opts.device, opts.providers);
   const args = (opts.input ?? []).map(splitInputArg);
   const seen = new Set<string>();
