@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 const suites = [
   ['engine', '@modalflow/test'],
   ['train', '@modalflow/test', 'bench/train.ts'],
+  ['clip_full', '@modalflow/test', 'bench/clip-full.ts'],
   ['browser_vs_node', '@modalflow/runtime-web'],
   ['editor', '@modalflow/editor'],
   ['image_bomb', '@modalflow/cli'],

@@ -18,13 +18,19 @@ const LABELS = 'a cat, a dog,a car';
 const NAMES = ['a cat', 'a dog', 'a car'];
 const labels = (text: string): Tensor => ({ dtype: 'string', dims: [1], data: [text] });
 const TAPS = ['vision_model.image_embeds', 'text_model.text_embeds', 'tokenize.ids'];
+/**
+ * Largest difference from float32 in any label's probability (softmax of 100 · cos). int8:
+ * per-tensor activations and per-column weights of 255 levels; fp16: weights, pixels and
+ * embeddings rounded to 11 significant bits.
+ */
+const VARIANT_TOLERANCE = { int8: 0.05, fp16: 2e-3 };
 
 let folder: ClipFolder;
 let program: Program;
 const engine = createEngine(createNodeRuntime({ providers: ['cpu'] }), { registry });
 
 beforeAll(async () => {
-  folder = buildClipFolder({ variants: ['quantized'] });
+  folder = buildClipFolder({ variants: ['quantized', 'fp16'] });
   const compiled = compileGraph(doc, registry, { file: FILE, asset: folderAssets(doc, folder), taps: TAPS });
   program = await engine.load(compiled);
 });
@@ -70,7 +76,8 @@ describe('the CLIP model folder fixture', () => {
     expect(vision.inputs).toEqual([{ name: 'pixel_values', dtype: 'float32', shape: ['batch_size', 3, 224, 224] }]);
     expect(vision.outputs[0]).toMatchObject({ name: 'image_embeds', dtype: 'float32', shape: ['batch_size', folder.embed] });
     expect(Object.keys(folder.files).sort()).toEqual([
-      'onnx/text_model.onnx', 'onnx/text_model_quantized.onnx', 'onnx/vision_model.onnx', 'onnx/vision_model_quantized.onnx',
+      'onnx/text_model.onnx', 'onnx/text_model_fp16.onnx', 'onnx/text_model_quantized.onnx',
+      'onnx/vision_model.onnx', 'onnx/vision_model_fp16.onnx', 'onnx/vision_model_quantized.onnx',
       'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json',
     ]);
   });
@@ -85,7 +92,8 @@ describe('examples/clip-zero-shot on a model folder', () => {
     expect(shape('vision_model', 'image_embeds')).toEqual(['B', folder.embed]);
     expect(shape('labels', 'text')).toEqual(['L']);
     expect(shape('split', 'labels')).toEqual(['K_split']);
-    expect(shape('tokenize', 'ids')).toEqual(['K_split', 77]);
+    // Padded to the longest label, at most 77 tokens: the length is known when the labels are.
+    expect(shape('tokenize', 'ids')).toEqual(['K_split', 'T_tokenize']);
     expect(shape('text_model', 'text_embeds')).toEqual(['K_split', folder.embed]);
     expect(shape('zero_shot', 'probs')).toEqual(['B', 'K_split']);
     expect(shape('top', 'labels')).toEqual(['B', 'K_split']);
@@ -108,16 +116,34 @@ describe('examples/clip-zero-shot on a model folder', () => {
     expect(outputs['ranking']!.data).toEqual(order.map((k) => `${NAMES[k]}: ${probs[k]!.toFixed(4)}`));
   });
 
-  it('tokenizes each label inside the prompt template as CLIP does: start, words, end, padded to 77 with the end token', async () => {
-    const { taps } = await program.run({ image: testImage(64, 64, 2), labels: labels('cat,dog') }, { taps: TAPS, cache: false });
+  it('tokenizes each label inside the prompt template as CLIP does: start, words, end, padded to the longest with the end token', async () => {
+    const { taps } = await program.run({ image: testImage(64, 64, 2), labels: labels('cat,dog dog') }, { taps: TAPS, cache: false });
     const tok = clipBpeFixture(CLIP_FOLDER_WORDS);
     const vocab = tok.tokenizer['model'] as { vocab: Record<string, number> };
     const id = (w: string) => vocab.vocab[`${w}</w>`]!;
     const ids = Array.from(taps['tokenize.ids']!.data as BigInt64Array, Number);
-    expect(taps['tokenize.ids']!.dims).toEqual([2, 77]);
+    expect(taps['tokenize.ids']!.dims).toEqual([2, 7]);
     // The end token closes the text and, as CLIP's pad token, fills the rest of the row.
-    const expected = (label: string) => [tok.startId, id('a'), id('photo'), id('of'), id(label), ...Array(72).fill(tok.endId)];
-    expect(ids).toEqual([...expected('cat'), ...expected('dog')]);
+    const expected = (...words: string[]) => [tok.startId, id('a'), id('photo'), id('of'), ...words.map(id), ...Array(3 - words.length).fill(tok.endId)];
+    expect(ids).toEqual([...expected('cat'), ...expected('dog', 'dog')]);
+  });
+
+  it('gives the probabilities of padding to 77 tokens when padding to the longest label (CLIP pools at the end token)', async () => {
+    const max = structuredClone(doc);
+    Object.assign(max.nodes.find((n) => n.id === 'tokenize')!.params, { padding: 'max_length' });
+    const padded = await engine.load(compileGraph(max, registry, { file: FILE, asset: folderAssets(max, folder), taps: TAPS }));
+    try {
+      const feeds = { image: testImage(150, 200, 8), labels: labels('a cat, a photo of a dog, car, a bird tree') };
+      const [long, full] = [await program.run(feeds, { taps: TAPS, cache: false }), await padded.run(feeds, { taps: TAPS, cache: false })];
+      expect(full.taps['tokenize.ids']!.dims).toEqual([4, 77]);
+      expect(long.taps['tokenize.ids']!.dims[1]).toBeLessThan(20);
+      const p = long.outputs['probs']!.data as Float32Array;
+      const q = full.outputs['probs']!.data as Float32Array;
+      expect(p.length).toBe(4);
+      p.forEach((v, k) => expect(Math.abs(v - q[k]!)).toBeLessThanOrEqual(1e-6));
+    } finally {
+      await padded.release();
+    }
   });
 
   it('computes the label embeddings once: a second image with the same labels reuses the text stages', async () => {
@@ -195,15 +221,23 @@ describe('modalflow run examples/clip-zero-shot/graph.json --model-dir', () => {
     (out.probs.data as number[]).forEach((p, k) => expect(Math.abs(p - (outputs['probs']!.data as Float32Array)[k]!)).toBeLessThan(1e-6));
   });
 
-  it('--variant quantized runs onnx/*_quantized.onnx instead', async () => {
-    const base = ['run', graph, '--model-dir', folder.dir, '--input', `image=${image}`, '--input', `labels=${LABELS}`, '--device', 'cpu', '--json'];
+  it('--variant quantized (int8) and --variant fp16 run those files, with the probabilities of float32 within tolerance', async () => {
+    const base = ['run', graph, '--model-dir', folder.dir, '--input', `image=${image}`, '--input', `labels=${LABELS}`, '--device', 'cpu', '--json', '-q'];
     const plain = await modalflow(base);
-    const quantized = await modalflow([...base, '--variant', 'quantized']);
-    expect(quantized.code).toBe(0);
     const probs = (r: { stdout: string }) => JSON.parse(r.stdout).outputs.probs.data as number[];
-    expect(probs(quantized)).toHaveLength(3);
-    expect(probs(quantized)).not.toEqual(probs(plain));
-    expect(probs(quantized).reduce((a, v) => a + v, 0)).toBeCloseTo(1, 5);
+    for (const [variant, tolerance] of [['quantized', VARIANT_TOLERANCE.int8], ['fp16', VARIANT_TOLERANCE.fp16]] as const) {
+      const r = await modalflow([...base, '--variant', variant]);
+      expect(r.code, r.stderr).toBe(0);
+      const p = probs(r);
+      const diff = Math.max(...p.map((v, k) => Math.abs(v - probs(plain)[k]!)));
+      expect(diff, variant).toBeLessThan(tolerance);
+      // A real variant computes differently: not the float32 numbers to the last bit.
+      expect(diff, variant).toBeGreaterThan(0);
+    }
+    const ops = (f: string) => decodeModel(folder.files[f]!).opTypes;
+    expect(ops('onnx/vision_model_quantized.onnx')).toEqual(expect.arrayContaining(['DynamicQuantizeLinear', 'MatMulInteger']));
+    expect(decodeModel(folder.files['onnx/vision_model_fp16.onnx']!).inputs[0]!.dtype).toBe('float16');
+    expect(decodeModel(folder.files['onnx/text_model_fp16.onnx']!).outputs[0]!.dtype).toBe('float16');
   });
 
   it('maps words outside a word-level vocabulary to its unknown token, and names them when it has none', async () => {
@@ -232,8 +266,8 @@ describe('modalflow run examples/clip-zero-shot/graph.json --model-dir', () => {
     expect(ok.stderr).not.toMatch(/internal error/);
     expect(ok.code).toBe(0);
     const ids = JSON.parse(ok.stdout).taps['tokenize.ids'].data as number[];
-    // "a photo of {}": 1 3 4 5, the label, then 2 to the end of the 77 tokens.
-    expect([ids.slice(0, 7), ids.slice(77, 84), ids.slice(154, 161)]).toEqual([[1, 3, 4, 5, 0, 2, 2], [1, 3, 4, 5, 0, 0, 2], [1, 3, 4, 5, 6, 2, 2]]);
+    // "a photo of {}": 1 3 4 5, the label, then 2 to the end of the longest row (7 tokens).
+    expect(ids).toEqual([1, 3, 4, 5, 0, 2, 2, 1, 3, 4, 5, 0, 0, 2, 1, 3, 4, 5, 6, 2, 2]);
     const none = await modalflow(args(file('word-level-no-unk.json', '<none>')));
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/MF_TOKENIZE: text 0: "zebra" is not in the vocabulary and its unk_token "<none>" is not in the vocabulary either.*node "tokenize"/);

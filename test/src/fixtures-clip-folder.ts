@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import type { AssetLookup, GraphDoc, Tensor } from '@modalflow/core';
 import { compileGraph } from '@modalflow/compiler';
-import { encodeModel, readModel, type OnnxGraph } from '@modalflow/onnx';
+import { encodeModel, quantizeInt8, readModel, toFloat16, type OnnxGraph } from '@modalflow/onnx';
 import { clipBpeFixture } from '@modalflow/nodes/testing';
 import { registry } from './fixtures.ts';
 
@@ -32,7 +32,10 @@ export interface ClipFolderOptions {
   layers?: number;
   /** Words the tokenizer knows whole. */
   words?: readonly string[];
-  /** Also write `onnx/<name>_<variant>.onnx` for each, with other seeded weights. */
+  /**
+   * Also write `onnx/<name>_<variant>.onnx` for each: `quantized` and `int8` are dynamically
+   * quantised int8 models (MatMulInteger), `fp16` a float16 model, as `modalflow quantize` writes them.
+   */
   variants?: readonly string[];
   seed?: number;
   /** Width of the text tower when it differs from the image tower's (512 against 768 in ViT-B/32). */
@@ -174,10 +177,9 @@ export function buildClipFolder(options: ClipFolderOptions = {}, dir?: string): 
     'tokenizer_config.json': tok.files['tokenizer_config.json'],
     'preprocessor_config.json': new TextEncoder().encode(JSON.stringify(CLIP_PREPROCESSOR_CONFIG, null, 2)),
   };
-  (options.variants ?? []).forEach((variant, k) => {
-    files[`onnx/text_model_${variant}.onnx`] = text(seed + 1 + k);
-    files[`onnx/vision_model_${variant}.onnx`] = vision(seed + 1 + k);
-  });
+  for (const variant of options.variants ?? []) {
+    for (const tower of ['text_model', 'vision_model']) files[`onnx/${tower}_${variant}.onnx`] = variantOf(files[`onnx/${tower}.onnx`]!, variant);
+  }
   const root = dir ?? mkdtempSync(path.join(tmpdir(), 'modalflow-clip-'));
   for (const [rel, bytes] of Object.entries(files)) {
     const file = path.join(root, rel);
@@ -185,6 +187,15 @@ export function buildClipFolder(options: ClipFolderOptions = {}, dir?: string): 
     writeFileSync(file, bytes);
   }
   return { dir: root, embed, vocabSize: tok.vocabSize, files, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** The int8 or float16 form of a tower, from its float32 file. */
+export function variantOf(bytes: Uint8Array, variant: string): Uint8Array {
+  const { graph, options } = readModel(bytes);
+  if (variant === 'quantized' || variant === 'int8') quantizeInt8(graph);
+  else if (variant === 'fp16') toFloat16(graph);
+  else throw new Error(`no variant "${variant}": quantized, int8 or fp16`);
+  return encodeModel(graph, options);
 }
 
 /** Asset lookup for a graph whose asset URIs are paths of the folder's layout. */

@@ -71,6 +71,9 @@ try {
       ['browser-wasm', { provider: 'wasm', where: 'worker' }],
       ['browser-webgpu', { provider: 'webgpu', where: 'worker' }],
       ['browser-wasm-inline', { provider: 'wasm', where: 'inline' }],
+      ['browser-webgpu-inline', { provider: 'webgpu', where: 'inline' }],
+      ['browser-wasm-program-worker', { provider: 'wasm', where: 'program-worker' }],
+      ['browser-webgpu-program-worker', { provider: 'webgpu', where: 'program-worker' }],
       ['browser-wasm-2-threads', { provider: 'wasm', where: 'worker', wasmThreads: 2 }],
     ] as const;
     for (const [label, target] of rows) {
@@ -84,6 +87,7 @@ try {
     machine: { cpus: cpus().length, node: process.version, chromium: browserVersion, webgpu_adapter: adapter },
     notes: [
       'browser rows run in a dedicated worker (the default) unless marked inline; wasm is single-threaded unless marked',
+      'program-worker rows run the whole plan (engine, host steps, sessions) inside the worker, one message per run; plain worker rows keep the engine on the page and cross to the worker once per stage',
       'first_load_ms includes starting the worker and compiling ORT\'s 28 MB wasm; session_create_ms is a second load in the same runtime',
       'first_run_ms includes WebGPU shader compilation; median_run_ms is over the following runs',
     ],

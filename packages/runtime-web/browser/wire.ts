@@ -11,7 +11,8 @@ export interface GraphRunRequest {
   graph: string;
   inputs: Record<string, PlainTensor>;
   provider: 'webgpu' | 'wasm';
-  where: Where;
+  /** `program-worker`: the whole plan (engine, host steps, sessions) runs in a worker, one message per run. */
+  where: Where | 'program-worker';
   /** Timed runs after one warm-up; 0 runs once. */
   reps?: number;
   /** Also time a second load of the plan, once ORT's wasm is compiled. */

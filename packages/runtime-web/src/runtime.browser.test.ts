@@ -50,6 +50,9 @@ describe('runtime-web in Chromium', () => {
       { provider: 'webgpu', where: 'worker' },
       { provider: 'wasm', where: 'worker' },
       { provider: 'wasm', where: 'inline' },
+      // The whole plan in one worker: engine and sessions there, one message per run.
+      { provider: 'webgpu', where: 'program-worker' },
+      { provider: 'wasm', where: 'program-worker' },
     ] as const;
     for (const { provider, where } of runs) {
       const web = await h.call('runGraph', { graph: lateFusion, inputs, provider, where });

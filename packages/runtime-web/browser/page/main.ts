@@ -3,7 +3,7 @@ import { parseGraph, type Tensor } from '@modalflow/core';
 import { createEngine, HostSteps } from '@modalflow/engine';
 import { encodeModel, OnnxGraph } from '@modalflow/onnx';
 import { createRegistry } from '@modalflow/nodes';
-import { createInlineWebRuntime, createWebRuntime, type WebRuntime } from '@modalflow/runtime-web';
+import { connectProgramWorker, createInlineWebRuntime, createWebRuntime, type WebRuntime } from '@modalflow/runtime-web';
 import type { GraphRunRequest, HarnessApi, PlainTensor, Where } from '../wire.ts';
 
 const registry = createRegistry();
@@ -75,7 +75,43 @@ function concreteDims(compiled: CompiledPlan, tensor: string, batch: number): nu
   return compiled.plan.tensors[tensor]!.shape.map((d) => (typeof d === 'number' ? d : batch));
 }
 
+/** runGraph with the engine inside the worker: load once, then one message per run. */
+async function runGraphInProgramWorker(req: GraphRunRequest) {
+  const options = { providers: [req.provider], ...(req.wasmThreads ? { wasmThreads: req.wasmThreads } : {}) };
+  const t0 = performance.now();
+  const client = await connectProgramWorker(new Worker(new URL('./program-worker.ts', import.meta.url), { type: 'module' }), options);
+  try {
+    let program = await client.load(compile(req.graph), { providers: [req.provider] });
+    const loadMs = performance.now() - t0;
+    let reloadMs: number | undefined;
+    if (req.reload) {
+      await program.release();
+      const t1 = performance.now();
+      program = await client.load(compile(req.graph), { providers: [req.provider] });
+      reloadMs = performance.now() - t1;
+    }
+    const inputs = () => Object.fromEntries(Object.entries(req.inputs).map(([k, v]) => [k, toTensor(v)]));
+    const f0 = performance.now();
+    let result = await program.run(inputs(), { cache: false });
+    const firstRunMs = performance.now() - f0;
+    const runMs: number[] = [];
+    for (let r = 0; r < (req.reps ?? 0); r++) {
+      const fresh = inputs();
+      const s = performance.now();
+      result = await program.run(fresh, { cache: false });
+      runMs.push(performance.now() - s);
+    }
+    const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, t]) => [k, toPlain(t)]));
+    const providers = program.providers;
+    await program.release();
+    return { outputs, providers, loadMs, ...(reloadMs !== undefined ? { reloadMs } : {}), crossOriginIsolated, firstRunMs, runMs };
+  } finally {
+    await client.close();
+  }
+}
+
 async function runGraph(req: GraphRunRequest) {
+  if (req.where === 'program-worker') return runGraphInProgramWorker(req);
   const rt = runtime(req.where, req.provider, req.wasmThreads);
   try {
     const engine = createEngine(rt, { hostSteps });
