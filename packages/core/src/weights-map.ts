@@ -10,7 +10,8 @@ import { numel, type Tensor } from './tensor.ts';
  * ends) and what to do with a match, plus ties (graph weights that take another weight's value
  * when the checkpoint leaves them out, as Hugging Face does with tied embeddings).
  *
- * - `to`: graph weight name(s), `$1`… replaced by the groups; several names copy one tensor.
+ * - `to`: a graph weight name, `$1`… replaced by the groups; or a list of names, of which the
+ *   tensor fills each one the graph has.
  * - `transpose`: a 2-d matrix stored [in, out] (OpenAI's `proj`) becomes PyTorch's [out, in].
  * - `split`: a fused projection (`in_proj_weight` [3d, d]) is cut into equal parts along axis 0.
  * - `rows`: [start, end) rows along axis 0 (a larger table of which the graph uses a part).
@@ -254,11 +255,19 @@ export function applyWeightsMap(map: WeightsMap, source: Map<string, Tensor>, ta
         const r = piece && place(key, expand(part.to, m), piece);
         if (r) why.push(r);
       });
-    } else if (shaped) {
-      for (const name of [rule.to!].flat()) {
-        const r = place(key, expand(name, match), shaped);
+    } else if (shaped && Array.isArray(rule.to)) {
+      // A list names where the tensor may go: it fills each of them this graph has (a layer
+      // that sits in a different node in the tiny and the full-size graph).
+      const names = rule.to.map((name) => expand(name, match!));
+      const present = names.filter((name) => targets.has(name));
+      if (!present.length) why.push(`none of ${names.map((n) => `"${n}"`).join(', ')} is a weight of this graph`);
+      for (const name of present) {
+        const r = place(key, name, shaped);
         if (r) why.push(r);
       }
+    } else if (shaped) {
+      const r = place(key, expand(rule.to!, match), shaped);
+      if (r) why.push(r);
     }
     if (why.length) unplaced.push({ key, reason: why.join('; ') });
   }
