@@ -126,3 +126,20 @@ def regenerate(model, names, seed):
             p.copy_(torch.from_numpy(lcg_values(tuple(p.shape), seed + k)))
             generated[name] = [list(p.shape), seed + k]
     return generated
+
+
+def write_key_list(path, items, source):
+    """A checkpoint's names, dtypes and shapes (no values), for the test that every key of a
+    full-size checkpoint finds its place in the full-size graph: {"source": ..., "keys": {name:
+    [dtype, shape]}}. `items` yields (name, dtype string, shape)."""
+    keys = {name: [dtype, list(shape)] for name, dtype, shape in items}
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump({"source": source, "keys": keys}, f, indent=0, separators=(",", ":"))
+        f.write("\n")
+    print("wrote", path, "with", len(keys), "keys")
+
+
+def state_dict_items(model):
+    names = {torch.float32: "float32", torch.float16: "float16", torch.int64: "int64"}
+    return [(k, names[v.dtype], tuple(v.shape)) for k, v in model.state_dict().items()]

@@ -34,7 +34,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "test", "parity"))
-from reference_fixture import load_module, metadata, randomize, regenerate, state_tensors, write_safetensors  # noqa: E402
+from reference_fixture import load_module, metadata, randomize, regenerate, state_dict_items, state_tensors, write_key_list, write_safetensors  # noqa: E402
 
 QUESTIONS = ["what color is the dog ?", "is the man riding a horse ?"]
 VOCAB = [
@@ -65,6 +65,15 @@ def stub_modules():
         sys.modules[name] = module
 
 
+def write_full_size_keys(vilbert, checkout):
+    """Key list of ViLBERT multi-task (config/bert_base_6layer_6conect.json, VILBertForVLTasks with
+    all its task heads), the checkpoint examples/vilbert/graph.json loads."""
+    config = vilbert.BertConfig.from_json_file(os.path.join(checkout, "config", "bert_base_6layer_6conect.json"))
+    items = state_dict_items(vilbert.VILBertForVLTasks(config, num_labels=3129))
+    write_key_list(os.path.join(HERE, "..", "weights-maps", "keys", "vilbert.json"), items,
+                   "facebookresearch/vilbert-multi-task VILBertForVLTasks, config/bert_base_6layer_6conect.json")
+
+
 def main():
     checkout = sys.argv[1]
     stub_modules()
@@ -74,6 +83,7 @@ def main():
     load_module("vilbert.utils", os.path.join(checkout, "vilbert", "utils.py"))
     vilbert = load_module("vilbert.vilbert", os.path.join(checkout, "vilbert", "vilbert.py"))
 
+    write_full_size_keys(vilbert, checkout)
     graph = json.load(open(os.path.join(HERE, "..", "tiny.json")))
     nodes = {n["id"]: n for n in graph["nodes"]}
     block = graph["blocks"]["co_layer"]["nodes"]
