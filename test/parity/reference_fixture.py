@@ -99,3 +99,47 @@ def metadata(repo, checkout, config, extra=None):
     }
     meta.update(extra or {})
     return meta
+
+
+def lcg_values(shape, seed):
+    """Values the parity tests regenerate instead of reading them from the fixture (for the largest
+    head matrices): a 32-bit linear congruential sequence (1664525, 1013904223), each value the top
+    10 bits of the state as (q - 512) / 2048, which float16 and float32 hold exactly.
+    Mirrors `lcgTensor` in test/src/reference-parity.ts."""
+    n = int(np.prod(shape))
+    out = np.empty(n, dtype=np.float32)
+    s = (seed & 0xFFFFFFFF) or 1
+    for k in range(n):
+        s = (s * 1664525 + 1013904223) & 0xFFFFFFFF
+        out[k] = ((s >> 22) - 512) / 2048
+    return out.reshape(shape)
+
+
+def regenerate(model, names, seed):
+    """Replaces the named parameters with lcg_values (seed, seed + 1, ...) and returns the
+    metadata entry the test reads to rebuild them: name -> [shape, seed]."""
+    params = dict(model.named_parameters())
+    generated = {}
+    with torch.no_grad():
+        for k, name in enumerate(names):
+            p = params[name]
+            p.copy_(torch.from_numpy(lcg_values(tuple(p.shape), seed + k)))
+            generated[name] = [list(p.shape), seed + k]
+    return generated
+
+
+def write_key_list(path, items, source):
+    """A checkpoint's names, dtypes and shapes (no values), for the test that every key of a
+    full-size checkpoint finds its place in the full-size graph: {"source": ..., "keys": {name:
+    [dtype, shape]}}. `items` yields (name, dtype string, shape)."""
+    keys = {name: [dtype, list(shape)] for name, dtype, shape in items}
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump({"source": source, "keys": keys}, f, indent=0, separators=(",", ":"))
+        f.write("\n")
+    print("wrote", path, "with", len(keys), "keys")
+
+
+def state_dict_items(model):
+    names = {torch.float32: "float32", torch.float16: "float16", torch.int64: "int64"}
+    return [(k, names[v.dtype], tuple(v.shape)) for k, v in model.state_dict().items()]

@@ -22,10 +22,33 @@ export interface ReferenceFixture {
   meta: Record<string, string>;
 }
 
+/** Mirrors lcg_values in test/parity/reference_fixture.py: (top 10 bits of the state - 512) / 2048. */
+export function lcgTensor(dims: number[], seed: number): Tensor {
+  const n = dims.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let k = 0; k < n; k++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    data[k] = ((s >>> 22) - 512) / 2048;
+  }
+  return { dtype: 'float32', dims, data };
+}
+
+/**
+ * The fixture, with its state_dict completed: tensors listed under `generated` are rebuilt from
+ * their seeds, and those under `omitted` (heads the graph does not have, left out to keep the
+ * file small) are zero stand-ins, so that the map still has to account for every key.
+ */
 export function referenceFixture(example: string): ReferenceFixture {
   const file = readSafetensors(readFileSync(`${ROOT}examples/${example}/parity/fixture.safetensors`));
   const state = new Map<string, Tensor>();
   for (const [k, t] of file.tensors) if (k.startsWith('state.')) state.set(k.slice('state.'.length), t);
+  const generated = JSON.parse(file.metadata['generated'] ?? '{}') as Record<string, [number[], number]>;
+  for (const [name, [dims, seed]] of Object.entries(generated)) state.set(name, lcgTensor(dims, seed));
+  const omitted = JSON.parse(file.metadata['omitted'] ?? '{}') as Record<string, number[]>;
+  for (const [name, dims] of Object.entries(omitted)) {
+    state.set(name, { dtype: 'float32', dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)) });
+  }
   return {
     state,
     meta: file.metadata,

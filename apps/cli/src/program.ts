@@ -13,6 +13,9 @@ export const VERSION = '0.1.0';
 
 const GRANULARITIES = ['segments', 'whole', 'per-node'];
 
+const WEIGHTS_MAP_HELP =
+  "rename --weights' tensors into the graph's through a checkpoint map: a name from weights-maps/ beside the graph (e.g. hf) or a map .json file; reports keys not placed and weights left seeded";
+
 /**
  * Loads a command's module only when it runs: the graph libraries take most of a second to
  * load, which `--help` and usage errors should not pay.
@@ -81,6 +84,7 @@ export function createProgram(io: Io): Command {
     .addOption(granularity())
     .option('--tap <node.port>', 'also output this tensor (repeatable)', collect)
     .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
+    .option('--weights-map <name|file>', WEIGHTS_MAP_HELP)
     .option('--verbose', 'report progress on stderr even when it is not a terminal'))
     .action(lazy(async () => (await import('./commands/compile.ts')).compileCommand, io));
 
@@ -96,6 +100,7 @@ export function createProgram(io: Io): Command {
     .addOption(new Option('--device <device>', 'preferred device, falling back to slower ones (default order: cuda, webgpu, cpu)').choices(DEVICES))
     .option('--providers <list>', 'exact execution provider order, comma-separated, e.g. webgpu,cpu')
     .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
+    .option('--weights-map <name|file>', WEIGHTS_MAP_HELP)
     .option('--json', 'print { outputs, providers, stages, ms } as JSON on stdout')
     .option('--out <dir>', 'also write each output and tap as .npy into this directory (with --data: results.jsonl or a folder)')
     .option('--tap <node.port>', 'also return this intermediate tensor (repeatable)', collect)

@@ -26,7 +26,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "test", "parity"))
-from reference_fixture import load_module, metadata, randomize, state_tensors, write_safetensors  # noqa: E402
+from reference_fixture import load_module, metadata, randomize, state_dict_items, state_tensors, write_key_list, write_safetensors  # noqa: E402
 
 MEAN = np.array([0.48145466, 0.4578275, 0.40821073], dtype=np.float32)
 STD = np.array([0.26862954, 0.26130258, 0.27577711], dtype=np.float32)
@@ -48,9 +48,53 @@ def tokenize(captions, node):
     return out
 
 
+def hf_keys(embed=512, vision_width=768, vision_layers=12, patch=32, resolution=224, text_width=512, text_layers=12, vocab=49408, context=77):
+    """The state_dict names of Hugging Face's CLIPModel (transformers models/clip/modeling_clip.py)
+    for ViT-B/32, written out from its module tree (transformers is not needed here): each
+    CLIPEncoderLayer has self_attn.{q,k,v,out}_proj, layer_norm1, mlp.fc1, mlp.fc2, layer_norm2."""
+    f = "float32"
+    keys = [("logit_scale", f, ()), ("visual_projection.weight", f, (embed, vision_width)), ("text_projection.weight", f, (embed, text_width))]
+
+    def tower(prefix, width, layers):
+        out = []
+        for i in range(layers):
+            p = f"{prefix}.encoder.layers.{i}."
+            for proj in ("q_proj", "k_proj", "v_proj", "out_proj"):
+                out += [(p + f"self_attn.{proj}.weight", f, (width, width)), (p + f"self_attn.{proj}.bias", f, (width,))]
+            out += [(p + "layer_norm1.weight", f, (width,)), (p + "layer_norm1.bias", f, (width,))]
+            out += [(p + "mlp.fc1.weight", f, (4 * width, width)), (p + "mlp.fc1.bias", f, (4 * width,))]
+            out += [(p + "mlp.fc2.weight", f, (width, 4 * width)), (p + "mlp.fc2.bias", f, (width,))]
+            out += [(p + "layer_norm2.weight", f, (width,)), (p + "layer_norm2.bias", f, (width,))]
+        return out
+
+    keys += [("text_model.embeddings.token_embedding.weight", f, (vocab, text_width)),
+             ("text_model.embeddings.position_embedding.weight", f, (context, text_width)),
+             ("text_model.embeddings.position_ids", "int64", (1, context))]
+    keys += tower("text_model", text_width, text_layers)
+    keys += [("text_model.final_layer_norm.weight", f, (text_width,)), ("text_model.final_layer_norm.bias", f, (text_width,))]
+    n = (resolution // patch) ** 2 + 1
+    keys += [("vision_model.embeddings.class_embedding", f, (vision_width,)),
+             ("vision_model.embeddings.patch_embedding.weight", f, (vision_width, 3, patch, patch)),
+             ("vision_model.embeddings.position_embedding.weight", f, (n, vision_width)),
+             ("vision_model.embeddings.position_ids", "int64", (1, n)),
+             ("vision_model.pre_layrnorm.weight", f, (vision_width,)), ("vision_model.pre_layrnorm.bias", f, (vision_width,))]
+    keys += tower("vision_model", vision_width, vision_layers)
+    keys += [("vision_model.post_layernorm.weight", f, (vision_width,)), ("vision_model.post_layernorm.bias", f, (vision_width,))]
+    return keys
+
+
+def write_full_size_keys(model_py):
+    """Key lists of the full-size checkpoints (ViT-B/32) that examples/clip/graph.json loads."""
+    maps = os.path.join(HERE, "..", "weights-maps", "keys")
+    full = model_py.CLIP(512, 224, 12, 768, 32, 77, 49408, 512, 8, 12)
+    write_key_list(os.path.join(maps, "openai.json"), state_dict_items(full), "openai/CLIP clip/model.py CLIP(512, 224, 12, 768, 32, 77, 49408, 512, 8, 12) (ViT-B/32)")
+    write_key_list(os.path.join(maps, "hf.json"), hf_keys(), "transformers CLIPModel, openai/clip-vit-base-patch32 (module tree of modeling_clip.py)")
+
+
 def main():
     checkout = sys.argv[1]
     model_py = load_module("clip_model", os.path.join(checkout, "clip", "model.py"))
+    write_full_size_keys(model_py)
     nodes = {n["id"]: n for n in tiny_graph()["nodes"]}
     pe, ve, te, sim = (nodes[k]["params"] for k in ("patch_embed", "vision_encoder", "text_encoder", "similarity"))
     tok = nodes["tokenize"]

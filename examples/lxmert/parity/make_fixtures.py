@@ -22,6 +22,7 @@ not compared.
 """
 import json
 import os
+import re
 import sys
 import types
 
@@ -31,7 +32,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "test", "parity"))
-from reference_fixture import load_module, metadata, randomize, state_tensors, write_safetensors  # noqa: E402
+from reference_fixture import load_module, metadata, randomize, state_dict_items, state_tensors, write_key_list, write_safetensors  # noqa: E402
 
 QUESTIONS = ["what color is the dog ?", "how many people are sitting on the grass ?"]
 VOCAB = [
@@ -55,6 +56,29 @@ def tokenize(texts, max_length):
     return ids
 
 
+def write_full_size_keys(modeling):
+    """Key lists of LXMERT-base (9 language, 5 object, 5 cross-modality layers, 2048-d regions,
+    3129 answers, all three object decoders), the checkpoint examples/lxmert/graph.json loads.
+    Hugging Face's LxmertForPreTraining (unc-nlp/lxmert-base-uncased) is a port with the same
+    module tree under `lxmert.` instead of `bert.` (modeling_lxmert.py), so its list is derived
+    by that rename."""
+    vc = modeling.VISUAL_CONFIG
+    saved = (vc.l_layers, vc.x_layers, vc.r_layers, vc.visual_feat_dim, vc.visual_pos_dim, dict(vc.visual_loss_config))
+    vc.l_layers, vc.x_layers, vc.r_layers = 9, 5, 5
+    vc.set_visual_dims(2048, 4)
+    vc.visual_loss_config["feat"] = (2048, "l2", (-1, 2048), 1 / 0.15)
+    full = modeling.LXRTPretraining(modeling.BertConfig(30522), visual_losses="obj,attr,feat", num_answers=3129)
+    items = state_dict_items(full)
+    keys = os.path.join(HERE, "..", "weights-maps", "keys")
+    write_key_list(os.path.join(keys, "airsplay.json"), items, "airsplay/lxmert src/lxrt/modeling.py LXRTPretraining, LXMERT-base, obj,attr,feat, 3129 answers")
+    write_key_list(os.path.join(keys, "hf.json"), [(re.sub(r"^bert\.", "lxmert.", k), d, sh) for k, d, sh in items],
+                   "transformers LxmertForPreTraining (unc-nlp/lxmert-base-uncased): the airsplay names with lxmert. for bert.")
+    vc.l_layers, vc.x_layers, vc.r_layers, vc.visual_feat_dim, vc.visual_pos_dim, cfg = saved
+    vc.visual_loss_config.clear()
+    vc.visual_loss_config.update(cfg)
+    del full
+
+
 def main():
     checkout = sys.argv[1]
     lxrt_dir = os.path.join(checkout, "src", "lxrt")
@@ -70,6 +94,7 @@ def main():
     sys.modules["lxrt.file_utils"] = file_utils
     modeling = load_module("lxrt.modeling", os.path.join(lxrt_dir, "modeling.py"))
 
+    write_full_size_keys(modeling)
     graph = json.load(open(os.path.join(HERE, "..", "tiny.json")))
     nodes = {n["id"]: n["params"] for n in graph["nodes"]}
     assert len(VOCAB) == nodes["text_embed"]["vocab"]

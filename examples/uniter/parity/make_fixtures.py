@@ -33,7 +33,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "test", "parity"))
-from reference_fixture import load_module, metadata, randomize, state_tensors, write_safetensors  # noqa: E402
+from reference_fixture import load_module, metadata, randomize, state_dict_items, state_tensors, write_key_list, write_safetensors  # noqa: E402
 
 QUESTIONS = ["What color is the dog ?", "Is the man big ?"]
 
@@ -42,6 +42,17 @@ def shim_apex():
     for name in ("apex", "apex.normalization", "apex.normalization.fused_layer_norm"):
         sys.modules[name] = types.ModuleType(name)
     sys.modules["apex.normalization.fused_layer_norm"].FusedLayerNorm = torch.nn.LayerNorm
+
+
+def write_full_size_keys(model_py, pretrain_py, vqa_py):
+    """Key list of UNITER-base (BERT-base cased, vocabulary 28996, 2048-d regions, 1601 region
+    classes) with its pretraining heads and the VQA head, as examples/uniter/graph.json has them:
+    UniterForPretraining's state_dict plus UniterForVisualQuestionAnswering's vqa_output."""
+    config = model_py.UniterConfig(28996)
+    items = state_dict_items(pretrain_py.UniterForPretraining(config, 2048, 1601))
+    items += [i for i in state_dict_items(vqa_py.UniterForVisualQuestionAnswering(config, 2048, 3129)) if i[0].startswith("vqa_output.")]
+    write_key_list(os.path.join(HERE, "..", "weights-maps", "keys", "uniter.json"), items,
+                   "ChenRocks/UNITER UniterForPretraining(UniterConfig(28996), 2048, 1601) + UniterForVisualQuestionAnswering vqa_output (3129)")
 
 
 def main():
@@ -54,6 +65,7 @@ def main():
     pretrain_py = load_module("uniter_model.pretrain", os.path.join(checkout, "model", "pretrain.py"))
     vqa_py = load_module("uniter_model.vqa", os.path.join(checkout, "model", "vqa.py"))
 
+    write_full_size_keys(model_py, pretrain_py, vqa_py)
     graph = json.load(open(os.path.join(HERE, "..", "tiny.json")))
     nodes = {n["id"]: n["params"] for n in graph["nodes"]}
     enc, te, tok = nodes["encoder"], nodes["text_embed"], nodes["tokenize"]

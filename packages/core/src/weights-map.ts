@@ -10,7 +10,8 @@ import { numel, type Tensor } from './tensor.ts';
  * ends) and what to do with a match, plus ties (graph weights that take another weight's value
  * when the checkpoint leaves them out, as Hugging Face does with tied embeddings).
  *
- * - `to`: graph weight name(s), `$1`… replaced by the groups; several names copy one tensor.
+ * - `to`: a graph weight name, `$1`… replaced by the groups; or a list of names, of which the
+ *   tensor fills each one the graph has.
  * - `transpose`: a 2-d matrix stored [in, out] (OpenAI's `proj`) becomes PyTorch's [out, in].
  * - `split`: a fused projection (`in_proj_weight` [3d, d]) is cut into equal parts along axis 0.
  * - `rows`: [start, end) rows along axis 0 (a larger table of which the graph uses a part).
@@ -140,21 +141,32 @@ function asFloat32(t: Tensor): Tensor | undefined {
   return undefined;
 }
 
-function transpose2d(t: Tensor): Tensor {
+/** A tensor of the given dims without values: what a shapes-only check carries along. */
+const shapeOnly = (dims: number[]): Tensor => ({ dtype: 'float32', dims, data: new Float32Array(0) });
+
+function transpose2d(t: Tensor, shapesOnly = false): Tensor {
   const [r, c] = t.dims as [number, number];
+  if (shapesOnly) return shapeOnly([c, r]);
   const src = t.data as Float32Array;
   const out = new Float32Array(r * c);
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = src[i * c + j]!;
   return { dtype: 'float32', dims: [c, r], data: out };
 }
 
-function rowsOf(t: Tensor, start: number, end: number): Tensor {
+function rowsOf(t: Tensor, start: number, end: number, shapesOnly = false): Tensor {
+  if (shapesOnly) return shapeOnly([end - start, ...t.dims.slice(1)]);
   const inner = numel(t.dims.slice(1));
   return { dtype: 'float32', dims: [end - start, ...t.dims.slice(1)], data: (t.data as Float32Array).slice(start * inner, end * inner) };
 }
 
 /** rows, then reshape, then transpose; a step that does not fit adds its reason to `why`. */
-function applyOps(t: Tensor, ops: { reshape?: number[]; rows?: [number, number]; transpose?: boolean }, what: string, why: string[]): Tensor | undefined {
+function applyOps(
+  t: Tensor,
+  ops: { reshape?: number[]; rows?: [number, number]; transpose?: boolean },
+  what: string,
+  why: string[],
+  shapesOnly: boolean,
+): Tensor | undefined {
   let out = t;
   if (ops.rows) {
     const [start, end] = ops.rows;
@@ -162,7 +174,7 @@ function applyOps(t: Tensor, ops: { reshape?: number[]; rows?: [number, number];
       why.push(`${what} takes rows ${start}..${end} of [${out.dims.join(', ')}]`);
       return undefined;
     }
-    out = rowsOf(out, start, end);
+    out = rowsOf(out, start, end, shapesOnly);
   }
   if (ops.reshape) {
     const known = ops.reshape.filter((d) => d !== -1);
@@ -180,7 +192,7 @@ function applyOps(t: Tensor, ops: { reshape?: number[]; rows?: [number, number];
       why.push(`${what} transposes a matrix, the tensor is [${out.dims.join(', ')}]`);
       return undefined;
     }
-    out = transpose2d(out);
+    out = transpose2d(out, shapesOnly);
   }
   return out;
 }
@@ -190,9 +202,17 @@ const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.
 /**
  * Applies a map to a checkpoint. `targets` holds every graph weight with its shape; tensors whose
  * shape does not fit are reported, never silently reshaped. Returns the graph weights it could
- * fill; the caller seeds the rest (the report lists them).
+ * fill; the caller seeds the rest (the report lists them). With `shapesOnly` the tensors'
+ * values are neither read nor written (their data may be empty): a check that a full-size
+ * checkpoint's keys and shapes all find their place, without holding its gigabytes.
  */
-export function applyWeightsMap(map: WeightsMap, source: Map<string, Tensor>, targets: Map<string, readonly number[]>): MappedWeights {
+export function applyWeightsMap(
+  map: WeightsMap,
+  source: Map<string, Tensor>,
+  targets: Map<string, readonly number[]>,
+  options: { shapesOnly?: boolean } = {},
+): MappedWeights {
+  const shapesOnly = options.shapesOnly ?? false;
   const rules = compileRules(map);
   const tensors = new Map<string, Tensor>();
   const placed = new Map<string, string>();
@@ -229,13 +249,13 @@ export function applyWeightsMap(map: WeightsMap, source: Map<string, Tensor>, ta
       dropped.push({ key, reason: rule.drop });
       continue;
     }
-    let t = asFloat32(raw);
+    const t = asFloat32(raw);
     if (!t) {
       unplaced.push({ key, reason: `it is ${raw.dtype}; weights are float32 (or float16, widened)` });
       continue;
     }
     const why: string[] = [];
-    const shaped = applyOps(t, rule, `rule ${index}`, why);
+    const shaped = applyOps(t, rule, `rule ${index}`, why, shapesOnly);
     if (shaped && rule.split) {
       const parts = rule.split.length;
       if (!shaped.dims.length || shaped.dims[0]! % parts !== 0) why.push(`rule ${index} splits axis 0 in ${parts}, the tensor is [${shaped.dims.join(', ')}]`);
@@ -243,22 +263,30 @@ export function applyWeightsMap(map: WeightsMap, source: Map<string, Tensor>, ta
         const step = shaped.dims[0]! / parts;
         const m = match;
         rule.split.forEach((name, k) => {
-          const r = place(key, expand(name, m), rowsOf(shaped, k * step, (k + 1) * step));
+          const r = place(key, expand(name, m), rowsOf(shaped, k * step, (k + 1) * step, shapesOnly));
           if (r) why.push(r);
         });
       }
     } else if (shaped && rule.parts) {
       const m = match;
       rule.parts.forEach((part, k) => {
-        const piece = applyOps(shaped, part, `rule ${index} part ${k}`, why);
+        const piece = applyOps(shaped, part, `rule ${index} part ${k}`, why, shapesOnly);
         const r = piece && place(key, expand(part.to, m), piece);
         if (r) why.push(r);
       });
-    } else if (shaped) {
-      for (const name of [rule.to!].flat()) {
-        const r = place(key, expand(name, match), shaped);
+    } else if (shaped && Array.isArray(rule.to)) {
+      // A list names where the tensor may go: it fills each of them this graph has (a layer
+      // that sits in a different node in the tiny and the full-size graph).
+      const names = rule.to.map((name) => expand(name, match!));
+      const present = names.filter((name) => targets.has(name));
+      if (!present.length) why.push(`none of ${names.map((n) => `"${n}"`).join(', ')} is a weight of this graph`);
+      for (const name of present) {
+        const r = place(key, name, shaped);
         if (r) why.push(r);
       }
+    } else if (shaped) {
+      const r = place(key, expand(rule.to as string, match), shaped);
+      if (r) why.push(r);
     }
     if (why.length) unplaced.push({ key, reason: why.join('; ') });
   }

@@ -2,6 +2,8 @@ import type { NodeRegistry } from '@modalflow/core';
 import { compileGraph, type CompiledPlan, type Granularity } from '@modalflow/compiler';
 import type { GraphFile } from './graph-file.ts';
 import { loadWeights } from './weights-file.ts';
+import { mapLoadedWeights } from './weights-map-file.ts';
+import { UsageError } from './usage-error.ts';
 import type { LoadedAssets } from './assets-file.ts';
 
 /** Where progress lines go; the command line draws them on stderr, the server logs them. */
@@ -23,6 +25,8 @@ export interface CompileFileOptions {
   granularity?: Granularity;
   taps?: string[];
   weights?: string;
+  /** A checkpoint map (name beside the graph, or a file) that renames the weights file's tensors. */
+  weightsMap?: string;
   /** The document's assets, already read (see loadAssets). */
   assets?: LoadedAssets;
 }
@@ -37,6 +41,10 @@ export async function compileFile(
 ): Promise<CompiledPlan> {
   const weights = await loadWeights(graph, options.weights, io.cwd);
   if (weights) progress.step(`weights: ${weights.tensors.size} tensors from ${weights.file}`);
+  if (options.weightsMap !== undefined) {
+    if (!weights) throw new UsageError('--weights-map renames the tensors of a weights file: pass it with --weights');
+    weights.tensors = (await mapLoadedWeights(graph, registry, weights, options.weightsMap, io, options.assets?.lookup)).tensors;
+  }
   return progress.time('compiling', () =>
     compileGraph(graph.doc, registry, {
       file: graph.file,

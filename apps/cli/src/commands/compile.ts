@@ -13,6 +13,7 @@ export interface CompileOptions extends AssetOptions {
   granularity: Granularity;
   tap?: string[];
   weights?: string;
+  weightsMap?: string;
   verbose?: boolean;
 }
 
@@ -34,7 +35,7 @@ export async function compileCommand(io: Io, file: string, opts: CompileOptions)
   const compiled = await compileFile(
     graph,
     createRegistry(),
-    { granularity: opts.granularity, taps: opts.tap ?? [], ...(opts.weights ? { weights: opts.weights } : {}), assets },
+    { granularity: opts.granularity, taps: opts.tap ?? [], ...(opts.weights ? { weights: opts.weights } : {}), ...(opts.weightsMap !== undefined ? { weightsMap: opts.weightsMap } : {}), assets },
     io,
     progress,
   );

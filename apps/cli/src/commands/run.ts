@@ -15,6 +15,7 @@ export interface RunOptions extends AssetOptions {
   device?: string;
   providers?: string;
   weights?: string;
+  weightsMap?: string;
   json?: boolean;
   out?: string;
   tap?: string[];
@@ -60,7 +61,7 @@ export async function runCommand(io: Io, file: string, opts: RunOptions): Promis
   const compiled = await compileFile(
     graph,
     registry,
-    { granularity: opts.granularity, taps, ...(opts.weights ? { weights: opts.weights } : {}), assets },
+    { granularity: opts.granularity, taps, ...(opts.weights ? { weights: opts.weights } : {}), ...(opts.weightsMap !== undefined ? { weightsMap: opts.weightsMap } : {}), assets },
     io,
     progress,
   );
