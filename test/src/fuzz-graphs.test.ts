@@ -8,8 +8,8 @@ import { emptyStages, runCase, type CaseResult } from './fuzz/granularities.ts';
 /**
  * Metamorphic fuzzing: random graphs drawn from the registry (./fuzz/random-graph.ts) are
  * validated from their JSON text, compiled at granularity `whole`, `segments` and `per-node`, and
- * run on onnxruntime-node with the same inputs. The three must agree (1e-6, scaled by the value
- * above 1), and every output must have the shape analysis inferred for it.
+ * run on onnxruntime-node with the same inputs. The three must agree to 1e-6 of each output's
+ * largest magnitude (at least 1; see tensorDiff), and every output must have the shape analysis inferred for it.
  *
  * A run may be refused by the runtime when an integer input holds an index the graph cannot
  * take: ports carry dtypes and shapes, not value ranges, so a tokenizer with 84 words can feed an

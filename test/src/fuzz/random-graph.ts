@@ -170,11 +170,12 @@ export function withKnownSizes(doc: GraphDoc): GraphDoc {
   return { ...doc, nodes };
 }
 
+/** Analyses the document as written and with its sizes known; `known` is the latter's analysis. */
 function analyzed(doc: GraphDoc, registry: NodeRegistry) {
   const a = analyzeGraph(doc, registry);
-  const errors = a.problems.filter((p) => p.severity !== 'warning');
-  if (errors.length === 0) errors.push(...analyzeGraph(withKnownSizes(doc), registry).problems.filter((p) => p.severity !== 'warning'));
-  return { a, errors };
+  const known = analyzeGraph(withKnownSizes(doc), registry);
+  const errors = [...a.problems, ...known.problems].filter((p) => p.severity !== 'warning');
+  return { a, known, errors };
 }
 
 /**
@@ -197,10 +198,15 @@ export function randomGraph(registry: NodeRegistry, seed: number, options: GenOp
     const def = k === 0 ? registry.get('input.tensor')! : r.pick(inputs);
     doc.nodes.push(inputNode(def, `in${k}`, r));
   }
-  let { a } = analyzed(doc, registry);
+  let { a, known } = analyzed(doc, registry);
+  // Values are wired by their sizes in a run. A size that stays symbolic even then (a picture's
+  // side after resizing, known only from its pixels) is left unwired: analysis accepts it against
+  // any size, so only a run could tell whether the graph is valid.
   const values = (): Value[] =>
-    [...a.nodes.values()].filter((n) => n.ok).flatMap((n) =>
-      Object.entries(n.outputShapes).map(([port, shape]) => ({ node: n.id, port, shape, dtype: n.outputDtypes[port]! })),
+    [...known.nodes.values()].filter((n) => n.ok).flatMap((n) =>
+      Object.entries(n.outputShapes)
+        .filter(([, shape]) => shape.every((d) => typeof d === 'number'))
+        .map(([port, shape]) => ({ node: n.id, port, shape, dtype: n.outputDtypes[port]! })),
     );
 
   let made = 0;
@@ -251,7 +257,7 @@ export function randomGraph(registry: NodeRegistry, seed: number, options: GenOp
     }
     doc.nodes.push(node);
     doc.edges.push(...edges);
-    a = t.a;
+    ({ a, known } = t);
     return true;
   }
 
