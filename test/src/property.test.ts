@@ -126,7 +126,7 @@ const mutation = fc.oneof({ arbitrary: kept, weight: 6 }, { arbitrary: broken, w
 const stages = { generated: 0, schema: 0, inferred: 0, validated: 0, compiled: 0, executed: 0 };
 const RUNS = 3000;
 // Compiling is cheap; creating sessions is not, so only a sample of the compiled documents runs.
-const RUN_AT_MOST = 60;
+const RUN_AT_MOST = 30;
 const runtime = createNodeRuntime({ providers: ['cpu'] });
 const engine = createEngine(runtime, { registry });
 const toRun: ReturnType<typeof compileGraph>[] = [];
