@@ -51,7 +51,7 @@ const FILTERS: Record<Exclude<PilFilter, 'nearest'>, { support: number; f: (x: n
   lanczos: { support: 3, f: (x) => (-3 <= x && x < 3 ? sinc(x) * sinc(x / 3) : 0) },
 };
 
-const PRECISION_BITS = 22;
+export const PRECISION_BITS = 22;
 const HALF = 1 << (PRECISION_BITS - 1);
 const TOP = 1 << (PRECISION_BITS + 8);
 

@@ -7,6 +7,8 @@ import { createRegistry } from '../index.ts';
 import { graphDoc, runGraph } from '../inputs/run-graph.ts';
 import { registryWith, relError, runNode, singleNodeGraph } from '../testing/index.ts';
 import image, { MAX_RESIZED_FLOATS, checkImageSize } from './image.ts';
+import { levelTable } from '../lib/image-processor-config.ts';
+import { resizeRgb8 } from '../lib/pil-resample.ts';
 
 const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073];
 const CLIP_STD = [0.26862954, 0.26130258, 0.27577711];
@@ -146,12 +148,59 @@ function reference(t: Tensor, o: RefOptions): { dims: number[]; data: number[] }
 
 const DEFAULTS: RefOptions = { resize: 224, mode: 'cubic', crop: 224, offset: 'floor', rescale: 1 / 255, mean: CLIP_MEAN, std: CLIP_STD };
 
+/** The resized size reference() uses. */
+function resizedOf(h: number, w: number, o: RefOptions): [number, number] {
+  if (o.resize === 0) return [h, w];
+  if (o.resizeMode === 'square') return [o.resize, o.resize];
+  if (o.resizeMode === 'vilt') return viltRef(h, w, o.resize, o.divisor ?? 32);
+  const short = Math.min(h, w);
+  return [Math.floor((h * o.resize) / short), Math.floor((w * o.resize) / short)];
+}
+
+/** Pillow's 8-bit resize (the host's resizeRgb8), the crop, then the host's table of levels. */
+function pillowReference(t: Tensor, o: RefOptions): { dims: number[]; data: Float32Array } {
+  const [b, h, w] = t.dims as [number, number, number];
+  const [oh, ow] = resizedOf(h, w, o);
+  const [ch, cw] = o.crop > 0 ? [o.crop, o.crop] : [oh, ow];
+  const off = (spare: number) => (o.offset === 'floor' ? Math.floor(spare / 2) : roundHalfEven(spare / 2));
+  const [top, left] = [off(oh - ch), off(ow - cw)];
+  const three = (v: number[]) => (v.length === 1 ? [v[0]!, v[0]!, v[0]!] : v);
+  const table = levelTable({ resize: null, resample: 'bicubic', crop: null, rescale: o.rescale, normalize: { mean: three(o.mean), std: three(o.std) } });
+  const data = new Float32Array(b * 3 * ch * cw);
+  for (let n = 0; n < b; n++) {
+    const px = (t.data as Uint8Array).subarray(n * h * w * 3, (n + 1) * h * w * 3);
+    const r = resizeRgb8(px, h, w, oh, ow, o.mode === 'cubic' ? 'bicubic' : 'bilinear');
+    for (let c = 0; c < 3; c++) for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) {
+      data[((n * 3 + c) * ch + y) * cw + x] = table[c * 256 + r[((top + y) * ow + left + x) * 3 + c]!]!;
+    }
+  }
+  return { dims: [b, 3, ch, cw], data };
+}
+
+/**
+ * Runs the node twice: on a picture size known only at run time (ONNX Resize, checked against
+ * the float reference) and on a size fixed in the graph, where cubic and linear resizing are
+ * Pillow's and must equal the host's Pillow resize bit for bit.
+ */
 async function check(img: Tensor, params: Record<string, unknown>, o: Partial<RefOptions>) {
-  const { outputs } = await runNode(image, { params, inputs: { image: img } });
-  const ref = reference(img, { ...DEFAULTS, ...o });
-  const got = outputs['pixel_values']!;
+  const free = graphDoc(
+    [['img', 'input.tensor', { dtype: 'uint8', shape: 'B, H, W, 3' }], ['pre', 'preprocess.image', params], ['out', 'output.tensor']],
+    [['img.value', 'pre.image'], ['pre.pixel_values', 'out.value']],
+  );
+  const opts = { ...DEFAULTS, ...o };
+  const ref = reference(img, opts);
+  const got = (await runGraph(free, { img }))['out']!;
   expect(got.dims).toEqual(ref.dims);
   expect(relError(got.data as Float32Array, ref.data)).toBeLessThanOrEqual(1e-5);
+  const { outputs } = await runNode(image, { params, inputs: { image: img } });
+  const fixed = outputs['pixel_values']!;
+  expect(fixed.dims).toEqual(ref.dims);
+  if (opts.resize > 0 && opts.mode !== 'nearest') {
+    const pil = pillowReference(img, opts);
+    expect(Array.from(fixed.data as Float32Array)).toEqual(Array.from(pil.data));
+  } else {
+    expect(relError(fixed.data as Float32Array, ref.data)).toBeLessThanOrEqual(1e-5);
+  }
   return got;
 }
 

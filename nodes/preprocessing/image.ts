@@ -3,6 +3,7 @@ import { i, ints } from '@modalflow/onnx';
 import { CROP_OFFSETS, INTERPOLATIONS, centerCrop, parseChannelValues, resizeAttrs, resizeShortestEdge, type Interpolation } from '../lib/image.ts';
 import type { OnnxGraph } from '../lib/lowering.ts';
 import '../lib/lowering.ts';
+import { pillowPreprocess } from './image-pillow.ts';
 
 const RESIZE_MODES = ['shortest_edge', 'vilt', 'square'] as const;
 type ResizeMode = (typeof RESIZE_MODES)[number];
@@ -154,17 +155,20 @@ function resizeVilt(g: OnnxGraph, x: string, size: number, divisor: number, mode
  *       square: both sides `resize`, the aspect ratio not kept (ALBEF's Resize((256, 256)))
  *   x = centre crop `crop` x `crop`
  *   y_c = (x_c * rescale - mean_c) / std_c
- * Opset 17's Resize has no antialias (it arrives in opset 18): upscaling matches PIL exactly,
- * but a large downscale samples only the 4 x 4 (cubic) or 2 x 2 (linear) nearest pixels where
- * PIL widens its kernel, so the result differs slightly from PIL's. PIL also rounds the
- * resized image to 8 bits; this keeps the fractions.
+ * When the picture size is fixed in the graph (an image input with height and width set, or a
+ * tensor input of known shape), cubic and linear resizing are Pillow's (antialiased when
+ * shrinking, rounded to 8 bits after each pass), built from the host's coefficient matrices
+ * (image-pillow.ts): the output equals preprocess.clip_image's to the last bit. For a size known
+ * only when the graph runs, opset 17's Resize is used: it has no antialias (that arrives in
+ * opset 18), so upscaling matches Pillow up to its 8-bit rounding but a large downscale samples
+ * only the 4 x 4 (cubic) or 2 x 2 (linear) nearest pixels where Pillow widens its kernel.
  */
 export default defineNode({
   type: 'preprocess.image',
   version: 1,
   category: 'preprocessing',
   title: 'Image preprocessing',
-  doc: 'Turns raw RGB pixels into what a vision encoder expects. It resizes each image so its shorter side is `resize` pixels (keeping the aspect ratio; `resize_mode` vilt also caps the longer side and rounds both to multiples of 32 as ViLT does, square makes it `resize` x `resize`), cuts out the central `crop` x `crop` square, scales values from 0..255 to 0..1, and normalises each colour channel with a mean and standard deviation (by default CLIP\'s). It runs as part of the model, so it can use the GPU. Note: opset 17 resizing has no antialiasing, so shrinking a large photo gives slightly different pixels than PIL does.',
+  doc: 'Turns raw RGB pixels into what a vision encoder expects. It resizes each image so its shorter side is `resize` pixels (keeping the aspect ratio; `resize_mode` vilt also caps the longer side and rounds both to multiples of 32 as ViLT does, square makes it `resize` x `resize`), cuts out the central `crop` x `crop` square, scales values from 0..255 to 0..1, and normalises each colour channel with a mean and standard deviation (by default CLIP\'s). It runs as part of the model, so it can use the GPU. When the picture size is fixed in the graph (set height and width on the image input), cubic and linear resizing are Pillow\'s to the last bit, as preprocess.clip_image computes them; for pictures of any size it uses ONNX resizing, which has no antialiasing, so shrinking a large photo gives slightly different pixels than Pillow does.',
   formula: 'y_{c} = \\frac{\\mathrm{crop}(\\mathrm{resize}(x))_{c} \\cdot r - \\mu_c}{\\sigma_c}',
   source: 'transformers CLIPImageProcessor (resize shortest_edge, center_crop, rescale, normalize); OpenAI CLIP _transform; dandelin/ViLT MinMaxResize; ALBEF test transform',
   inputs: { image: tensor('uint8', ['B', 'H', 'W', 3], { description: 'RGB pixels, uint8 [B, H, W, 3]' }) },
@@ -222,7 +226,20 @@ export default defineNode({
     const perPixel = params.resize > 0 ? { cubic: 32, linear: 8, nearest: 0 }[params.interpolation] : 0;
     return b * 3 * resized[0] * resized[1] * perPixel + 2 * out;
   },
-  lower: ({ g, x, params }) => {
+  lower: ({ g, x, params, inputs }) => {
+    const [, h, w] = inputs['image']!;
+    if (params.resize > 0 && params.interpolation !== 'nearest' && typeof h === 'number' && typeof w === 'number') {
+      // The picture size is fixed, so Pillow's own filter can be built now: exactly what
+      // preprocess.clip_image computes on the host (see image-pillow.ts).
+      const [rh, rw] = resizedSize(h, w, params.resize, params.resize_mode, params.size_divisor)!;
+      const three = (v: number[]) => (v.length === 1 ? [v[0]!, v[0]!, v[0]!] : v);
+      return {
+        pixel_values: pillowPreprocess(g, x['image']!, {
+          h, w, rh, rw, crop: params.crop, offset: params.crop_offset, filter: params.interpolation === 'cubic' ? 'bicubic' : 'bilinear',
+          rescale: params.rescale, mean: three(channelValues(params.mean, 'mean')), std: three(channelValues(params.std, 'std')),
+        }),
+      };
+    }
     let v = g.op('Transpose', [g.op('Cast', [x['image']!], { to: i(1) })], { perm: ints([0, 3, 1, 2]) });
     if (params.resize > 0) {
       if (params.resize_mode === 'vilt') v = resizeVilt(g, v, params.resize, params.size_divisor, params.interpolation);
