@@ -14,6 +14,7 @@ import { createProgress, type Progress } from '../progress.ts';
 import { formatTensorBlock, tensorToJson } from '../format/tensor.ts';
 import { formatProviderReport } from '../format/providers.ts';
 import { formatMs } from '../format/numbers.ts';
+import { tokenStream } from '../format/token-stream.ts';
 import { UsageError } from '../usage-error.ts';
 import type { Io } from '../io.ts';
 
@@ -92,7 +93,10 @@ export async function runCommand(io: Io, file: string, opts: RunOptions): Promis
   );
   try {
     for (const line of formatProviderReport(loaded.providers)) note(line);
-    const result = await loaded.run(inputs, { taps, onEvent: stageEvents(progress) });
+    const stages = stageEvents(progress);
+    // Generated tokens go to stdout as they come, or to stderr when stdout carries --json.
+    const tokens = tokenStream((t) => (opts.json ? (opts.quiet ? undefined : io.err(t)) : io.out(t)), note);
+    const result = await loaded.run(inputs, { taps, onEvent: (e) => (stages(e), tokens(e)) });
     note(`ran ${result.stages.length} ${result.stages.length === 1 ? 'stage' : 'stages'} in ${formatMs(result.ms)}`);
     if (opts.json) {
       const json = (ts: Record<string, Tensor>) => Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, tensorToJson(t)]));
