@@ -15,6 +15,7 @@ const suites = [
   ['editor', '@modalflow/editor'],
   ['image_bomb', '@modalflow/cli'],
   ['serve', '@modalflow/server'],
+  ['generate', '@modalflow/test', 'bench/generate.ts'],
 ];
 const only = process.argv.slice(2);
 const results = { bench: 'modalflow', date: new Date().toISOString(), node: process.version };

@@ -5,5 +5,6 @@ import tokenizeHf from './tokenize-hf.ts';
 import clipImage from './clip-image.ts';
 import textSplit from './text-split.ts';
 import logMel from './log-mel.ts';
+import teacherForcing from './teacher-forcing.ts';
 
-export const PREPROCESSING_NODES: AnyNodeDef[] = [image, tokenizeWords, tokenizeHf, clipImage, textSplit, logMel];
+export const PREPROCESSING_NODES: AnyNodeDef[] = [image, tokenizeWords, tokenizeHf, clipImage, textSplit, logMel, teacherForcing];

@@ -82,7 +82,7 @@ describe('the generate stage', () => {
 
   it('keeps the cache in the runtime: the step model is fed resident values after the first step', async () => {
     const program = await load(c, { strategy: 'greedy', max_length: 6 });
-    const session = (program as unknown as { sessions: Map<string, { runResident?: (...a: unknown[]) => unknown }> }).sessions.values().next().value!;
+    const session = (program as unknown as { sessions: Map<string, { runResident?: (...a: any[]) => unknown }> }).sessions.values().next().value!;
     let resident = 0;
     const original = session.runResident!.bind(session);
     session.runResident = (feeds: Record<string, { resident?: boolean }>, ...rest: unknown[]) => {

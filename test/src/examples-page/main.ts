@@ -66,7 +66,7 @@ async function runPlan(req: PlanRequest): Promise<PlanResult> {
     const models: Record<string, Uint8Array> = {};
     const assets: Record<string, Uint8Array> = {};
     for (const s of plan.stages) {
-      if (s.kind === 'onnx') models[s.model] = await fetchBytes(`${req.base}${encodeURIComponent(s.model)}`);
+      if (s.kind !== 'host') models[s.model] = await fetchBytes(`${req.base}${encodeURIComponent(s.model)}`);
       else for (const a of s.assets) assets[a] ??= await fetchBytes(`${req.base}assets/${encodeURIComponent(a)}`);
     }
     compiled = { plan, models, assets };

@@ -20,9 +20,9 @@ export interface CompileOptions extends AssetOptions {
 export function stageSummary(plan: Plan, models: Record<string, Uint8Array>): string {
   const rows = [['stage', 'kind', 'nodes', 'params', 'FLOPs', 'file']];
   for (const s of plan.stages) {
-    const size = formatBytes(models[s.kind === 'onnx' ? s.model : '']?.length ?? 0);
+    const size = formatBytes(models[s.kind !== 'host' ? s.model : '']?.length ?? 0);
     const file = s.kind === 'host' ? `host step ${s.step}` : s.external ? `${s.model} (${size}, asset "${s.external.asset}")` : `${s.model} (${size})`;
-    const params = s.kind === 'onnx' ? shortCount(s.params) : '-';
+    const params = s.kind !== 'host' ? shortCount(s.params) : '-';
     rows.push([s.id, s.kind, s.nodes.join(', '), params, shortFlops(s.flops), file]);
   }
   return formatTable(rows, ['left', 'left', 'left', 'right', 'right', 'left']);

@@ -8,6 +8,7 @@ import { createProgress, type Progress } from '../progress.ts';
 import { formatTensorBlock, tensorToJson } from '../format/tensor.ts';
 import { formatProviderReport } from '../format/providers.ts';
 import { formatMs } from '../format/numbers.ts';
+import { tokenStream } from '../format/token-stream.ts';
 import type { Io } from '../io.ts';
 
 export interface RunOptions extends AssetOptions {
@@ -80,7 +81,10 @@ export async function runCommand(io: Io, file: string, opts: RunOptions): Promis
   }, progress);
   try {
     for (const line of formatProviderReport(loaded.providers)) note(line);
-    const result = await loaded.run(inputs, { taps, onEvent: stageEvents(progress) });
+    const stages = stageEvents(progress);
+    // Generated tokens go to stdout as they come, or to stderr when stdout carries --json.
+    const tokens = tokenStream((t) => (opts.json ? (opts.quiet ? undefined : io.err(t)) : io.out(t)), note);
+    const result = await loaded.run(inputs, { taps, onEvent: (e) => (stages(e), tokens(e)) });
     note(`ran ${result.stages.length} ${result.stages.length === 1 ? 'stage' : 'stages'} in ${formatMs(result.ms)}`);
     if (opts.json) {
       const json = (ts: Record<string, Tensor>) => Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, tensorToJson(t)]));

@@ -125,13 +125,15 @@ export function prepareTraining(doc: GraphDoc, registry: NodeRegistry, options: 
   const objectives = chooseObjectives(flat, analysis, train.objectives, file);
   const computed = (id: string) => {
     const def = analysis.nodes.get(id)!.def;
-    return def.role === 'op' && !def.host;
+    return def.role === 'op' && !def.host && !def.generate;
   };
   const stepNodes = ancestors(analysis, objectives.map((o) => o.node)).filter(computed);
   const isHost = (id: string) => !!analysis.nodes.get(id)!.def.host;
   // Outputs read through a host step that the model feeds (a classifier's answers named by
   // top-k labels) are presentation, not training: evaluation leaves them out, runs keep them.
-  const afterModel = (id: string) => isHost(id) && ancestors(analysis, [id]).some(computed);
+  // A decoding loop fed by the model is presentation too: training reads its decoder's logits.
+  const isLoop = (id: string) => !!analysis.nodes.get(id)!.def.generate;
+  const afterModel = (id: string) => (isHost(id) || isLoop(id)) && ancestors(analysis, [id]).some(computed);
   const outputNodes = analysis.order
     .filter((id) => analysis.nodes.get(id)!.def.role === 'output')
     .filter((id) => !ancestors(analysis, [id]).some(afterModel));
