@@ -8,6 +8,7 @@ import { loadGraphFile } from '../graph-file.ts';
 import { compileFile } from '../compile-file.ts';
 import { loadAssets, type AssetOptions } from '../assets-file.ts';
 import { parseInputValue, splitInputArg } from '../inputs/parse-input.ts';
+import { parseAudioInput, parseVideoInput } from '../inputs/media.ts';
 import { writeNpy } from '@modalflow/core';
 import { providerOrder } from '../providers.ts';
 import { createProgress, type Progress } from '../progress.ts';
@@ -76,7 +77,9 @@ export async function runCommand(io: Io, file: string, opts: RunOptions): Promis
   const inputs: Record<string, Tensor> = {};
   for (const { name, value } of args) {
     const spec = plan.inputs.find((i) => i.name === name);
-    inputs[name] = await parseInputValue(name, value, spec?.dtype, io.cwd, { maxPixels: opts.maxImagePixels });
+    if (spec?.kind === 'audio') inputs[name] = await parseAudioInput(name, value, spec.media ?? {}, io.cwd);
+    else if (spec?.kind === 'video') inputs[name] = await parseVideoInput(name, value, spec.media ?? {}, io.cwd);
+    else inputs[name] = await parseInputValue(name, value, spec?.dtype, io.cwd, { maxPixels: opts.maxImagePixels });
   }
   // Bad inputs are reported before any session is created, which can take seconds.
   checkInputs(plan, inputs);
