@@ -5,5 +5,6 @@ import regionEmbed from './region-embed.ts';
 import transformer from './transformer.ts';
 import mlp from './mlp.ts';
 import lstm from './lstm.ts';
+import audio from './audio.ts';
 
-export const ENCODER_NODES: AnyNodeDef[] = [patchEmbed, tokenEmbed, regionEmbed, transformer, mlp, lstm];
+export const ENCODER_NODES: AnyNodeDef[] = [patchEmbed, tokenEmbed, regionEmbed, transformer, mlp, lstm, audio];

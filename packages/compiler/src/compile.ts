@@ -199,6 +199,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
           name: ports.length === 1 ? id : `${id}.${port}`, tensor: `${id}.${port}`, kind: info.def.inputKind ?? 'tensor',
           dtype: info.outputDtypes[port]!, shape: info.outputShapes[port]!,
           description: info.outputs[port]!.description || info.def.title,
+          ...(info.def.media ? { media: info.def.media(info.params) } : {}),
         });
       }
     } else if (info.def.role === 'output') {

@@ -1,4 +1,4 @@
-import type { DType, Shape } from '@modalflow/core';
+import type { DType, MediaSpec, Shape } from '@modalflow/core';
 
 export type Granularity = 'segments' | 'whole' | 'per-node';
 
@@ -84,8 +84,10 @@ export interface PlanInput extends TensorInfo {
   /** The input node's id; callers pass values under this name. */
   name: string;
   tensor: string;
-  kind: 'tensor' | 'text' | 'image' | 'regions';
+  kind: 'tensor' | 'text' | 'image' | 'regions' | 'audio' | 'video';
   description: string;
+  /** Audio and video inputs: the rate, length and frames a file is turned into. */
+  media?: MediaSpec;
   /**
    * Nothing the plan returns depends on it (a label only a loss node reads): a run may leave it
    * out. Training still needs it.

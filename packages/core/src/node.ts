@@ -196,6 +196,20 @@ export interface Replaces {
   label?: string;
 }
 
+/**
+ * What the caller of an audio or video input must do with a file before the graph sees it:
+ * resample to `sampleRate` and fit to `samples` (0 keeps the length); take `frames` frames
+ * (a fixed count) or `fps` frames per second, scaled to `height` x `width` (0 keeps the size).
+ */
+export interface MediaSpec {
+  sampleRate?: number;
+  samples?: number;
+  frames?: number;
+  fps?: number;
+  height?: number;
+  width?: number;
+}
+
 export interface NodeDef<P extends ParamSpecs = ParamSpecs> {
   type: string;
   version: number;
@@ -209,7 +223,9 @@ export interface NodeDef<P extends ParamSpecs = ParamSpecs> {
   source?: string;
   role: Role;
   /** For input nodes: what kind of value the user supplies. */
-  inputKind?: 'tensor' | 'text' | 'image' | 'regions';
+  inputKind?: 'tensor' | 'text' | 'image' | 'regions' | 'audio' | 'video';
+  /** For audio and video inputs: how a file becomes the tensor (rate, length, frames), from the params. */
+  media?: (params: ParamValues<P>) => MediaSpec;
   inputs: Record<string, PortSpec>;
   outputs: Record<string, PortSpec>;
   params: P;

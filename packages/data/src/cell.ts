@@ -107,7 +107,10 @@ export async function decodeCell(raw: unknown, input: InputSpec, loaders: Partia
       return checkExampleShape(imageExample(t, path), input);
     }
     case 'tensor':
-    case 'regions': {
+    case 'regions':
+    // Decoded waveforms and frames (.npy or arrays): decoding media files needs the host's codecs.
+    case 'audio':
+    case 'video': {
       let t: Tensor;
       if (typeof raw === 'string' && NPY.test(raw.trim())) {
         const path = raw.trim();

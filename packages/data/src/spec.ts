@@ -6,7 +6,7 @@ import type { DType, Shape, Tensor } from '@modalflow/core';
  */
 export interface InputSpec {
   name: string;
-  kind: 'tensor' | 'text' | 'image' | 'regions';
+  kind: 'tensor' | 'text' | 'image' | 'regions' | 'audio' | 'video';
   dtype: DType;
   /** Declared shape with the batch axis first; known sizes after it are checked per example. */
   shape?: Shape;

@@ -11,3 +11,4 @@ export { parseInputValue, splitInputArg } from './inputs/parse-input.ts';
 export { jsonInputToTensor, jsonToTensor, nestedShape, parseJsonValue } from '@modalflow/data';
 export { writeTensors } from './outputs.ts';
 export { openGraph, loadCompiled, type GraphRunOptions, type GraphRunner } from './open-graph.ts';
+export { parseAudioInput, parseVideoInput, mediaFiles, AUDIO_EXTENSIONS, VIDEO_EXTENSIONS } from './inputs/media.ts';

@@ -4,6 +4,7 @@ import type { Granularity } from '@modalflow/compiler';
 import { checkInputs, type EngineEvent } from '@modalflow/engine';
 import { createRegistry } from '@modalflow/nodes';
 import { loadCompiled, writeTensors, loadGraphFile, compileFile, loadAssets, type AssetOptions, parseInputValue, splitInputArg, providerOrder, UsageError } from '@modalflow/node-io';
+import { parseAudioInput, parseVideoInput } from '@modalflow/node-io';
 import { createProgress, type Progress } from '../progress.ts';
 import { formatTensorBlock, tensorToJson } from '../format/tensor.ts';
 import { formatProviderReport } from '../format/providers.ts';
@@ -70,7 +71,9 @@ export async function runCommand(io: Io, file: string, opts: RunOptions): Promis
   const inputs: Record<string, Tensor> = {};
   for (const { name, value } of args) {
     const spec = plan.inputs.find((i) => i.name === name);
-    inputs[name] = await parseInputValue(name, value, spec?.dtype, io.cwd, { maxPixels: opts.maxImagePixels });
+    if (spec?.kind === 'audio') inputs[name] = await parseAudioInput(name, value, spec.media ?? {}, io.cwd);
+    else if (spec?.kind === 'video') inputs[name] = await parseVideoInput(name, value, spec.media ?? {}, io.cwd);
+    else inputs[name] = await parseInputValue(name, value, spec?.dtype, io.cwd, { maxPixels: opts.maxImagePixels });
   }
   // Bad inputs are reported before any session is created, which can take seconds.
   checkInputs(plan, inputs);

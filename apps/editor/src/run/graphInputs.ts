@@ -1,6 +1,6 @@
 import type { Analysis, DType, Shape } from '@modalflow/core';
 
-export type InputKind = 'tensor' | 'text' | 'image' | 'regions';
+export type InputKind = 'tensor' | 'text' | 'image' | 'regions' | 'audio' | 'video';
 
 /** A value the graph takes at run time, named as the compiled plan names it. */
 export interface GraphInput {

@@ -1,0 +1,2 @@
+// What only Node can do (spawning ffmpeg); browsers use the video element instead.
+export { probeVideo, readVideoFrames, type VideoFramesOptions, type VideoProbe } from './video/ffmpeg.ts';

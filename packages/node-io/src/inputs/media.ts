@@ -1,0 +1,64 @@
+import { readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { ModalflowError, type MediaSpec, type Tensor } from '@modalflow/core';
+import { audioBatch, loadAudioClip } from '@modalflow/media';
+import { readVideoFrames } from '@modalflow/media/node';
+import { readUserFile } from '../files.ts';
+
+export const AUDIO_EXTENSIONS = ['.wav', '.flac', '.mp3'];
+export const VIDEO_EXTENSIONS = ['.mp4', '.webm', '.mkv', '.mov', '.avi', '.m4v', '.ogv'];
+
+/**
+ * The files one media input names: a file, a JSON list of files (`["a.wav","b.wav"]`, one clip
+ * each, in that order), or a folder (its files with a known extension, sorted by name).
+ */
+export function mediaFiles(name: string, value: string, cwd: string, extensions: readonly string[]): string[] {
+  const raw = value.startsWith('@') ? value.slice(1) : value;
+  if (raw.trimStart().startsWith('[')) {
+    let list: unknown;
+    try {
+      list = JSON.parse(raw);
+    } catch {
+      throw new ModalflowError('MF_BAD_INPUT', `input "${name}": ${raw.slice(0, 40)} is not a JSON list of file names`, { node: name });
+    }
+    if (!Array.isArray(list) || list.length === 0 || !list.every((f) => typeof f === 'string')) {
+      throw new ModalflowError('MF_BAD_INPUT', `input "${name}": give a non-empty JSON list of file names`, { node: name });
+    }
+    return list.map((f) => path.resolve(cwd, f));
+  }
+  const file = path.resolve(cwd, raw);
+  let isDir = false;
+  try {
+    isDir = statSync(file).isDirectory();
+  } catch {
+    throw new ModalflowError('MF_FILE_NOT_FOUND', `input "${name}": file "${raw}" does not exist`, { node: name, file });
+  }
+  if (!isDir) return [file];
+  const files = readdirSync(file).filter((f) => extensions.includes(path.extname(f).toLowerCase())).sort();
+  if (files.length === 0) throw new ModalflowError('MF_BAD_INPUT', `input "${name}": folder "${raw}" holds no ${extensions.join(', ')} files`, { node: name, file });
+  return files.map((f) => path.join(file, f));
+}
+
+/** Audio files -> float32 [clips, samples] at the input's rate (decoded, mono, resampled, fitted). */
+export async function parseAudioInput(name: string, value: string, media: MediaSpec, cwd: string): Promise<Tensor> {
+  const files = mediaFiles(name, value, cwd, AUDIO_EXTENSIONS);
+  const clips: Float32Array[] = [];
+  for (const f of files) {
+    clips.push(await loadAudioClip(await readUserFile(f, `audio for input "${name}"`), f, { sampleRate: media.sampleRate ?? 16000, samples: media.samples ?? 0 }));
+  }
+  return audioBatch(clips, files);
+}
+
+/** Video files -> uint8 [clips x frames, H, W, 3], each clip's sampled frames in order. */
+export async function parseVideoInput(name: string, value: string, media: MediaSpec, cwd: string): Promise<Tensor> {
+  const files = mediaFiles(name, value, cwd, VIDEO_EXTENSIONS);
+  const parts: Tensor[] = [];
+  for (const f of files) {
+    parts.push((await readVideoFrames(f, { frames: media.frames ?? 8, fps: media.fps ?? 0, height: media.height ?? 224, width: media.width ?? 224 })).frames);
+  }
+  const per = parts[0]!.data.length;
+  const data = new Uint8Array(per * parts.length);
+  parts.forEach((t, k) => data.set(t.data as Uint8Array, k * per));
+  const [f, h, w] = parts[0]!.dims as [number, number, number];
+  return { dtype: 'uint8', dims: [f * parts.length, h, w, 3], data };
+}
