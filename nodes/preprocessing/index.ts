@@ -4,5 +4,6 @@ import tokenizeWords from './tokenize-words.ts';
 import tokenizeHf from './tokenize-hf.ts';
 import clipImage from './clip-image.ts';
 import textSplit from './text-split.ts';
+import classPrompts from './class-prompts.ts';
 
-export const PREPROCESSING_NODES: AnyNodeDef[] = [image, tokenizeWords, tokenizeHf, clipImage, textSplit];
+export const PREPROCESSING_NODES: AnyNodeDef[] = [image, tokenizeWords, tokenizeHf, clipImage, textSplit, classPrompts];
