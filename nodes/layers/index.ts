@@ -4,5 +4,6 @@ import layerNorm from './layer-norm.ts';
 import activation from './activation.ts';
 import batchNorm from './batch-norm.ts';
 import maxout from './maxout.ts';
+import learnedTokens from './learned-tokens.ts';
 
-export const LAYER_NODES: AnyNodeDef[] = [linear, layerNorm, activation, batchNorm, maxout];
+export const LAYER_NODES: AnyNodeDef[] = [linear, layerNorm, activation, batchNorm, maxout, learnedTokens];

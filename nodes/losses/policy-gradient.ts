@@ -40,7 +40,8 @@ function hashUniform(g: OnnxGraph, logits: string, targets: string, salt: string
  *   L = -(1/B) Σ_n (R_n - b) log p_{n, a_n}
  * whose gradient is -(1/B) Σ_n (R_n - b) ∇ log p_{n, a_n}, an unbiased estimate of -∇ E[R].
  * The baseline b (the batch's mean reward, or 0) lowers the estimate's variance without
- * biasing it. The true answer is only used to compute the reward: the model never sees which
+ * biasing it. With `entropy` = β > 0 the loss also has -β mean_n H(p_n), the entropy bonus of
+ * A3C (Mnih et al. 2016), so the policy keeps trying answers it has not yet been rewarded for. The true answer is only used to compute the reward: the model never sees which
  * answer would have been right, only how its own answer scored.
  */
 export default defineNode({
@@ -52,7 +53,7 @@ export default defineNode({
     'Learning from a reward instead of a label: each example\'s answer is sampled from the model\'s softmax, the answer is rewarded (reward_right when it is the true one, reward_wrong otherwise) and the loss pushes up the log-probability of answers that scored above the baseline and down those below it. ' +
     'Sampling is seeded: the noise is a hash of `seed`, the row, the class, the true answer and `salt` (wire the question\'s token ids there so that different questions draw different noise); the same run gives the same samples on every machine. ' +
     '`reward` is the batch\'s mean reward, the number to watch; `sampled` holds the sampled answers.',
-  formula: '\\mathcal{L} = -\\frac{1}{B}\\sum_n (R_n - b)\\,\\log p_{n,a_n},\\quad a_n \\sim \\mathrm{softmax}(z_n),\\; R_n = r(a_n, y_n),\\; b = \\tfrac{1}{B}\\textstyle\\sum_n R_n',
+  formula: '\\mathcal{L} = -\\frac{1}{B}\\sum_n (R_n - b)\\,\\log p_{n,a_n} - \\beta\\,\\overline{H(p_n)},\\quad a_n \\sim \\mathrm{softmax}(z_n),\\; R_n = r(a_n, y_n),\\; b = \\tfrac{1}{B}\\textstyle\\sum_n R_n',
   source: 'Williams 1992, Simple statistical gradient-following algorithms for connectionist reinforcement learning; Gumbel-max sampling (Gumbel 1954, Maddison et al. 2014)',
   inputs: {
     logits: tensor('float32', null, { description: 'Scores of the actions (answers) [B, C]' }),
@@ -69,6 +70,7 @@ export default defineNode({
     baseline: choice(['batch_mean', 'none'], { default: 'batch_mean', description: 'Subtracted from each reward: the batch\'s mean reward (lower variance) or nothing' }),
     reward_right: float({ default: 1, description: 'Reward of a sampled answer equal to the true one' }),
     reward_wrong: float({ default: 0, description: 'Reward of any other answer' }),
+    entropy: float({ default: 0, min: 0, max: 10, description: 'β: weight of the entropy bonus that keeps the policy exploring (0 = plain REINFORCE)' }),
   },
   infer: ({ inputs }) => {
     const z = inputs['logits']!;
@@ -98,7 +100,12 @@ export default defineNode({
     const rewards = g.op('Where', [right, g.scalarFloat(params.reward_right), g.scalarFloat(params.reward_wrong)]);
     const reward = reduceMean(g, rewards);
     const advantage = params.baseline === 'batch_mean' ? g.op('Sub', [rewards, reward]) : rewards;
-    const loss = g.op('Neg', [reduceMean(g, g.op('Mul', [advantage, picked]))]);
+    let loss = g.op('Neg', [reduceMean(g, g.op('Mul', [advantage, picked]))]);
+    if (params.entropy > 0) {
+      // -β H(p): without it a policy that stops sampling the right answer stops hearing about it.
+      const negEntropy = reduceMean(g, reduceSum(g, g.op('Mul', [g.op('Exp', [logp]), logp]), [-1]));
+      loss = g.op('Add', [loss, g.op('Mul', [negEntropy, g.scalarFloat(params.entropy)])]);
+    }
     return { loss, reward, sampled };
   },
 });

@@ -6,5 +6,6 @@ import clipImage from './clip-image.ts';
 import textSplit from './text-split.ts';
 import logMel from './log-mel.ts';
 import teacherForcing from './teacher-forcing.ts';
+import classPrompts from './class-prompts.ts';
 
-export const PREPROCESSING_NODES: AnyNodeDef[] = [image, tokenizeWords, tokenizeHf, clipImage, textSplit, logMel, teacherForcing];
+export const PREPROCESSING_NODES: AnyNodeDef[] = [image, tokenizeWords, tokenizeHf, clipImage, textSplit, logMel, teacherForcing, classPrompts];

@@ -85,6 +85,7 @@ const CASES: Case[] = [
   { type: 'head.similarity', label: 'bias, text unprojected', params: { embed: 4, bias: true, project_text: false }, inputs: { image: f(B, 5), text: f(3, 4) } },
   { type: 'layer.batch_norm', inputs: { x: f(4, 3) } },
   { type: 'layer.layer_norm', inputs: { x: f(B, 4) } },
+  { type: 'layer.learned_tokens', params: { count: 2, offset: 1 }, inputs: { x: f(B, 4, 3) } },
   { type: 'layer.linear', params: { out: 3 }, inputs: { x: f(B, 4) } },
   { type: 'layer.linear', label: 'no bias', params: { out: 3, bias: false }, inputs: { x: f(B, 4) } },
   { type: 'layer.maxout', params: { out: 3, pieces: 2 }, inputs: { x: f(B, 4) } },
