@@ -27,3 +27,5 @@ export * from './block-def.ts';
 export * from './block-check.ts';
 export * from './block-inline.ts';
 export * from './upgrade.ts';
+export * from './node-views.ts';
+export * from './upgrade-document.ts';

@@ -6,7 +6,7 @@ import type { RunResult } from '../store/runSlice.ts';
 import { AttentionCard } from './AttentionCard.tsx';
 import { MatrixCard } from './MatrixCard.tsx';
 import { ProbabilityCard } from './ProbabilityCard.tsx';
-import { CLASS_NAMES, rowBars, topkBars, type Bar } from './probabilities.ts';
+import { rowBars, topkBars, type Bar } from './probabilities.ts';
 import { attentionSources, barSources, matrixSources, nodeName } from './sources.ts';
 import { firstValues } from './stats.ts';
 
@@ -49,7 +49,7 @@ export function ResultsPane() {
   const nodes = useEditor((s) => s.nodeIndex);
   const editor = useEditorApi();
   const sources = useMemo(
-    () => ({ bars: barSources(analysis, CLASS_NAMES), matrices: matrixSources(analysis), attention: attentionSources(analysis) }),
+    () => ({ bars: barSources(analysis), matrices: matrixSources(analysis), attention: attentionSources(analysis) }),
     [analysis],
   );
 

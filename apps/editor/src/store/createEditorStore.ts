@@ -1,4 +1,4 @@
-import { emptyGraph, upgradeRetiredTypes, type GraphDoc, type NodeRegistry } from '@modalflow/core';
+import { emptyGraph, upgradeDocument, type GraphDoc, type NodeRegistry } from '@modalflow/core';
 import { temporal, type TemporalState } from 'zundo';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createDocumentSlice } from './documentSlice.ts';
@@ -34,7 +34,7 @@ function prune(ids: ReadonlySet<string>, exists: (id: string) => boolean): Reado
 /** One store per editor (tests make many); the document is the single source of truth. */
 export function createEditorStore(options: EditorStoreOptions): EditorStore {
   const { registry } = options;
-  const initial = upgradeRetiredTypes(options.doc ?? emptyGraph(), registry);
+  const initial = upgradeDocument(options.doc ?? emptyGraph(), registry);
   const dragging = createStore<DragState>()(() => ({ positions: null }));
   const store = createStore<EditorState>()(
     temporal(

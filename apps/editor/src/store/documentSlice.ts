@@ -1,4 +1,4 @@
-import { serializeGraph, sha256Hex, upgradeRetiredTypes, type GraphDoc, type GraphEdge, type GraphNode, type NodeRegistry, type ParamSpecs } from '@modalflow/core';
+import { serializeGraph, sha256Hex, upgradeDocument, type GraphDoc, type GraphEdge, type GraphNode, type NodeRegistry, type ParamSpecs } from '@modalflow/core';
 import { writeBlockView } from '../blocks/blockView.ts';
 import { makeBlock } from '../blocks/makeBlock.ts';
 import { entryFor, splitPreset } from '../palette/presets.ts';
@@ -75,8 +75,9 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
       // Loaded asset bytes belong to the folder the old document came from.
       const assets = get().assets.size ? { assets: NO_ASSETS, assetLookup: lookupFor(NO_ASSETS) } : {};
       const libraries = get().libraries.size ? { libraries: NO_LIBRARIES } : {};
-      // Node types folded into others show as what they are now; ids, and so weights, stay.
-      set({ doc: upgradeRetiredTypes(next, registry), fileName, source, origin: get().origin + 1, orphans: NO_ORPHANS, scope: null, selectedNodes: new Set(), selectedEdges: new Set(), ...assets, ...libraries });
+      // Node types folded into others show as what they are now and params are those of the current
+      // type version, so what is edited and saved is current; ids, and so weights, stay.
+      set({ doc: upgradeDocument(next, registry), fileName, source, origin: get().origin + 1, orphans: NO_ORPHANS, scope: null, selectedNodes: new Set(), selectedEdges: new Set(), ...assets, ...libraries });
       // Results belong to the graph that made them; the inputs chosen stay for the next one.
       get().resetRun();
       get().resetTrain();
