@@ -17,6 +17,7 @@ export default defineNode({
   version: 1,
   category: 'encoders',
   title: 'Patch embedding (ViT)',
+  views: { patches: { pixels: 'pixels', size: 'patch', classToken: 'class_token' } },
   doc:
     'Cuts the image into square patches, turns each patch into a vector with one learned linear map (a convolution whose kernel and stride are the patch size), ' +
     'optionally puts a learned class token in front, and adds a learned position vector to every token so the transformer knows where each patch came from. ' +

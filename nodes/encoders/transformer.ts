@@ -32,6 +32,7 @@ export default defineNode({
   version: 1,
   category: 'encoders',
   title: 'Transformer encoder',
+  views: { attention: ['attn', 'cross_attn'] },
   doc:
     'A stack of transformer layers. In each layer every token looks at every other token (multi-head self-attention) and mixes in what it finds, then each token goes through a small two-layer network (the MLP). Residual connections and layer norms keep the signal stable. ' +
     'The defaults are the CLIP ViT-B/32 image tower (12 layers, width 768, 12 heads, MLP 3072, quick GELU, pre-norm). ' +

@@ -18,6 +18,7 @@ export default defineNode({
   version: 1,
   category: 'fusion',
   title: 'Additive attention',
+  views: { attention: ['alpha'] },
   doc:
     'Scores how well each query (e.g. a word) matches each key (e.g. an image region) with a small one-hidden-layer network instead of a dot product, turns the scores into weights that sum to 1, and returns the weighted average of the keys for every query. ' +
     'Works even when the two modalities have different widths. The weights `alpha` show the alignment; masked keys get weight 0.',

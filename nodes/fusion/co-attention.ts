@@ -112,6 +112,7 @@ export default defineNode({
   version: 1,
   category: 'fusion',
   title: 'Co-attention (ViLBERT / LXMERT)',
+  views: { attention: ['v_attn', 't_attn'] },
   doc:
     'Two streams, vision tokens `v` and text tokens `t`, exchange information in both directions at once: every vision token attends over the text, every text token attends over the vision tokens, and both use the states from before the layer. ' +
     'Each stream then adds the result to itself, normalises, and passes through its own feed-forward network. ' +

@@ -17,6 +17,7 @@ export default defineNode({
   version: 1,
   category: 'fusion',
   title: 'Concat (sequences)',
+  views: { joinsSequences: { first: 'a', last: 'b' } },
   doc:
     'Joins the token sequences of two or three modalities into one long sequence, so a single transformer can attend across all of them (single-stream fusion as in ViLT and UNITER). ' +
     'Each part can get its own learned "modality type" vector added to every token, so the transformer can tell which tokens came from which modality. ' +

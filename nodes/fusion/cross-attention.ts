@@ -18,6 +18,7 @@ export default defineNode({
   version: 1,
   category: 'fusion',
   title: 'Cross-attention',
+  views: { attention: ['attn'] },
   doc:
     'Lets every token of one modality (the queries, e.g. words) look at all tokens of another (the context, e.g. image patches) and gather what is relevant to it. ' +
     'Each head scores every query against every context token, turns the scores into weights that sum to 1 with a softmax, and averages the context with those weights. ' +

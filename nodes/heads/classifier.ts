@@ -21,6 +21,7 @@ export default defineNode({
   version: 1,
   category: 'heads',
   title: 'Classifier',
+  views: { probabilities: { probs: {} } },
   doc: 'Maps features to class scores. Outputs raw logits and probabilities (softmax for one label per example, sigmoid for multi-label such as VQA soft scores).',
   formula: 'p = \\mathrm{softmax}(W_2\\, \\phi(W_1 x + b_1) + b_2)',
   source: 'ViLT / LXMERT / UNITER VQA heads (Hugging Face transformers)',

@@ -16,6 +16,7 @@ export default defineNode({
   version: 1,
   category: 'heads',
   title: 'Image-text matching',
+  views: { probabilities: { probs: { classNames: ['no match', 'match'] } } },
   doc:
     'Decides whether a text belongs to an image from one pooled multimodal vector (the pooler output of a fusion encoder). A linear layer gives two scores: class 0 "no match" and class 1 "match"; `match` is the probability of class 1.',
   formula: '\\ell = W x + b \\in \\mathbb{R}^2,\\; p = \\mathrm{softmax}(\\ell),\\; \\mathrm{match} = p_1',

@@ -24,6 +24,7 @@ export default defineNode({
   version: 1,
   category: 'heads',
   title: 'Similarity (CLIP)',
+  views: { similarity: { outputs: ['logits_per_image', 'logits_per_text'], rows: 'image', cols: 'text' } },
   doc:
     'Scores every image against every text, as CLIP does. Each side is projected into a shared embedding space (CLIP: no bias; turn on `bias` for ALBEF), scaled to unit length, and compared by dot product (cosine similarity) times a learned temperature exp(s), kept between `min_scale` and `max_scale`. `logits_per_image[i, j]` scores image i against text j; `logits_per_text` is its transpose. Turn a projection off when its features already are embeddings (for example from an exported CLIP vision or text model).',
   formula:

@@ -16,6 +16,7 @@ export default defineNode({
   version: 1,
   category: 'heads',
   title: 'Zero-shot classifier (CLIP)',
+  views: { probabilities: { probs: {} } },
   doc:
     'Classifies each image into one of K labels known only at run time, as CLIP does without any training for the task: every label sentence is embedded by the text tower, and the image is scored against each by cosine similarity (both vectors scaled to length 1, then dotted), times `scale`. A softmax over the labels turns the scores into probabilities that sum to 1 per image. ' +
     'Feed it embeddings that are already in the shared space (the `image_embeds` and `text_embeds` outputs of exported CLIP vision and text models); it has no weights of its own. `scale` is CLIP\'s temperature: 100 for trained CLIP models, whose exported towers leave it out.',

@@ -9,6 +9,7 @@ export default defineNode({
   version: 1,
   category: 'outputs',
   title: 'Top-k labels',
+  views: { ranked: { scores: 'scores', labels: 'labels', indices: 'indices', from: 'scores' } },
   doc: 'Picks the k highest scores in each row and names them: for a VQA or image classifier it turns a row of class scores into "the 5 most likely answers", with their class indices, scores and labels. Labels come from the `labels` list (label i names class i); without labels, the class index is written as the label. Equal scores keep their class order.',
   formula: '(i_1, \\dots, i_k) = \\operatorname{argsort}_{\\downarrow}(s)_{1..k},\\quad \\ell_j = \\mathrm{labels}[i_j]',
   source: 'torch.topk(scores, k, sorted=True) followed by an id2label lookup (Hugging Face config.id2label)',

@@ -25,6 +25,7 @@ export default defineNode({
   version: 1,
   category: 'outputs',
   title: 'Top-k labels (names from an input)',
+  views: { ranked: { scores: 'scores', labels: 'labels', indices: 'indices', from: 'scores' } },
   doc: 'Picks the highest scores in each row and names them with the labels connected to `names` (label i names class i), for classes chosen when the graph runs, such as the labels of zero-shot classification. `ranking` gives "label: score" per class, best first. With `k` 0, or larger than the number of classes, every class is kept. Equal scores keep their class order.',
   formula: '(i_1, \\dots, i_k) = \\operatorname{argsort}_{\\downarrow}(s)_{1..k},\\quad \\ell_j = \\mathrm{names}[i_j]',
   source: 'torch.topk(scores, k, sorted=True) with the candidate labels, as Hugging Face ZeroShotImageClassificationPipeline returns them',

@@ -86,6 +86,8 @@ export default defineNode({
   version: 1,
   category: 'preprocessing',
   title: 'CLIP image preprocessing (exact)',
+  // CLIPImageProcessor crops the centre (do_center_crop in every published config).
+  views: { centreCrop: true },
   doc: 'Prepares RGB pictures for a CLIP-style vision encoder exactly as Hugging Face\'s CLIPImageProcessor does, so a pretrained model sees the pixels it was trained on. Each image is resized so its shorter side is `size` pixels with Pillow\'s bicubic filter (which blurs slightly when shrinking, to avoid aliasing), the central `crop` x `crop` square is cut out, values are scaled from 0..255 to 0..1 and each colour channel is normalised with a mean and standard deviation. Give the model\'s `preprocessor_config.json` to take all settings from it. Runs on the CPU before the model; it takes a few milliseconds per photo.',
   formula: 'y_c = \\frac{\\mathrm{crop}(\\mathrm{PIL\\,resize}(x))_c \\cdot r - \\mu_c}{\\sigma_c}',
   source: 'transformers CLIPImageProcessor (resize, center_crop, rescale, normalize); Pillow libImaging/Resample.c',

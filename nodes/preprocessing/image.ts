@@ -168,6 +168,7 @@ export default defineNode({
   version: 1,
   category: 'preprocessing',
   title: 'Image preprocessing',
+  views: { centreCrop: { param: 'crop' } },
   doc: 'Turns raw RGB pixels into what a vision encoder expects. It resizes each image so its shorter side is `resize` pixels (keeping the aspect ratio; `resize_mode` vilt also caps the longer side and rounds both to multiples of 32 as ViLT does, square makes it `resize` x `resize`), cuts out the central `crop` x `crop` square, scales values from 0..255 to 0..1, and normalises each colour channel with a mean and standard deviation (by default CLIP\'s). It runs as part of the model, so it can use the GPU. When the picture size is fixed in the graph (set height and width on the image input), cubic and linear resizing are Pillow\'s to the last bit, as preprocess.clip_image computes them; for pictures of any size it uses ONNX resizing, which has no antialiasing, so shrinking a large photo gives slightly different pixels than Pillow does.',
   formula: 'y_{c} = \\frac{\\mathrm{crop}(\\mathrm{resize}(x))_{c} \\cdot r - \\mu_c}{\\sigma_c}',
   source: 'transformers CLIPImageProcessor (resize shortest_edge, center_crop, rescale, normalize); OpenAI CLIP _transform; dandelin/ViLT MinMaxResize; ALBEF test transform',

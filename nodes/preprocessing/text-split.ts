@@ -38,6 +38,7 @@ export default defineNode({
   version: 1,
   category: 'preprocessing',
   title: 'Split into labels',
+  views: { splitsLabels: 'text' },
   doc: 'Turns a comma-separated list such as "a cat, a dog, a car" into separate labels, one per class, and also writes each label into a sentence with `template` ("a photo of {}" gives "a photo of a cat"). CLIP was trained on captions, so a label inside such a sentence usually classifies better than the bare word. `labels` keeps the names to show; `prompts` go to the tokenizer. The number of labels K is only known when the graph runs.',
   formula: '(\\ell_1, \\dots, \\ell_K) = \\mathrm{split}(s, \\mathrm{sep}),\\quad p_k = \\mathrm{template}(\\ell_k)',
   source: 'Radford et al. 2021, section 3.1.4 (prompt engineering: "A photo of a {label}.")',

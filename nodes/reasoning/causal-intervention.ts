@@ -36,6 +36,7 @@ export default defineNode({
   version: 1,
   category: 'reasoning',
   title: 'Causal intervention (backdoor)',
+  views: { probabilities: { probs: {} } },
   doc:
     'Removes the bias a hidden confounder (for example, which objects usually appear together in the training images) puts on a prediction. It keeps a dictionary of K possible confounder values z with their prior probabilities, predicts the answer from the input together with each z, and averages those predictions weighted by P(z): the backdoor adjustment P(Y | do(X)) = Σ_z P(Y | X, z) P(z). The `nwgm` mode uses the common cheaper approximation that classifies the input once, with the average confounder; the `attention` mode is VC R-CNN\'s version of it, where the input also decides (by attention) how much each confounder contributes to that average. The dictionary and the frequency prior are fixed data loaded with the weights, not trained parameters.',
   formula: 'P(Y \\mid do(X{=}x)) = \\sum_{k=1}^{K} \\mathrm{softmax}\\big(W [x ; z_k] + b\\big)\\, P(z_k)',

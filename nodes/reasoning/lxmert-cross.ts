@@ -30,6 +30,7 @@ export default defineNode({
   version: 1,
   category: 'reasoning',
   title: 'LXMERT cross-modality layers',
+  views: { attention: ['attn'] },
   doc:
     'The two-stream fusion of LXMERT. Each layer first lets the words look at the image regions and the regions look at the words (cross-attention; both directions use the same learned weights), ' +
     'then lets each stream look at itself (self-attention), then passes each token through its stream\'s own small network. Residual connections and layer norms follow every step. ' +

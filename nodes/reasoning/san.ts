@@ -21,6 +21,7 @@ export default defineNode({
   version: 1,
   category: 'reasoning',
   title: 'Stacked attention (SAN)',
+  views: { attention: ['attention'] },
   doc:
     'Answers a question by looking at the image several times. In each hop the question vector scores every image region through a small tanh layer, the regions are averaged with those softmax weights, and the result is added to the question vector, which becomes the query of the next hop, so later hops can focus more sharply. Outputs the refined query and the last hop\'s attention map.',
   formula: 'h_A = \\tanh(W_I V \\oplus (W_Q u_{k-1} + b_A)),\\; p = \\mathrm{softmax}(W_P h_A + b_P),\\; u_k = \\textstyle\\sum_i p_i v_i + u_{k-1}',

@@ -141,9 +141,10 @@ describe('editor end to end', () => {
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(11);
     expect(await page.getByTestId('doc-title').textContent()).toBe('Late fusion classifier');
 
-    // The compiler runs in the page: the export is a zip of plan.json and the stage models.
+    // The compiler runs in the page: the export is a zip of plan.json and the stage models, named
+    // like the graph would be saved: an example is no file yet, so after its title.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('btn-export').click()]);
-    expect(download.suggestedFilename()).toBe('late-fusion-onnx.zip');
+    expect(download.suggestedFilename()).toBe('late-fusion-classifier-onnx.zip');
     const files = unzipSync(readFileSync((await download.path())!));
     const plan = JSON.parse(strFromU8(files['plan.json']!));
     expect(plan.format).toBe('modalflow.plan');

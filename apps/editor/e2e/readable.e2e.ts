@@ -95,7 +95,7 @@ describe('readable at first sight', () => {
     expect(misfits).toEqual([]);
   });
 
-  it('zooms with buttons that show the percentage, fits clear of the minimap, and hides the minimap', async () => {
+  it('zooms with buttons that show the percentage, fits with the minimap clear of every card, and hides the minimap', async () => {
     const page = await start();
     await openExample(page, 'uniter');
     const opened = await zoomOf(page);

@@ -108,13 +108,12 @@ describe('running graphs in the browser', () => {
     await page.getByTestId('btn-run-panel').click();
     await page.getByTestId('run-provider').selectOption('wasm');
 
-    // Swap the default picture for another sample. This ViLT resizes every picture to 32 × 32 (its
-    // longer side is capped, then floored to a multiple of 32), so 16-pixel patches make a 2 × 2 grid.
+    // Swap the default picture for another sample (a sample replaces the picture). This ViLT resizes
+    // the 192 × 128 picture to a 32-pixel shorter side, 48 × 32, so 16-pixel patches make a 2 × 3 grid.
     const image = page.getByTestId('input-image');
     await expect.poll(() => image.locator('.mf-image-field__chosen li').count()).toBe(1);
     await page.getByTestId('sample-image-green-squares').click();
-    await expect.poll(() => image.locator('.mf-image-field__chosen li').count()).toBe(2);
-    await image.getByRole('button', { name: 'Remove Red circle' }).click();
+    await expect.poll(() => image.locator('.mf-image-field__chosen li .mf-image-field__name').allTextContents()).toEqual(['Green squares']);
     await page.getByTestId('text-question').fill('what color are the squares?');
     await runToEnd(page);
 
@@ -123,7 +122,7 @@ describe('running graphs in the browser', () => {
     expect(await page.getByTestId('bars-itm_head').locator('.mf-bar__label').allTextContents()).toEqual(expect.arrayContaining(['no match', 'match']));
     const overlay = page.getByTestId('attention-overlay');
     await expect.poll(() => overlay.getAttribute('data-drawn')).toBe('true');
-    expect(await overlay.getAttribute('data-grid')).toBe('2x2');
+    expect(await overlay.getAttribute('data-grid')).toBe('2x3');
     const lit = await overlay.evaluate((c: HTMLCanvasElement) => c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0));
     expect(lit).toBe(true);
 

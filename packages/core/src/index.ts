@@ -28,3 +28,5 @@ export * from './block-check.ts';
 export * from './block-inline.ts';
 export * from './upgrade.ts';
 export * from './weights-map.ts';
+export * from './node-views.ts';
+export * from './upgrade-document.ts';

@@ -2,6 +2,7 @@ import type { DType, Tensor } from './tensor.ts';
 import type { Dim, Shape } from './shape.ts';
 import type { PortSpec } from './ports.ts';
 import type { ParamSpecs, ParamValues } from './params.ts';
+import { viewProblems, type NodeViews } from './node-views.ts';
 
 export type Category =
   | 'models'
@@ -268,6 +269,8 @@ export interface NodeDef<P extends ParamSpecs = ParamSpecs> {
   generate?: true;
   /** A step the engine runs on the host (tokenizing, label mapping) instead of ONNX. */
   host?: (inputs: Record<string, Tensor>, ctx: HostContext<ParamValues<P>>) => Record<string, Tensor> | Promise<Record<string, Tensor>>;
+  /** What its values mean to a viewer (probabilities, attention, a similarity matrix…), so tools draw them without knowing the type. */
+  views?: NodeViews;
 }
 
 export type AnyNodeDef = NodeDef<any>;
@@ -291,6 +294,10 @@ export function defineNode<const P extends ParamSpecs = {}>(def: DefineInput<P>)
   }
   const role = def.role ?? 'op';
   if (role === 'op' && !def.lower && !def.host && !def.model && !def.generate) throw new Error(`${def.type}: an op node needs lower(), host(), model() or generate`);
+  if (def.views) {
+    const wrong = viewProblems(def.views, { inputs: def.inputs, outputs: def.outputs, params: def.params ?? {} });
+    if (wrong.length) throw new Error(`${def.type}: ${wrong.join('; ')}`);
+  }
   const migrations = def.migrations ?? [];
   for (let v = 1; v < def.version; v++) {
     if (!migrations.some((m) => m.from === v)) throw new Error(`${def.type}: no migration from version ${v}`);

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { Canvas } from '../canvas/Canvas.tsx';
+import { MinimapDock } from '../canvas/MinimapDock.tsx';
 import { NodePicker } from '../canvas/NodePicker.tsx';
 import { DocTooltip } from '../docs/DocTooltip.tsx';
 import { Inspector } from '../docs/Inspector.tsx';
@@ -44,7 +45,10 @@ function Shell() {
           {runOpen && <RunPanel />}
           {trainOpen && !runOpen && <TrainPanel />}
         </div>
-        <Inspector />
+        <div className="mf-side">
+          <Inspector />
+          <MinimapDock />
+        </div>
       </main>
       <StatusBar />
       <NodePicker />

@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
-import { Background, BackgroundVariant, MiniMap, ReactFlow, useReactFlow, type Node, type Viewport } from '@xyflow/react';
+import { Background, BackgroundVariant, ReactFlow, useReactFlow, type Viewport } from '@xyflow/react';
 import { useStore } from 'zustand';
 import { useEditor, useEditorApi, useRegistry, useUi, useUiApi } from '../app/context.tsx';
-import { categoryColor } from './colors.ts';
 import { DetailProvider } from './detail.tsx';
 import { EmptyHint } from './EmptyHint.tsx';
 import { BlockBar } from '../blocks/BlockBar.tsx';
@@ -15,7 +14,7 @@ import { useDragCapture } from './useDragCapture.ts';
 import { useFlowHandlers } from './useFlowHandlers.ts';
 import { MAX_ZOOM, MIN_ZOOM, openingViewport } from './viewport.ts';
 import { sizeLookup } from './nodeSize.ts';
-import { MINIMAP_RESERVE, MINIMAP_RESERVE_BOTTOM, showGraph } from './viewCommands.ts';
+import { showGraph } from './viewCommands.ts';
 import { ZoomBar } from './ZoomBar.tsx';
 
 const nodeTypes = { mf: NodeView };
@@ -43,7 +42,6 @@ export function Canvas() {
   const { onPointerDownCapture, ...dragHandlers } = useDragCapture(ref, handlers.onNodeDragStop);
   const { onDragOver, onDrop } = useCanvasDrop();
 
-  const minimapOpen = useUi((s) => s.minimapOpen);
   const fitSeq = useUi((s) => s.fitSeq);
 
   // The first frame is drawn at the view the graph opens at (see openingViewport), computed from
@@ -52,10 +50,8 @@ export function Canvas() {
   useLayoutEffect(() => {
     const r = ref.current!.getBoundingClientRect();
     const s = editor.getState();
-    const open = ui.getState().minimapOpen;
-    const area = { width: r.width, height: r.height, reserveRight: open ? MINIMAP_RESERVE : 0, reserveBottom: open ? MINIMAP_RESERVE_BOTTOM : 0 };
-    setInitial(openingViewport(s.view, sizeLookup(s.view, s.types, s.nodeViews, s.measured), area));
-  }, [editor, ui, registry]);
+    setInitial(openingViewport(s.view, sizeLookup(s.view, s.types, s.nodeViews, s.measured), { width: r.width, height: r.height }));
+  }, [editor, registry]);
 
   // A newly opened document (file, example) gets its opening view too.
   useEffect(() => {
@@ -70,8 +66,6 @@ export function Canvas() {
     },
     [ui, flow],
   );
-
-  const minimapColor = useCallback((n: Node) => categoryColor(registry.get((n as FlowNode).data.nodeType)?.category), [registry]);
 
   return (
     <div
@@ -106,7 +100,6 @@ export function Canvas() {
             connectionRadius={28}
           >
             <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
-            {minimapOpen && <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="var(--mf-minimap-mask)" />}
             <ZoomBar />
           </ReactFlow>
         </DetailProvider>

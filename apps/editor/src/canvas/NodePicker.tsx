@@ -1,8 +1,11 @@
 import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useReactFlow } from '@xyflow/react';
 import { placeableTypes } from '../blocks/blockView.ts';
 import { useEditorApi, useRegistry, useUi, useUiApi } from '../app/context.tsx';
 import { searchTypes } from '../palette/search.ts';
 import { categoryColor } from './colors.ts';
+import { spotForNewNode } from './placeNode.ts';
+import { noticeReplaced } from './replacedNotice.ts';
 
 /**
  * The add-node search box. Opened by double-clicking the canvas it lists every type; opened by
@@ -19,6 +22,7 @@ function PickerBox() {
   const ui = useUiApi();
   const editor = useEditorApi();
   const registry = useRegistry();
+  const flow = useReactFlow();
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const items = useMemo(
@@ -33,11 +37,14 @@ function PickerBox() {
     if (!item) return;
     close();
     const s = editor.getState();
+    // Where the user pointed, or the nearest free space in view from there.
+    const at = spotForNewNode(s, registry, item.def.type, flow, picker.flow);
     if (picker.link) {
-      const { result } = s.addAndConnect(item.def.type, picker.flow, picker.link, item.port);
+      const { result } = s.addAndConnect(item.def.type, at, picker.link, item.port);
       if (!result.ok) ui.getState().notify({ kind: 'error', title: 'Added, but not connected', code: result.code, detail: result.message });
+      else noticeReplaced(result, editor, ui);
     } else {
-      s.addNode(item.def.type, picker.flow);
+      s.addNode(item.def.type, at);
     }
   };
 

@@ -30,16 +30,18 @@ const NodeCard = memo(function NodeCard({ id, def, selected }: { id: string; def
   const view = useEditor((s) => s.nodeViews.get(id));
   // Hashing the graph is only paid for once something has run.
   const runState = useEditor((s) => (s.run.stagesHash !== null && s.run.stagesHash === docHash(s.doc) ? s.run.nodeStates.get(id) : undefined));
+  const orphan = useEditor((s) => s.orphans.has(id));
   const api = useEditorApi();
   const onParam = useCallback((name: string, value: unknown) => api.getState().setParam(id, name, value), [api, id]);
   if (!node) return null;
   const collapsed = !!node.ui?.collapsed;
   const errors = view?.problems.filter((p) => p.severity !== 'warning') ?? [];
   const hasParams = Object.keys(def.params).length > 0;
-  const cls = ['mf-node', selected && 'is-selected', errors.length && 'has-error'].filter(Boolean).join(' ');
+  const cls = ['mf-node', selected && 'is-selected', errors.length && 'has-error', orphan && 'is-orphan'].filter(Boolean).join(' ');
   return (
-    <div className={cls} style={{ '--cat': categoryColor(def.category) } as CSSProperties} data-testid={`node-${id}`} data-type={def.type} data-run={runState}>
+    <div className={cls} style={{ '--cat': categoryColor(def.category) } as CSSProperties} data-testid={`node-${id}`} data-type={def.type} data-run={runState} data-orphan={orphan || undefined}>
       {runState && runState !== 'waiting' && <span className="mf-node__run">{runState}</span>}
+      {orphan && <span className="mf-node__orphan" title="A new wire replaced this branch's wire into an input: it feeds nothing now. Wire it again or delete it.">feeds nothing</span>}
       <header className="mf-node__header">
         <span className="mf-node__names">
           <span className="mf-node__title" title={def.title}>
@@ -95,9 +97,10 @@ const NodeCard = memo(function NodeCard({ id, def, selected }: { id: string; def
 const NodeGlyph = memo(function NodeGlyph({ id, def, selected }: { id: string; def: AnyNodeDef; selected: boolean }) {
   const label = useEditor((s) => s.nodeIndex.get(id)?.label);
   const view = useEditor((s) => s.nodeViews.get(id));
-  const cls = ['mf-node', 'is-far', selected && 'is-selected', !view?.ok && 'has-error'].filter(Boolean).join(' ');
+  const orphan = useEditor((s) => s.orphans.has(id));
+  const cls = ['mf-node', 'is-far', selected && 'is-selected', !view?.ok && 'has-error', orphan && 'is-orphan'].filter(Boolean).join(' ');
   return (
-    <div className={cls} style={{ '--cat': categoryColor(def.category) } as CSSProperties} data-testid={`node-${id}`} data-type={def.type}>
+    <div className={cls} style={{ '--cat': categoryColor(def.category) } as CSSProperties} data-testid={`node-${id}`} data-type={def.type} data-orphan={orphan || undefined}>
       <header className="mf-node__header">{label ?? def.title}</header>
       <NodePorts id={id} {...(view ?? declaredPorts(def))} detail={false} />
     </div>

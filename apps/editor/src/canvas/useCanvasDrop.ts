@@ -1,6 +1,7 @@
 import { useCallback, type DragEvent } from 'react';
 import { useReactFlow } from '@xyflow/react';
-import { useEditorApi, useUiApi } from '../app/context.tsx';
+import { useEditorApi, useRegistry, useUiApi } from '../app/context.tsx';
+import { spotForNewNode } from './placeNode.ts';
 import { openFile } from '../documents/files.ts';
 import { NODE_MIME } from '../palette/dnd.ts';
 
@@ -9,6 +10,7 @@ export function useCanvasDrop() {
   const editor = useEditorApi();
   const ui = useUiApi();
   const flow = useReactFlow();
+  const registry = useRegistry();
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(NODE_MIME) || e.dataTransfer.types.includes('Files')) {
@@ -23,8 +25,9 @@ export function useCanvasDrop() {
       if (type) {
         e.preventDefault();
         const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-        // Centre the node's header under the pointer rather than its corner.
-        editor.getState().addNode(type, { x: p.x - 100, y: p.y - 20 });
+        // Centre the node's header under the pointer rather than its corner, or as near as free space allows.
+        const s = editor.getState();
+        s.addNode(type, spotForNewNode(s, registry, type, flow, { x: p.x - 100, y: p.y - 20 }));
         return;
       }
       const files = [...e.dataTransfer.files];
@@ -34,7 +37,7 @@ export function useCanvasDrop() {
         void openFile(file, editor, ui);
       }
     },
-    [editor, ui, flow],
+    [editor, ui, flow, registry],
   );
 
   return { onDragOver, onDrop };

@@ -4,6 +4,7 @@ import { useEditorApi, useRegistry, useUiApi } from '../app/context.tsx';
 import type { Size, XY } from '../store/types.ts';
 import type { FlowEdge, FlowNode } from './flowElements.ts';
 import { wireMatches } from './openWirePicker.ts';
+import { noticeReplaced } from './replacedNotice.ts';
 import { blockNameOf } from '@modalflow/core';
 
 function clientPoint(e: MouseEvent | TouchEvent): XY {
@@ -63,7 +64,7 @@ export function useFlowHandlers() {
       const result = editor.getState().connect({ from: [c.source, c.sourceHandle], to: [c.target, c.targetHandle] });
       if (!result.ok) {
         ui.getState().notify({ kind: 'error', title: 'Connection refused', code: result.code, detail: result.message });
-      }
+      } else noticeReplaced(result, editor, ui);
     };
 
     const isValidConnection: IsValidConnection<FlowEdge> = (c) => c.source !== c.target;

@@ -76,10 +76,14 @@ export function openingViewport(doc: GraphDoc, sizeOf: SizeOf, area: Area): View
   return { x: MARGIN - all.x * zoom, y: area.height / 2 - centreY * zoom, zoom };
 }
 
-/** Where in flow coordinates a new card fits without covering another, nearest the view's centre. */
-export function freeSpot(boxes: readonly Box[], size: Size, view: { x: number; y: number; width: number; height: number }, gap = 24): { x: number; y: number } {
-  const cx = view.x + view.width / 2 - size.width / 2;
-  const cy = view.y + view.height / 2 - size.height / 2;
+/**
+ * Where in flow coordinates a new card fits without covering another: nearest `near` (a wished-for
+ * top-left corner, kept inside the view) or else nearest the view's centre.
+ */
+export function freeSpot(boxes: readonly Box[], size: Size, view: { x: number; y: number; width: number; height: number }, gap = 24, near?: { x: number; y: number }): { x: number; y: number } {
+  const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(Math.max(lo, hi), v));
+  const cx = near ? clamp(near.x, view.x, view.x + view.width - size.width) : view.x + view.width / 2 - size.width / 2;
+  const cy = near ? clamp(near.y, view.y, view.y + view.height - size.height) : view.y + view.height / 2 - size.height / 2;
   const step = 40;
   const fits = (x: number, y: number) => !overlappingPairs([...boxes, { id: '\u0000new', x, y, ...size }], gap).some((p) => p.includes('\u0000new'));
   const inView = (x: number, y: number) => x >= view.x && y >= view.y && x + size.width <= view.x + view.width && y + size.height <= view.y + view.height;

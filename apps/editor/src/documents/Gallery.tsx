@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { useEditorApi, useRegistry, useUi, useUiApi } from '../app/context.tsx';
 import { loadExamples } from './examples.ts';
+import { forgetSaveHandle } from './files.ts';
 import { Thumbnail } from './Thumbnail.tsx';
 import { Modal } from '../ui/Modal.tsx';
 import { LESSONS, lessonDoc, type Lesson } from '../train/lessons.ts';
@@ -21,14 +22,17 @@ function GalleryDialog() {
     const ex = examples.find((e) => e.id === id);
     const doc = tiny ? ex?.tiny : ex?.doc;
     if (!ex || !doc) return;
-    editor.getState().replaceDocument(structuredClone(doc), tiny ? `${ex.id}-tiny.json` : `${ex.id}.json`);
+    // An example is not a file of the user's: saving it asks where, under a name from its title.
+    editor.getState().replaceDocument(structuredClone(doc), null, `examples/${ex.id}/${tiny ? 'tiny' : 'graph'}.json`);
+    forgetSaveHandle();
     ui.getState().set({ galleryOpen: false, fitSeq: ui.getState().fitSeq + 1 });
     ui.getState().notify({ kind: 'success', title: `Opened example “${tiny ? (doc.meta.title ?? ex.title) : ex.title}”` });
   };
   const openLesson = (lesson: Lesson) => {
     const doc = lessonDoc(lesson, examples);
     if (!doc) return;
-    editor.getState().replaceDocument(structuredClone(doc), `${lesson.example}-tiny.json`);
+    editor.getState().replaceDocument(structuredClone(doc), null, `examples/${lesson.example}/tiny.json`);
+    forgetSaveHandle();
     editor.getState().applyTrainSettings(structuredClone(lesson.settings));
     ui.getState().set({ galleryOpen: false, trainOpen: true, runOpen: false, fitSeq: ui.getState().fitSeq + 1 });
     ui.getState().notify({ kind: 'success', title: `Opened “${lesson.title}”`, detail: 'Press Train in the panel below.' });

@@ -1,6 +1,6 @@
 import { isModalflowError, loadGraph, parseGraph, serializeGraph, type GraphDoc } from '@modalflow/core';
 import { isEvalReportText, parseEvalReport } from '@modalflow/eval';
-import type { EditorStore } from '../store/createEditorStore.ts';
+import { setSaveName, type EditorStore } from '../store/createEditorStore.ts';
 import type { UiStore } from '../ui/uiStore.ts';
 
 /** Saved text in the schema's own key order, so save → open → save gives the same bytes. */
@@ -57,7 +57,20 @@ export function openText(text: string, name: string, editor: EditorStore, ui: Ui
     editor.getState().replaceDocument(doc, name);
     forgetSaveHandle();
     ui.getState().set({ report: null, fitSeq: ui.getState().fitSeq + 1 });
-    ui.getState().notify({ kind: 'success', title: `Opened ${name}` });
+    // A file that parses can still describe a graph that does not hold together: say so at once, and offer the way back.
+    const problems = editor.getState().analysis.problems.filter((p) => p.severity !== 'warning');
+    if (problems.length) {
+      const first = problems.slice(0, 2).map((p) => `${p.code}${p.at.node ? ` at ${p.at.node}` : ''}: ${p.message}`);
+      ui.getState().notify({
+        kind: 'error',
+        title: `Opened ${name} with ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+        detail: `${first.join('; ')}${problems.length > 2 ? '; …' : ''}. The inspector lists them all.`,
+        action: { label: 'Go back', run: () => editor.getState().undo() },
+        testId: 'toast-opened-with-problems',
+      });
+    } else {
+      ui.getState().notify({ kind: 'success', title: `Opened ${name}` });
+    }
     return true;
   } catch (e) {
     if (!isModalflowError(e)) throw e;
@@ -79,13 +92,14 @@ export async function saveDocument(editor: EditorStore, ui: UiStore, options: { 
   const picker = (window as unknown as { showSaveFilePicker?: SavePicker }).showSaveFilePicker;
   if (picker) {
     try {
-      if (!handle || options.saveAs) {
+      // A handle is the file this document was saved to; any other document (opened, an example, new) asks anew.
+      if (!handle || options.saveAs || handle.name !== fileName) {
         handle = await picker({ suggestedName: name, types: [{ description: 'ModalFlow graph', accept: { 'application/json': ['.json'] } }] });
       }
       const w = await handle.createWritable();
       await w.write(text);
       await w.close();
-      editor.setState({ fileName: handle.name });
+      setSaveName(editor, handle.name);
       ui.getState().notify({ kind: 'success', title: `Saved ${handle.name}` });
     } catch (e) {
       if ((e as Error).name !== 'AbortError') ui.getState().notify({ kind: 'error', title: 'Could not save', detail: (e as Error).message });

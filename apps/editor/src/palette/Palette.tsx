@@ -3,9 +3,7 @@ import { useReactFlow } from '@xyflow/react';
 import { CATEGORIES, type AnyNodeDef, type Category } from '@modalflow/core';
 import { useEditorApi, useRegistry, useUiApi } from '../app/context.tsx';
 import { categoryColor, categoryLabel } from '../canvas/colors.ts';
-import { nodeSize, sizeLookup } from '../canvas/nodeSize.ts';
-import { MINIMAP_RESERVE } from '../canvas/viewCommands.ts';
-import { freeSpot } from '../canvas/viewport.ts';
+import { spotForNewNode } from '../canvas/placeNode.ts';
 import { summary } from '../docs/DocText.tsx';
 import { NODE_MIME } from './dnd.ts';
 import { searchTypes } from './search.ts';
@@ -62,25 +60,10 @@ export function Palette() {
     return order.flatMap((c) => (by.has(c) ? [[c, by.get(c)!] as const] : []));
   }, [found]);
 
-  // A clicked type lands in the free space nearest the view's centre, clear of the minimap's corner.
+  // A clicked type lands in the free space nearest the view's centre.
   const onAdd = (type: string) => {
-    const pane = document.querySelector('.react-flow')?.getBoundingClientRect();
     const s = editor.getState();
-    const def = s.types.get(type) ?? registry.get(type);
-    const inputs = Object.entries(def?.inputs ?? {});
-    // A new node's inputs are not wired yet: its card lists that as a problem, so room is kept for it.
-    const unwired = inputs.filter(([, spec]) => !spec.optional).map(([name]) => ({ message: `required input port "${name}" is not connected` }));
-    const size = nodeSize({ id: '', type, typeVersion: 1, params: {} }, def, { inputs: inputs.length, outputs: Object.keys(def?.outputs ?? {}).length }, unwired);
-    if (!pane) {
-      s.addNode(type, { x: 0, y: 0 });
-      return;
-    }
-    const right = pane.right - (ui.getState().minimapOpen ? MINIMAP_RESERVE : 0);
-    const a = flow.screenToFlowPosition({ x: pane.left, y: pane.top });
-    const b = flow.screenToFlowPosition({ x: Math.max(pane.left + 1, right), y: pane.bottom });
-    const sizeOf = sizeLookup(s.view, s.types, s.nodeViews, s.measured);
-    const boxes = s.view.nodes.map((n) => ({ id: n.id, x: n.ui?.x ?? 0, y: n.ui?.y ?? 0, ...(sizeOf(n.id) ?? size) }));
-    s.addNode(type, freeSpot(boxes, size, { x: a.x, y: a.y, width: b.x - a.x, height: b.y - a.y }));
+    s.addNode(type, spotForNewNode(s, registry, type, flow));
   };
 
   const toggle = (c: Category) =>

@@ -6,7 +6,7 @@ import type { RunResult } from '../store/runSlice.ts';
 import { AttentionCard } from './AttentionCard.tsx';
 import { MatrixCard } from './MatrixCard.tsx';
 import { ProbabilityCard } from './ProbabilityCard.tsx';
-import { CLASS_NAMES, rowBars, topkBars, type Bar } from './probabilities.ts';
+import { rowBars, topkBars, type Bar } from './probabilities.ts';
 import { attentionSources, barSources, matrixSources, nodeName } from './sources.ts';
 import { firstValues } from './stats.ts';
 
@@ -44,11 +44,12 @@ function OutputsCard({ result, onInspect }: { result: RunResult; onInspect: (nam
 export function ResultsPane() {
   const result = useEditor((s) => s.run.result);
   const analysis = useEditor((s) => s.analysis);
-  const stale = useEditor((s) => !!s.run.result && s.run.result.graphHash !== docHash(s.doc));
+  // Results outlive a failed or cancelled run: they are then from an earlier run, and said to be.
+  const stale = useEditor((s) => (!s.run.result ? null : s.run.result.graphHash !== docHash(s.doc) ? 'changed' : s.run.status === 'failed' || s.run.status === 'cancelled' ? s.run.status : null));
   const nodes = useEditor((s) => s.nodeIndex);
   const editor = useEditorApi();
   const sources = useMemo(
-    () => ({ bars: barSources(analysis, CLASS_NAMES), matrices: matrixSources(analysis), attention: attentionSources(analysis) }),
+    () => ({ bars: barSources(analysis), matrices: matrixSources(analysis), attention: attentionSources(analysis) }),
     [analysis],
   );
 
@@ -101,10 +102,10 @@ export function ResultsPane() {
   const selectOutput = (name: string) => editor.getState().select([name]);
 
   return (
-    <div className="mf-results" data-testid="results">
+    <div className={`mf-results${stale ? ' is-stale' : ''}`} data-testid="results" data-stale={stale ?? undefined}>
       {stale && (
         <p className="mf-results__stale" data-testid="results-stale">
-          The graph changed since this run; run again to update.
+          {stale === 'changed' ? 'The graph changed since this run; run again to update.' : `The last run ${stale === 'failed' ? 'failed' : 'was cancelled'}: these results are from the run before it.`}
         </p>
       )}
       <div className="mf-results__cards">

@@ -50,8 +50,3 @@ export function rowBars(values: Float32Array, rows: number, classes: number, lab
       .map((c) => ({ label: named?.[c] ?? `#${c}`, value: values[r * classes + c]!, index: c })),
   );
 }
-
-/** Names a two-way head's classes by what they mean, where the node type says so. */
-export const CLASS_NAMES: Record<string, readonly string[]> = {
-  'head.itm': ['no match', 'match'],
-};

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '@modalflow/core';
 import { createRegistry } from '@modalflow/nodes';
 import { clipLike, viltLike } from '../test/runGraphs.ts';
-import { CLASS_NAMES } from './probabilities.ts';
 import { attentionSources, barSources, inputUpstream, matrixSources } from './sources.ts';
 
 const registry = createRegistry();
@@ -16,7 +15,7 @@ describe('where result views find their data', () => {
   });
 
   it('draws bars for top-k nodes and for probs no top-k node ranks, with names for two-way heads', () => {
-    expect(barSources(analyzeGraph(viltLike(), registry), CLASS_NAMES)).toEqual([
+    expect(barSources(analyzeGraph(viltLike(), registry))).toEqual([
       { kind: 'topk', node: 'answers', scores: 'answers.scores', labels: 'answers.labels', indices: 'answers.indices', from: 'head.probs' },
       { kind: 'probs', node: 'itm', tap: 'itm.probs', classNames: ['no match', 'match'] },
     ]);

@@ -1,5 +1,5 @@
 import type { Analysis, GraphNode } from '@modalflow/core';
-import { ATTENTION_PORT, isEmpty } from '../run/taps.ts';
+import { isAttentionPort, isEmpty } from '../run/taps.ts';
 import type { PatchLayout } from './attention.ts';
 
 /** How a result view names a node: its label, else its id. */
@@ -58,12 +58,12 @@ export interface PatchSource {
   crop: boolean;
 }
 
-/** Whether the node making the pixels keeps only a centre crop of the picture. */
+/** Whether the node making the pixels keeps only a centre crop of the picture, as its type declares (`views.centreCrop`). */
 function cropsCentre(analysis: Analysis, node: string): boolean {
   const info = analysis.nodes.get(node);
-  if (info?.def.type === 'preprocess.image') return Number(info.params['crop']) > 0;
-  // CLIPImageProcessor crops the centre (do_center_crop in every published config).
-  return info?.def.type === 'preprocess.clip_image';
+  const crop = info?.def.views?.centreCrop;
+  if (!crop) return false;
+  return crop === true || Number(info.params[crop.param]) > 0;
 }
 
 export interface AttentionSource {
@@ -83,24 +83,29 @@ export function attentionSources(analysis: Analysis): AttentionSource[] {
     const info = analysis.nodes.get(id)!;
     if (!info.ok || info.def.role === 'input') continue;
     for (const port of Object.keys(info.outputs)) {
-      if (!ATTENTION_PORT.test(port) || isEmpty(info.outputShapes[port])) continue;
+      if (!isAttentionPort(info.def, port) || isEmpty(info.outputShapes[port])) continue;
       let patch: PatchSource | null = null;
       upstream<PatchLayout['position'] | null>(
         analysis,
         id,
         null,
-        (node, inPort, position) => position ?? (analysis.nodes.get(node)?.def.type === 'fusion.concat_sequence' ? (inPort === 'a' ? 'start' : 'end') : null),
+        (node, inPort, position) => {
+          if (position) return position;
+          const join = analysis.nodes.get(node)?.def.views?.joinsSequences;
+          return join ? (inPort === join.first ? 'start' : 'end') : null;
+        },
         (node, position) => {
           const embed = analysis.nodes.get(node);
-          if (embed?.def.type !== 'encoder.patch_embed') return;
-          const e = analysis.incoming.get(`${node}.pixels`);
+          const patches = embed?.def.views?.patches;
+          if (!embed || !patches) return;
+          const e = analysis.incoming.get(`${node}.${patches.pixels}`);
           if (!e) return;
-          const image = inputUpstream(analysis, node, 'pixels', 'image');
+          const image = inputUpstream(analysis, node, patches.pixels, 'image');
           patch = {
             embed: node,
             pixels: `${e.from[0]}.${e.from[1]}`,
-            patch: Number(embed.params['patch']),
-            classToken: embed.params['class_token'] !== false,
+            patch: Number(embed.params[patches.size]),
+            classToken: patches.classToken === undefined ? false : embed.params[patches.classToken] !== false,
             position: position ?? 'start',
             ...(image ? { image } : {}),
             crop: cropsCentre(analysis, e.from[0]),
@@ -118,23 +123,29 @@ export type BarSource =
   | { kind: 'topk'; node: string; scores: string; labels: string; indices: string; from?: string }
   | { kind: 'probs'; node: string; tap: string; classNames?: readonly string[]; labelsFrom?: string };
 
-/** Probability views: every top-k node, and every `probs` port no top-k node already reads. */
-export function barSources(analysis: Analysis, classNames: Record<string, readonly string[]> = {}): BarSource[] {
+/**
+ * Probability views, as node types declare them: every node ranking answers (`views.ranked`),
+ * and every probabilities port (`views.probabilities`, with its class names) no ranking reads.
+ */
+export function barSources(analysis: Analysis): BarSource[] {
   const out: BarSource[] = [];
   const ranked = new Set<string>();
   for (const id of analysis.order) {
     const info = analysis.nodes.get(id)!;
-    if (!info.ok || (info.def.type !== 'output.topk_labels' && info.def.type !== 'output.topk_named')) continue;
-    const e = analysis.incoming.get(`${id}.scores`);
+    const r = info.def.views?.ranked;
+    if (!info.ok || !r) continue;
+    const e = analysis.incoming.get(`${id}.${r.from}`);
     const from = e ? `${e.from[0]}.${e.from[1]}` : undefined;
     if (from) ranked.add(from);
-    out.push({ kind: 'topk', node: id, scores: `${id}.scores`, labels: `${id}.labels`, indices: `${id}.indices`, ...(from ? { from } : {}) });
+    out.push({ kind: 'topk', node: id, scores: `${id}.${r.scores}`, labels: `${id}.${r.labels}`, indices: `${id}.${r.indices}`, ...(from ? { from } : {}) });
   }
   for (const id of analysis.order) {
     const info = analysis.nodes.get(id)!;
-    if (!info.ok || !info.outputs['probs'] || ranked.has(`${id}.probs`)) continue;
-    const names = classNames[info.def.type];
-    out.push({ kind: 'probs', node: id, tap: `${id}.probs`, ...(names ? { classNames: names } : {}) });
+    if (!info.ok) continue;
+    for (const [port, spec] of Object.entries(info.def.views?.probabilities ?? {})) {
+      if (!info.outputs[port] || ranked.has(`${id}.${port}`)) continue;
+      out.push({ kind: 'probs', node: id, tap: `${id}.${port}`, ...(spec.classNames ? { classNames: spec.classNames } : {}) });
+    }
   }
   return out;
 }
@@ -147,15 +158,19 @@ export interface MatrixSource {
   cols?: string;
 }
 
-/** Similarity matrices: a dual encoder's logits per image ([images, texts]), rows and columns traced to their inputs. */
+/**
+ * Similarity matrices, as node types declare them (`views.similarity`): the first matrix output
+ * ([rows, cols], a dual encoder's logits per image), rows and columns traced to their inputs.
+ */
 export function matrixSources(analysis: Analysis): MatrixSource[] {
   const out: MatrixSource[] = [];
   for (const id of analysis.order) {
     const info = analysis.nodes.get(id)!;
-    if (!info.ok || info.def.type !== 'head.similarity') continue;
-    const rows = inputUpstream(analysis, id, 'image');
-    const cols = inputUpstream(analysis, id, 'text');
-    out.push({ node: id, tap: `${id}.logits_per_image`, ...(rows ? { rows } : {}), ...(cols ? { cols } : {}) });
+    const sim = info.def.views?.similarity;
+    if (!info.ok || !sim?.outputs.length) continue;
+    const rows = inputUpstream(analysis, id, sim.rows);
+    const cols = inputUpstream(analysis, id, sim.cols);
+    out.push({ node: id, tap: `${id}.${sim.outputs[0]}`, ...(rows ? { rows } : {}), ...(cols ? { cols } : {}) });
   }
   return out;
 }

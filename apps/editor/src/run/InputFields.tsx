@@ -46,16 +46,19 @@ function ImageField({ input, value }: { input: GraphInput; value: Extract<InputV
       report('Could not read the picture', e);
     }
   };
-  const toggleSample = async (s: Sample) => {
+  // A sample replaces the picture, as choosing a picture does; Shift (or Ctrl) adds it to the batch, and takes a chosen one out.
+  const chooseSample = async (s: Sample, batch: boolean) => {
     const at = images.findIndex((i) => i.url === sampleUrl(s));
-    if (at >= 0) {
+    if (batch && at >= 0) {
       const rest = images.filter((_, i) => i !== at);
       // The batch size is the first picture's; without it the others keep their resized copies.
       set({ kind: 'image', images: rest });
       return;
     }
+    if (!batch && at === 0 && images.length === 1) return;
     try {
-      add([await sampleImage(s, fit)]);
+      if (batch) add([await sampleImage(s, fit)]);
+      else set({ kind: 'image', images: [await sampleImage(s)] });
     } catch (e) {
       report('Could not load the sample', e);
     }
@@ -108,8 +111,8 @@ function ImageField({ input, value }: { input: GraphInput; value: Extract<InputV
               type="button"
               key={s.file}
               className={`mf-sample${chosen ? ' is-chosen' : ''}`}
-              onClick={() => void toggleSample(s)}
-              title={chosen ? `Remove ${s.name} from the batch` : images.length ? `Add ${s.name} to the batch` : `Use ${s.name}`}
+              onClick={(e) => void chooseSample(s, e.shiftKey || e.ctrlKey || e.metaKey)}
+              title={`Use ${s.name}; Shift-click ${chosen ? 'takes it out of' : 'adds it to'} the batch`}
               aria-pressed={chosen}
               data-testid={`sample-${input.name}-${s.file.replace(/\.png$/, '')}`}
             >

@@ -8,6 +8,8 @@ import { defaultValue, fits } from './defaults.ts';
 import { InputField, PixelLimitField, SizeFields } from './InputFields.tsx';
 import { inputSymbols, resolveSizes } from './inputValues.ts';
 import { StageList } from './StageList.tsx';
+import { RunTiming } from './RunTiming.tsx';
+import { isSoftwareAdapter } from './adapter.ts';
 import { WeightsControls } from '../train/WeightsControls.tsx';
 
 const BUSY: readonly RunStatus[] = ['compiling', 'loading', 'running'];
@@ -43,8 +45,10 @@ interface ProviderInfo {
   adapter?: string;
 }
 
-/** What this browser offers, asked once per page: the chips say why a provider is missing. */
+/** What this browser offers, asked once per page: the chips say why a provider is missing, and a CPU-emulated WebGPU says to use WASM. */
 function ProviderChips() {
+  const editor = useEditorApi();
+  const pref = useEditor((s) => s.run.providerPref);
   const runner = useRunner();
   const [list, setList] = useState<ProviderInfo[] | null>(null);
   useEffect(() => {
@@ -58,8 +62,17 @@ function ProviderChips() {
     };
   }, [runner]);
   if (!list) return null;
+  const software = list.find((p) => p.provider === 'webgpu' && p.available && isSoftwareAdapter(p.adapter));
   return (
     <span className="mf-run__providers" data-testid="provider-chips">
+      {software && pref !== 'wasm' && (
+        <span className="mf-run__hint" data-testid="software-webgpu-hint" title={`WebGPU here runs on ${software.adapter}, a software adapter that emulates the GPU on the CPU: onnxruntime's WASM kernels are faster on it.`}>
+          WebGPU is a software adapter here ({software.adapter}): WASM is faster.
+          <button type="button" onClick={() => editor.getState().setProviderPref('wasm')} data-testid="software-webgpu-use-wasm">
+            Use WASM
+          </button>
+        </span>
+      )}
       {list.map((p) => (
         <span key={p.provider} className={`mf-chip-status${p.available ? ' is-ok' : ' is-off'}`} title={p.available ? (p.adapter ? `${p.provider}: ${p.adapter}` : `${p.provider} is available`) : `${p.provider}: ${p.reason}`} data-testid={`provider-${p.provider}`} data-available={p.available}>
           {p.provider === 'webgpu' ? 'WebGPU' : 'WASM'}
@@ -174,6 +187,7 @@ export function RunPanel() {
           {busy && <span className="mf-spinner" />}
           {message ?? (status === 'idle' ? 'Ready' : status)}
         </span>
+        <RunTiming />
         <button type="button" className="mf-icon-btn mf-run__close" aria-label="Close the run panel" onClick={() => ui.getState().set({ runOpen: false })}>
           ×
         </button>

@@ -28,9 +28,10 @@ export function graphInputs(analysis: Analysis): GraphInput[] {
     const ports = Object.keys(info.outputs);
     for (const port of ports) {
       const kind = info.def.inputKind ?? 'tensor';
+      // A text wired into a node that splits labels (`views.splitsLabels`) is a list of labels, not one sentence.
       const labels =
         kind === 'text' &&
-        analysis.doc.edges.some((e) => e.from[0] === id && e.from[1] === port && analysis.nodes.get(e.to[0])?.def.type === 'text.split');
+        analysis.doc.edges.some((e) => e.from[0] === id && e.from[1] === port && analysis.nodes.get(e.to[0])?.def.views?.splitsLabels === e.to[1]);
       out.push({
         name: ports.length === 1 ? id : `${id}.${port}`,
         node: id,

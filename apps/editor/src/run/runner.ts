@@ -154,7 +154,10 @@ export class Runner {
       // Trained or loaded weights compile into the models, so new ones mean compiling again.
       const key = [hash, taps.join(','), assetKey, providers.join('>'), `w${s.weights?.id ?? 0}`].join('|');
 
+      let compileMs: number | null = null;
+      let sessionMs: number | null = null;
       if (this.#loaded?.key !== key) {
+        const compileStart = performance.now();
         const old = this.#loaded;
         this.#loaded = null;
         if (old) void old.program.release().catch(() => undefined);
@@ -163,6 +166,8 @@ export class Runner {
         store.getState().startStages([], hash);
         store.getState().setRunStatus('compiling', 'Compiling the graph…');
         const compiled = await this.#compiler.compile(doc, s.assets, taps, signal, s.weights?.tensors, s.libraries);
+        compileMs = performance.now() - compileStart;
+        const sessionStart = performance.now();
         this.#phase = 'loading';
         const onnx = compiled.plan.stages.filter((st) => st.kind === 'onnx').length;
         store.getState().setRunStatus('loading', `Loading onnxruntime and creating ${onnx} session${onnx === 1 ? '' : 's'}…`);
@@ -178,6 +183,7 @@ export class Runner {
           }),
           signal,
         );
+        sessionMs = performance.now() - sessionStart;
         this.#loaded = { key, program, plan: compiled.plan };
       }
 
@@ -204,7 +210,7 @@ export class Runner {
       const tensors: Record<string, Tensor> = { ...result.taps };
       for (const o of plan.outputs) tensors[o.tensor] ??= result.outputs[o.name]!;
       for (const i of plan.inputs) if (fed[i.name]) tensors[i.tensor] ??= fed[i.name]!;
-      const finished: RunResult = { graphHash: hash, outputs: result.outputs, taps: result.taps, inputs: fed, tensors, labels, images, ms: result.ms, cached: 0, ran: 0 };
+      const finished: RunResult = { graphHash: hash, outputs: result.outputs, taps: result.taps, inputs: fed, tensors, labels, images, ms: result.ms, compileMs, sessionMs, cached: 0, ran: 0 };
       for (const r of result.stages) {
         if (r.cached) finished.cached++;
         else finished.ran++;

@@ -1,14 +1,12 @@
-import type { Analysis } from '@modalflow/core';
+import type { Analysis, AnyNodeDef } from '@modalflow/core';
 
-/** Output ports that carry attention weights, by the names the node library gives them. */
-export const ATTENTION_PORT = /(^|_)(attn|attention|alpha|weights)$/;
+/** Whether an output port carries attention weights, as its node type declares (`views.attention`). */
+export const isAttentionPort = (def: AnyNodeDef, port: string) => !!def.views?.attention?.includes(port);
 
 /** A shape with a zero-sized dimension holds no values. */
 export const isEmpty = (shape: readonly unknown[] | undefined) => !!shape?.includes(0);
 
-const TOPK_TYPES = new Set(['output.topk_labels', 'output.topk_named']);
-
-function ports(analysis: Analysis, test: (node: string, type: string, port: string) => boolean): string[] {
+function ports(analysis: Analysis, test: (node: string, def: AnyNodeDef, port: string) => boolean): string[] {
   const out: string[] = [];
   for (const id of analysis.order) {
     const info = analysis.nodes.get(id)!;
@@ -16,33 +14,37 @@ function ports(analysis: Analysis, test: (node: string, type: string, port: stri
     for (const port of Object.keys(info.outputs)) {
       // A port known to be empty (cross-attention with nothing to attend to) has nothing to show.
       if (isEmpty(info.outputShapes[port])) continue;
-      if (test(id, info.def.type, port)) out.push(`${id}.${port}`);
+      if (test(id, info.def, port)) out.push(`${id}.${port}`);
     }
   }
   return out;
 }
 
 export function attentionTaps(analysis: Analysis): string[] {
-  return ports(analysis, (_, __, port) => ATTENTION_PORT.test(port));
+  return ports(analysis, (_, def, port) => isAttentionPort(def, port));
 }
 
 /**
- * Tensors the result views draw beside the graph's outputs: every attention map, the scores and
- * names of top-k nodes, every `probs` port, similarity matrices, and the pixels a patch
- * embedding reads (their size gives the patch grid that attention is laid over).
+ * Tensors the result views draw beside the graph's outputs, as the node types declare them
+ * (`views`): every attention map, the scores and labels of ranked answers, probabilities,
+ * similarity matrices, and the pixels a patch embedding reads (their size gives the patch grid
+ * that attention is laid over).
  */
 export function viewTaps(analysis: Analysis): string[] {
-  const taps = ports(
-    analysis,
-    (_, type, port) =>
-      ATTENTION_PORT.test(port) ||
-      (TOPK_TYPES.has(type) && (port === 'scores' || port === 'labels')) ||
-      port === 'probs' ||
-      (type === 'head.similarity' && port.startsWith('logits_per_')),
-  );
+  const taps = ports(analysis, (_, def, port) => {
+    const v = def.views;
+    if (!v) return false;
+    return (
+      !!v.attention?.includes(port) ||
+      (!!v.ranked && (port === v.ranked.scores || port === v.ranked.labels)) ||
+      !!v.probabilities?.[port] ||
+      !!v.similarity?.outputs.includes(port)
+    );
+  });
   for (const id of analysis.order) {
-    if (analysis.nodes.get(id)?.def.type !== 'encoder.patch_embed') continue;
-    const e = analysis.incoming.get(`${id}.pixels`);
+    const patches = analysis.nodes.get(id)?.def.views?.patches;
+    if (!patches) continue;
+    const e = analysis.incoming.get(`${id}.${patches.pixels}`);
     if (e) taps.push(`${e.from[0]}.${e.from[1]}`);
   }
   return taps;

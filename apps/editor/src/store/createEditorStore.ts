@@ -1,4 +1,4 @@
-import { emptyGraph, upgradeRetiredTypes, type GraphDoc, type NodeRegistry } from '@modalflow/core';
+import { emptyGraph, upgradeDocument, type GraphDoc, type NodeRegistry } from '@modalflow/core';
 import { temporal, type TemporalState } from 'zundo';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createDocumentSlice } from './documentSlice.ts';
@@ -8,6 +8,7 @@ import { NO_ASSETS, createAssetSlice } from './assetSlice.ts';
 import { createRunSlice } from './runSlice.ts';
 import { createTrainSlice } from './trainSlice.ts';
 import { derive } from './derive.ts';
+import { stillOrphaned } from '../graph/orphans.ts';
 import type { DragState, EditorState, GetState, SetState } from './types.ts';
 
 export interface EditorStoreOptions {
@@ -17,8 +18,11 @@ export interface EditorStoreOptions {
   historyLimit?: number;
 }
 
-/** Only the document is history: selection, drag and measurements are view state. */
-export type HistoryState = TemporalState<Pick<EditorState, 'doc'>>;
+/**
+ * Only the document is history, with the name it saves under and which opened document it is:
+ * selection, drag and measurements are view state.
+ */
+export type HistoryState = TemporalState<Pick<EditorState, 'doc' | 'fileName' | 'origin'>>;
 
 export type EditorStore = StoreApi<EditorState> & { temporal: StoreApi<HistoryState>; dragging: StoreApi<DragState> };
 
@@ -30,7 +34,7 @@ function prune(ids: ReadonlySet<string>, exists: (id: string) => boolean): Reado
 /** One store per editor (tests make many); the document is the single source of truth. */
 export function createEditorStore(options: EditorStoreOptions): EditorStore {
   const { registry } = options;
-  const initial = upgradeRetiredTypes(options.doc ?? emptyGraph(), registry);
+  const initial = upgradeDocument(options.doc ?? emptyGraph(), registry);
   const dragging = createStore<DragState>()(() => ({ positions: null }));
   const store = createStore<EditorState>()(
     temporal(
@@ -46,7 +50,7 @@ export function createEditorStore(options: EditorStoreOptions): EditorStore {
         redo: () => (api as unknown as EditorStore).temporal.getState().redo(),
       }),
       {
-        partialize: (s) => ({ doc: s.doc }),
+        partialize: (s) => ({ doc: s.doc, fileName: s.fileName, origin: s.origin }),
         equality: (a, b) => a.doc === b.doc,
         limit: options.historyLimit ?? 500,
       },
@@ -65,7 +69,20 @@ export function createEditorStore(options: EditorStoreOptions): EditorStore {
       ...(scope !== s.scope ? { scope } : {}),
       selectedNodes: prune(s.selectedNodes, (id) => derived.nodeIndex.has(id)),
       selectedEdges: prune(s.selectedEdges, (id) => derived.edgeIndex.has(id)),
+      ...(s.orphans.size ? { orphans: stillOrphaned(derived.view, s.orphans) } : {}),
     });
   });
   return store;
+}
+
+/**
+ * Names the file the document saves to, for every undo step of this opened document (and none
+ * of another one's), so undo never shows one file's name over another's graph.
+ */
+export function setSaveName(store: EditorStore, fileName: string): void {
+  const { origin } = store.getState();
+  store.setState({ fileName });
+  const rename = <T extends { origin: number; fileName: string | null }>(states: T[]) => states.map((h) => (h.origin === origin ? { ...h, fileName } : h));
+  const t = store.temporal.getState();
+  store.temporal.setState({ pastStates: rename(t.pastStates as never) as never, futureStates: rename(t.futureStates as never) as never });
 }

@@ -1,9 +1,10 @@
-import { serializeGraph, sha256Hex, upgradeRetiredTypes, type GraphDoc, type GraphEdge, type GraphNode, type NodeRegistry, type ParamSpecs } from '@modalflow/core';
+import { serializeGraph, sha256Hex, upgradeDocument, type GraphDoc, type GraphEdge, type GraphNode, type NodeRegistry, type ParamSpecs } from '@modalflow/core';
 import { writeBlockView } from '../blocks/blockView.ts';
 import { makeBlock } from '../blocks/makeBlock.ts';
 import { entryFor, splitPreset } from '../palette/presets.ts';
 import { NO_LIBRARIES } from './derive.ts';
 import { tryConnect, type ConnectResult } from '../graph/connect.ts';
+import { NO_ORPHANS, orphanedBranch, stillOrphaned } from '../graph/orphans.ts';
 import { freshId } from '../graph/ids.ts';
 import { preparePaste, subgraph } from './clipboard.ts';
 import { derive } from './derive.ts';
@@ -49,20 +50,34 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
     set({ doc: result.doc, ...derive(result.doc, registry, s, s.assets, result.analysis ?? undefined, null, s.libraries), ...extra });
   };
 
+  /** The branch a replaced wire leaves feeding nothing joins the marked ones. */
+  const orphansAfter = (result: ConnectResult): { orphans?: ReadonlySet<string> } => {
+    if (!result.ok) return {};
+    const branch = result.replaced ? orphanedBranch(result.doc, [result.replaced.from[0]]) : NO_ORPHANS;
+    const marked = get().orphans;
+    if (!branch.size && !marked.size) return {};
+    // A new wire can also reconnect a marked branch: it then stops being marked.
+    return { orphans: stillOrphaned(result.doc, branch.size ? new Set([...marked, ...branch]) : marked) };
+  };
+
   return {
     registry,
     doc,
     fileName: null,
+    origin: 0,
+    source: null,
+    orphans: NO_ORPHANS,
     scope: null,
     libraries: NO_LIBRARIES,
 
-    replaceDocument(next, fileName = null) {
+    replaceDocument(next, fileName = null, source = null) {
       get().cancelDrag();
       // Loaded asset bytes belong to the folder the old document came from.
       const assets = get().assets.size ? { assets: NO_ASSETS, assetLookup: lookupFor(NO_ASSETS) } : {};
       const libraries = get().libraries.size ? { libraries: NO_LIBRARIES } : {};
-      // Node types folded into others show as what they are now; ids, and so weights, stay.
-      set({ doc: upgradeRetiredTypes(next, registry), fileName, scope: null, selectedNodes: new Set(), selectedEdges: new Set(), ...assets, ...libraries });
+      // Node types folded into others show as what they are now and params are those of the current
+      // type version, so what is edited and saved is current; ids, and so weights, stay.
+      set({ doc: upgradeDocument(next, registry), fileName, source, origin: get().origin + 1, orphans: NO_ORPHANS, scope: null, selectedNodes: new Set(), selectedEdges: new Set(), ...assets, ...libraries });
       // Results belong to the graph that made them; the inputs chosen stay for the next one.
       get().resetRun();
       get().resetTrain();
@@ -83,7 +98,7 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
         link.side === 'source' ? { from: [link.node, link.port], to: [node.id, port] } : { from: [node.id, port], to: [link.node, link.port] };
       const result = tryConnect(withNode, s.types, edge, { asset: s.assetLookup, library: (uri) => s.libraries.get(uri), analyse: !s.scope });
       const selection = { selectedNodes: new Set([node.id]), selectedEdges: new Set<string>() };
-      if (result.ok) commitConnect(result, selection);
+      if (result.ok) commitConnect(result, { ...selection, ...orphansAfter(result) });
       else set({ doc: docFor(withNode), ...selection });
       return { id: node.id, result };
     },
@@ -91,7 +106,7 @@ export function createDocumentSlice(set: SetState, get: GetState, registry: Node
     connect(edge) {
       const s = get();
       const result = tryConnect(s.view, s.types, edge, { analysis: s.viewAnalysis, asset: s.assetLookup, library: (uri) => s.libraries.get(uri), analyse: !s.scope });
-      if (result.ok && result.doc !== s.view) commitConnect(result);
+      if (result.ok && result.doc !== s.view) commitConnect(result, orphansAfter(result));
       return result;
     },
 

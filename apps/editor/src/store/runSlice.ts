@@ -41,7 +41,11 @@ export interface RunResult {
   /** The examples of each image or text input, by name, to label rows and columns. */
   labels: Record<string, string[]>;
   images: Record<string, ImageItem[]>;
+  /** The run itself: the stages, from inputs in to outputs out. */
   ms: number;
+  /** Compiling the graph and creating its onnxruntime sessions before this run; null when the last run's were reused. */
+  compileMs: number | null;
+  sessionMs: number | null;
   cached: number;
   ran: number;
 }
@@ -176,6 +180,7 @@ export function createRunSlice(set: SetState, get: GetState): RunSlice {
 
     finishRun(result) {
       const { ran, cached } = result;
+      // The time is the run's own; compiling and creating sessions are shown apart from it (RunTiming).
       patch({ status: 'done', result, problems: null, message: `${ran} stage${ran === 1 ? '' : 's'} ran, ${cached} from the cache, in ${Math.round(result.ms)} ms` });
     },
 

@@ -80,9 +80,21 @@ export interface AnalysisSlice {
 export interface DocumentSlice {
   registry: NodeRegistry;
   doc: GraphDoc;
-  /** Name the document was opened from or saved as. */
+  /** Name the document was opened from or saved as: the file Save writes. Part of history, so undo brings the name back with the graph. */
   fileName: string | null;
-  replaceDocument(doc: GraphDoc, fileName?: string | null): void;
+  /**
+   * Which opened document this is: a new number each time a document replaces the canvas. Part
+   * of history, so a save names every undo step of the same document and no other.
+   */
+  origin: number;
+  /** Where an example came from (`examples/clip/tiny.json`): what the command line should name. Not a save target. */
+  source: string | null;
+  replaceDocument(doc: GraphDoc, fileName?: string | null, source?: string | null): void;
+  /**
+   * Nodes left feeding nothing when a new wire replaced theirs into an input, and the nodes that
+   * fed only them: shown marked until they are wired again or deleted. Not part of history.
+   */
+  orphans: ReadonlySet<string>;
   addNode(type: string, position: XY): string;
   /** Adds a node and wires it to `link` in one undoable step. */
   addAndConnect(type: string, position: XY, link: WireEnd, port: string): { id: string; result: ConnectResult };

@@ -275,7 +275,7 @@ export function TrainPanel() {
   const compileMs = useEditor((s) => s.train.compileMs);
   const doc = useEditor((s) => s.doc);
   const analysis = useEditor((s) => s.analysis);
-  const fileName = useEditor((s) => s.fileName);
+  const fileName = useEditor((s) => s.fileName ?? s.source);
   const height = useUi((s) => s.runHeight);
   const editor = useEditorApi();
   const ui = useUiApi();

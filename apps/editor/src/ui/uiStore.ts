@@ -12,6 +12,9 @@ export interface Notice {
   title: string;
   code?: string;
   detail?: string;
+  /** A button in the toast (Undo, Go back); the toast stays up longer to leave time for it. */
+  action?: { label: string; run: () => void };
+  testId?: string;
 }
 
 /** The add-node search box: opened by double-click, or by dropping a wire on empty canvas. */
