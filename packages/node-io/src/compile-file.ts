@@ -16,6 +16,8 @@ export interface Progress {
 /** Relative paths the user gives are resolved against this folder. */
 export interface Cwd {
   cwd: string;
+  /** Where reports for the user go (the checkpoint map's report); none when absent. */
+  err?(text: string): void;
 }
 
 /** Reports nothing, for callers with nobody watching. */

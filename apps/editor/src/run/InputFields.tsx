@@ -197,7 +197,7 @@ function TensorField({ input, value, dims }: { input: GraphInput; value: Extract
   );
 }
 
-const KIND_LABEL = { image: 'image', text: 'text', tensor: 'tensor', regions: 'regions' } as const;
+const KIND_LABEL = { image: 'image', text: 'text', tensor: 'tensor', regions: 'regions', audio: 'audio', video: 'video' } as const;
 
 export function InputField({ input, value, sizes }: { input: GraphInput; value: InputValue | undefined; sizes: Sizes }) {
   const dims = input.shape.map((d) => (typeof d === 'number' ? d : sizes.sizes[d] ?? d));

@@ -17,7 +17,7 @@ export type StageState = 'waiting' | 'running' | 'done' | 'cached' | 'failed' | 
 
 export interface StageRow {
   id: string;
-  kind: 'onnx' | 'host';
+  kind: 'onnx' | 'host' | 'generate';
   nodes: string[];
   state: StageState;
   /** performance.now() when the stage started, while it runs. */

@@ -5,7 +5,6 @@ import { analyzeOrThrow, mapCheckpoint } from '@modalflow/compiler';
 import { readUserText } from './files.ts';
 import type { GraphFile } from './graph-file.ts';
 import type { LoadedWeights } from './weights-file.ts';
-import type { Io } from './io.ts';
 
 /** Folder beside a graph that holds its checkpoint maps, `<name>.json` each. */
 export const MAPS_DIR = 'weights-maps';
@@ -60,12 +59,12 @@ export async function mapLoadedWeights(
   registry: NodeRegistry,
   loaded: LoadedWeights,
   spec: string,
-  io: Io,
+  io: { cwd: string; err?(text: string): void },
   asset?: NonNullable<Parameters<typeof analyzeOrThrow>[2]>['asset'],
 ): Promise<{ tensors: Map<string, Tensor>; report: WeightsMapReport }> {
   const { map, file } = await loadWeightsMapFile(graph, spec, io.cwd);
   const analysis = analyzeOrThrow(graph.doc, registry, { file: graph.file, library: graph.library, ...(asset ? { asset } : {}) });
   const { weights, report } = mapCheckpoint(analysis, map, loaded.tensors);
-  io.err(formatWeightsMapReport(report, file, loaded.file).join('\n') + '\n');
+  io.err?.(formatWeightsMapReport(report, file, loaded.file).join('\n') + '\n');
   return { tensors: weights, report };
 }
