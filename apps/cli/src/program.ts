@@ -212,6 +212,16 @@ export function createProgram(io: Io): Command {
     .option('--verbose', 'report progress on stderr even when it is not a terminal'))
     .action(lazy(async () => (await import('./commands/export-triton.ts')).exportTritonCommand, io));
 
+  withAssets(exporter
+    .command('pytorch')
+    .description("write a plain torch.nn.Module whose parameters carry the graph's weight names (PyTorch state_dict layout)")
+    .argument('<graph>', 'graph JSON file')
+    .requiredOption('-o, --out <file>', 'the Python file to write, e.g. model.py')
+    .option('--class-name <name>', 'the module class name', 'Model')
+    .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
+    .option('--verbose', 'report progress on stderr even when it is not a terminal'))
+    .action(lazy(async () => (await import('./commands/export-pytorch.ts')).exportPytorchCommand, io));
+
   const weights = program.command('weights').description("work with a graph's weights");
   withAssets(weights
     .command('export')

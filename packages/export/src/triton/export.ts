@@ -1,5 +1,6 @@
 import { ModalflowError, type DType, type Shape } from '@modalflow/core';
-import type { CompiledPlan, HostStage, OnnxStage, Stage } from '@modalflow/compiler';
+import type { CompiledPlan } from '@modalflow/compiler';
+import { producers, splitHostSteps } from '../host-split.ts';
 import { EnumValue, parsePbtxt, writePbtxt, type PbMessage } from './pbtxt.ts';
 
 const TRITON_TYPES: Record<DType, string> = {
@@ -59,36 +60,8 @@ export function exportTriton(compiled: CompiledPlan, options: TritonExportOption
     return t;
   };
 
-  // Host steps split into those before every ONNX stage and those after; one in between cannot be left to the client.
-  const onnx = plan.stages.filter((s): s is OnnxStage => s.kind === 'onnx');
-  const host = plan.stages.filter((s): s is HostStage => s.kind === 'host');
-  const producedBy = new Map<string, Stage>();
-  for (const s of plan.stages) for (const b of s.outputs) producedBy.set(b.tensor, s);
-  const upstream = (s: Stage, seen = new Set<Stage>()): Set<Stage> => {
-    for (const b of s.inputs) {
-      const p = producedBy.get(b.tensor);
-      if (p && !seen.has(p)) {
-        seen.add(p);
-        upstream(p, seen);
-      }
-    }
-    return seen;
-  };
-  const before: HostStage[] = [];
-  const after: HostStage[] = [];
-  for (const h of host) {
-    const up = upstream(h);
-    if (![...up].some((s) => s.kind === 'onnx')) before.push(h);
-    else if (!onnx.some((o) => upstream(o).has(h))) after.push(h);
-    else {
-      throw new ModalflowError(
-        'MF_EXPORT_HOST_STEP',
-        `host step "${h.step}" (node "${h.nodes[0]}") sits between ONNX stages; a Triton ensemble cannot run it, so the graph cannot be exported`,
-        { node: h.nodes[0]! },
-      );
-    }
-  }
-  if (!onnx.length) throw new ModalflowError('MF_EXPORT_EMPTY', 'the graph has no ONNX stage to export', {});
+  const { onnx, before, after } = splitHostSteps(plan, 'a Triton ensemble');
+  const producedBy = producers(plan);
 
   // Ensemble tensor names: the plan's input and output names where they are those, else the plan's tensor ids.
   const ensembleName = new Map<string, string>();
