@@ -216,6 +216,29 @@ export function createProgram(io: Io): Command {
     .option('-q, --quiet', 'log only warnings and errors'))
     .action(lazy(async () => (await import('./commands/serve.ts')).serveCommand, io));
 
+  const exporter = program.command('export').description('hand a graph to other engines: a Triton model repository or a PyTorch module');
+  withAssets(exporter
+    .command('triton')
+    .description('write a Triton model repository: one onnxruntime model per ONNX stage and an ensemble wiring them')
+    .argument('<graph>', 'graph JSON file')
+    .requiredOption('-o, --out <dir>', 'the model repository folder to write')
+    .option('--name <name>', 'the ensemble\'s model name (default: as `serve` names the graph)')
+    .option('--max-batch-size <n>', 'largest batch Triton\'s dynamic batcher forms (0 = no batching)', (v) => (v === '0' ? 0 : positiveInt(v)))
+    .addOption(granularity())
+    .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
+    .option('--verbose', 'report progress on stderr even when it is not a terminal'))
+    .action(lazy(async () => (await import('./commands/export-triton.ts')).exportTritonCommand, io));
+
+  withAssets(exporter
+    .command('pytorch')
+    .description("write a plain torch.nn.Module whose parameters carry the graph's weight names (PyTorch state_dict layout)")
+    .argument('<graph>', 'graph JSON file')
+    .requiredOption('-o, --out <file>', 'the Python file to write, e.g. model.py')
+    .option('--class-name <name>', 'the module class name', 'Model')
+    .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
+    .option('--verbose', 'report progress on stderr even when it is not a terminal'))
+    .action(lazy(async () => (await import('./commands/export-pytorch.ts')).exportPytorchCommand, io));
+
   const weights = program.command('weights').description("work with a graph's weights");
   withAssets(weights
     .command('export')

@@ -182,6 +182,18 @@ describe('a server with a token, a small queue and a gate', () => {
     }
   });
 
+  it('sends CORS headers only for the origin it is given', async () => {
+    const plain = await fetch(`${base}/v2/health/live`, { headers: { origin: 'http://elsewhere.test' } });
+    expect(plain.headers.get('access-control-allow-origin')).toBeNull();
+    const { server: s, base: b } = await listen([{ name: 'late-fusion', runner: { ...runner, release: async () => {} } }], { cors: 'http://app.test' });
+    try {
+      const r = await fetch(`${b}/v2/health/live`, { headers: { origin: 'http://app.test' } });
+      expect(r.headers.get('access-control-allow-origin')).toBe('http://app.test');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('answers 504 when a run takes longer than the timeout', async () => {
     const gate = gated(runner);
     const { server: s, base: b } = await listen([{ name: 'late-fusion', runner: gate.runner }], { timeoutMs: 100 });
