@@ -18,7 +18,7 @@ describe('assetHash', () => {
     const seen = new Set([contentHash128(base)]);
     for (const at of [0, 1, 2, 3, 4, 1024, 4095, 4096, 4097, 4098]) {
       const b = base.slice();
-      b[at] ^= 1;
+      b[at] = b[at]! ^ 1;
       seen.add(contentHash128(b));
     }
     for (const len of [0, 1, 4, 15, 16, 17, 4096, 4098]) seen.add(contentHash128(base.subarray(0, len)));

@@ -9,7 +9,7 @@ export function halveFeeds(feeds: Record<string, Tensor>, names: readonly string
     const t = feeds[name];
     if (!t || t.dtype === 'float16') continue;
     if (t.dtype !== 'float32') {
-      throw new ModalflowError('MF_DTYPE', `model input "${name}" is float16 in the file; it takes float32 (converted) or float16, not ${t.dtype}`);
+      throw new ModalflowError('MF_INPUT_DTYPE', `model input "${name}" is float16 in the file; it takes float32 (converted) or float16, not ${t.dtype}`);
     }
     const src = t.data as Float32Array;
     const out = new Uint16Array(src.length);

@@ -81,7 +81,22 @@ try {
       const r = await harness.call('runGraph', { graph: c.graph, inputs: c.inputs, reps: c.reps, reload: true, ...target });
       targets[label] = summary(r, node);
     }
-    results.push({ case: c.name, targets });
+    const interleaved: Record<string, unknown> = {};
+    for (const provider of ['wasm', 'webgpu'] as const) {
+      log(`  worker vs inline, interleaved, ${provider}`);
+      const t = await harness.call('interleaved', { graph: c.graph, inputs: c.inputs, provider, reps: c.reps });
+      interleaved[provider] = {
+        inline_median_ms: round(median(t.inline), 3),
+        worker_median_ms: round(median(t.worker), 3),
+        program_worker_median_ms: round(median(t.programWorker), 3),
+        program_worker_engine_median_ms: round(median(t.programWorkerEngine), 3),
+        program_worker_minus_inline_ms: round(median(t.programWorker) - median(t.inline), 3),
+        worker_minus_inline_ms: round(median(t.worker) - median(t.inline), 3),
+        program_worker_max_abs_diff_vs_inline: t.maxAbsDiff,
+        target_program_worker_minus_inline_ms: 0.5,
+      };
+    }
+    results.push({ case: c.name, targets, worker_vs_inline_interleaved: interleaved });
   }
   const report = {
     machine: { cpus: cpus().length, node: process.version, chromium: browserVersion, webgpu_adapter: adapter },

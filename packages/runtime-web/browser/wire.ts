@@ -86,4 +86,17 @@ export interface HarnessApi {
   deadWorker(): Promise<{ code: string; message: string }>;
   badModel(where: Where): Promise<{ code: string; message: string }>;
   resident(provider: 'webgpu' | 'wasm', where: Where): Promise<ResidentReport>;
+  /** One plan loaded three ways in one page, runs alternated so load on the machine hits each alike. */
+  interleaved(req: { graph: string; inputs: Record<string, PlainTensor>; provider: 'webgpu' | 'wasm'; reps: number }): Promise<InterleavedResult>;
+}
+
+export interface InterleavedResult {
+  /** Per-run ms of each: the engine on the page with ORT inline, with ORT in a worker, and the whole plan in a program worker. */
+  inline: number[];
+  worker: number[];
+  programWorker: number[];
+  /** The program worker's runs as the engine inside it timed them: the rest is the trip. */
+  programWorkerEngine: number[];
+  /** Largest difference of the program worker's outputs from the inline run's. */
+  maxAbsDiff: number;
 }

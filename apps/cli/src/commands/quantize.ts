@@ -187,7 +187,12 @@ export function sampleFeeds(info: ModelInfo, dims: Map<string, number>, seed: nu
   const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
   const feeds: Record<string, Tensor> = {};
   for (const v of info.inputs) {
-    const shape = (v.shape ?? []).map((d) => (typeof d === 'number' ? d : (d && dims.get(d)) ?? (d && /seq|length|token/i.test(d) ? 8 : 1)));
+    const size = (d: number | string | null): number => {
+      if (typeof d === 'number') return d;
+      if (!d) return 1;
+      return dims.get(d) ?? (/seq|length|token/i.test(d) ? 8 : 1);
+    };
+    const shape = (v.shape ?? []).map(size);
     const n = shape.reduce((a, d) => a * d, 1);
     switch (v.dtype) {
       case 'float32':

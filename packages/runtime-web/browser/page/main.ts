@@ -148,7 +148,55 @@ async function runGraph(req: GraphRunRequest) {
   }
 }
 
+async function interleaved(req: { graph: string; inputs: Record<string, PlainTensor>; provider: 'webgpu' | 'wasm'; reps: number }) {
+  const options = { providers: [req.provider] };
+  const inlineRt = createInlineWebRuntime(options);
+  const workerRt = createWebRuntime(options);
+  const client = await connectProgramWorker(new Worker(new URL('./program-worker.ts', import.meta.url), { type: 'module' }), options);
+  try {
+    const inline = await createEngine(inlineRt, { hostSteps }).load(compile(req.graph), options);
+    const worker = await createEngine(workerRt, { hostSteps }).load(compile(req.graph), options);
+    const inWorker = await client.load(compile(req.graph), options);
+    const inputs = () => Object.fromEntries(Object.entries(req.inputs).map(([k, v]) => [k, toTensor(v)]));
+    const runners = [
+      ['inline', (x: Record<string, Tensor>) => inline.run(x, { cache: false })],
+      ['worker', (x: Record<string, Tensor>) => worker.run(x, { cache: false })],
+      ['programWorker', (x: Record<string, Tensor>) => inWorker.run(x, { cache: false })],
+    ] as const;
+    const times: Record<string, number[]> = { inline: [], worker: [], programWorker: [] };
+    const engineMs: number[] = [];
+    let maxAbsDiff = 0;
+    for (let r = -3; r < req.reps; r++) {
+      const outs: Record<string, Record<string, Tensor>> = {};
+      // Rotating the order keeps any one of them from always following another.
+      for (let k = 0; k < runners.length; k++) {
+        const [name, run] = runners[(k + Math.max(r, 0)) % runners.length]!;
+        const x = inputs();
+        const t0 = performance.now();
+        const result = await run(x);
+        outs[name] = result.outputs;
+        if (r >= 0) times[name]!.push(performance.now() - t0);
+        if (r >= 0 && name === 'programWorker') engineMs.push(result.ms);
+      }
+      for (const [k, t] of Object.entries(outs['inline']!)) {
+        const a = t.data as Float32Array;
+        const b = outs['programWorker']![k]!.data as Float32Array;
+        for (let j = 0; j < a.length; j++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(a[j]! - b[j]!));
+      }
+    }
+    await inline.release();
+    await worker.release();
+    await inWorker.release();
+    return { inline: times['inline']!, worker: times['worker']!, programWorker: times['programWorker']!, programWorkerEngine: engineMs, maxAbsDiff };
+  } finally {
+    await inlineRt.close();
+    await workerRt.close();
+    await client.close();
+  }
+}
+
 const api: HarnessApi = {
+  interleaved,
   async providers() {
     const rt = createWebRuntime();
     try {
