@@ -78,11 +78,12 @@ def randomize(model, seed, scale=0.5):
 
 
 def state_tensors(model, prefix="state."):
-    """The state_dict as float16 (exact, see randomize), other dtypes as they are."""
+    """The state_dict, parameters as float16 (exact, see randomize), buffers as they are."""
+    params = {k for k, _ in model.named_parameters()}
     out = {}
     for k, v in model.state_dict().items():
         a = v.detach().cpu().numpy()
-        if a.dtype == np.float32:
+        if a.dtype == np.float32 and k in params:
             assert np.array_equal(a.astype(np.float16).astype(np.float32), a), f"{k} is not float16-exact"
             a = a.astype(np.float16)
         out[prefix + k] = a

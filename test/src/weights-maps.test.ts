@@ -26,6 +26,7 @@ const CASES: Case[] = [
   { example: 'lxmert', map: 'hf' },
   { example: 'uniter', map: 'uniter' },
   { example: 'vilbert', map: 'vilbert' },
+  { example: 'albef', map: 'albef' },
 ];
 
 function stand_ins(file: string): Map<string, Tensor> {
