@@ -27,6 +27,9 @@ const CASES: Case[] = [
   { example: 'uniter', map: 'uniter' },
   { example: 'vilbert', map: 'vilbert' },
   { example: 'albef', map: 'albef' },
+  { example: 'vilt', map: 'vilt' },
+  // ViltForQuestionAnswering has no matching head.
+  { example: 'vilt', map: 'hf', seeded: /^itm_head\./ },
 ];
 
 function stand_ins(file: string): Map<string, Tensor> {
