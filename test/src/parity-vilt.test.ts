@@ -25,6 +25,6 @@ describe('ViLT parity with dandelin/ViLT', () => {
     );
     expectComplete(report);
     expect(Array.from(taps['tokenize.ids']!.data as BigInt64Array, Number)).toEqual(Array.from(fx.tensor('input.ids').data as BigInt64Array, Number));
-    compareOutputs(outputs, fx, ['vqa_logits', 'itm_match', 'vqa_loss', 'itm_loss']);
+    compareOutputs(outputs, fx, ['vqa_logits', 'itm_match', 'vqa_loss', 'itm_loss', 'attention']);
   });
 });

@@ -14,7 +14,9 @@ beside vit_base_patch32_384 (the same constructor, the tiny sizes).
 
 ViLT's layer norms use eps 1e-6 (timm's default in that file); the graph follows Hugging Face's
 ViltConfig (1e-12). `visual_embed` draws the patches in a random order; the pooled outputs do not
-depend on it. Outputs: `vqa_logits` (vqa_classifier), `itm_match` (softmax of itm_score, class
+depend on it, and the last layer's attention (taken from its Attention module with a forward
+hook, since infer drops it) is put back into row-major patch order with `patch_index`. Outputs:
+`attention`, `vqa_logits` (vqa_classifier), `itm_match` (softmax of itm_score, class
 1) and the losses as vilt/modules/objectives.py computes them: `vqa_loss` =
 BCE-with-logits(mean) * 3129 (compute_vqa), `itm_loss` = cross-entropy (compute_itm).
 """
@@ -120,7 +122,19 @@ def main():
     t = torch.from_numpy
     with torch.no_grad():
         torch.manual_seed(1)
+        captured = {}
+        hook = model.transformer.blocks[-1].attn.register_forward_hook(lambda module, inputs, output: captured.update(attn=output[1]))
         ret = model.infer({"text_ids": t(ids), "text_labels": torch.full_like(t(ids), -100), "text_masks": t(mask), "image": [image]})
+        hook.remove()
+        # Put the last layer's attention into the graph's token order: ViLT draws the patches in a
+        # random order, the graph keeps them row-major; text and the image class token stay put.
+        (patch_index, (_, grid_w)) = ret["patch_index"]
+        order = (patch_index[..., 0] * grid_w + patch_index[..., 1]).numpy()
+        attn = captured["attn"].numpy()
+        attention = np.zeros_like(attn)
+        for b in range(B):
+            to_graph = np.concatenate([np.arange(T + 1), T + 1 + order[b]])
+            attention[b][:, to_graph[:, None], to_graph[None, :]] = attn[b]
         vqa_logits = model.vqa_classifier(ret["cls_feats"])
         itm_logits = model.itm_score(ret["cls_feats"])
         vqa_loss = F.binary_cross_entropy_with_logits(vqa_logits, t(vqa_targets)) * vqa_targets.shape[1]
@@ -133,6 +147,7 @@ def main():
         "input.vqa_targets": vqa_targets,
         "input.match_mask": match,
         "output.vqa_logits": vqa_logits.numpy(),
+        "output.attention": attention,
         "output.itm_match": F.softmax(itm_logits, -1)[:, 1].numpy(),
         "output.vqa_loss": vqa_loss.reshape([]).numpy(),
         "output.itm_loss": itm_loss.reshape([]).numpy(),
