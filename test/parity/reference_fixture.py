@@ -78,11 +78,14 @@ def randomize(model, seed, scale=0.5):
 
 
 def state_tensors(model, prefix="state."):
-    """The state_dict as float16 (exact, see randomize), other dtypes as they are."""
+    """The state_dict, parameters as float16 (exact, see randomize), buffers as they are."""
+    # By storage, not by name: a tied weight (an MLM decoder sharing the word table) is listed
+    # under one name by named_parameters but under both in the state_dict.
+    params = {p.data_ptr() for p in model.parameters()}
     out = {}
     for k, v in model.state_dict().items():
         a = v.detach().cpu().numpy()
-        if a.dtype == np.float32:
+        if a.dtype == np.float32 and v.data_ptr() in params:
             assert np.array_equal(a.astype(np.float16).astype(np.float32), a), f"{k} is not float16-exact"
             a = a.astype(np.float16)
         out[prefix + k] = a

@@ -33,6 +33,6 @@ describe('UNITER parity with ChenRocks/UNITER', () => {
     const { outputs, taps, report } = await runMapped('uniter', 'uniter', fx.state, inputs, ['tokenize.ids']);
     expectComplete(report);
     expect(Array.from(taps['tokenize.ids']!.data as BigInt64Array, Number)).toEqual(Array.from(fx.tensor('input.ids').data as BigInt64Array, Number));
-    compareOutputs(outputs, fx, ['vqa_logits', 'itm_match', 'vqa_loss', 'itm_loss', 'mlm_loss', 'mrc_loss', 'mrc_kl_loss', 'mrfr_loss']);
+    compareOutputs(outputs, fx, ['vqa_logits', 'attention', 'itm_match', 'vqa_loss', 'itm_loss', 'mlm_loss', 'mrc_loss', 'mrc_kl_loss', 'mrfr_loss']);
   });
 });

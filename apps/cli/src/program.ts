@@ -244,7 +244,9 @@ export function createProgram(io: Io): Command {
     .command('export')
     .description("write the graph's weights (from its weights file, or seeded) as .safetensors named <nodeId>.<weight>")
     .argument('<graph>', 'graph JSON file')
-    .requiredOption('-o, --out <file>', 'the .safetensors file to write'))
+    .requiredOption('-o, --out <file>', 'the .safetensors file to write')
+    .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
+    .option('--weights-map <name|file>', WEIGHTS_MAP_HELP))
     .action(lazy(async () => (await import('./commands/weights-export.ts')).weightsExportCommand, io));
 
   return program;

@@ -69,6 +69,24 @@ describe('modalflow run --weights-map', () => {
     expect(err).toMatch(/MF_FILE_NOT_FOUND: no weights map "nope" .* it has: hf, openai/);
   });
 
+  it('converts a checkpoint to the graph\'s names once with weights export', async () => {
+    const out = path.join(dir, 'converted.safetensors');
+    const { code, err } = await run(['weights', 'export', GRAPH, '--weights', checkpoint(), '--weights-map', 'openai', '-o', out]);
+    expect(code).toBe(0);
+    expect(err).toMatch(/78 of 78 graph weights/);
+    const converted = readSafetensors(readFileSync(out)).tensors;
+    expect(converted.size).toBe(78);
+    const scale = converted.get('similarity.logit_scale')!.data as Float32Array;
+    const half = fixture.tensors.get('state.logit_scale')!;
+    expect(half.dtype).toBe('float16');
+    expect(scale[0]).toBeCloseTo(Math.log(1 / 0.07) + 0.25, 2);
+    const rerun = await run(['run', GRAPH, '--weights', out, ...inputs]);
+    expect(rerun.code).toBe(0);
+    const logits = (JSON.parse(rerun.out) as { outputs: Record<string, { data: number[] }> }).outputs['logits_per_image']!.data;
+    const expected = fixture.tensors.get('output.logits_per_image')!.data as Float32Array;
+    expected.forEach((v, k) => expect(Math.abs(logits[k]! - v)).toBeLessThan(1e-4 * Math.max(1, Math.abs(v))));
+  });
+
   it('refuses a map without a weights file', async () => {
     const { code, err } = await run(['run', GRAPH, '--weights-map', 'openai', ...inputs]);
     expect(code).toBe(2);

@@ -20,7 +20,8 @@ them. Text and regions are laid out padded, as the graph does ([8 text positions
 `gather_index` = 0..15); masked keys make that layout equal to UNITER's packed one. Losses are
 reduced as the training and validation code reduces them: ITM, MLM, MRC and MRFR as `.mean()`
 in pretrain.py, MRC-kl as `validate_mrc` (KL summed, over the masked regions), VQA as
-train_vqa.py (`mean() * targets.size(1)`).
+train_vqa.py (`mean() * targets.size(1)`). `attention` is the last layer's attention weights,
+taken with a forward hook on the nn.Softmax that UNITER's BertSelfAttention applies.
 """
 import json
 import os
@@ -121,8 +122,15 @@ def main():
         attn = t(np.concatenate([text_mask, np.ones((B, n_regions), dtype=np.int64)], 1))
         position_ids = torch.arange(T).unsqueeze(0)
         gather = torch.arange(L).unsqueeze(0).expand(B, -1).contiguous()
+        # UNITER's BertSelfAttention builds a fresh nn.Softmax for its attention weights and returns
+        # only the context; a global forward hook sees each one, the last being the last layer's.
+        softmaxes = []
+        hook = torch.nn.modules.module.register_module_forward_hook(
+            lambda module, inputs, output: softmaxes.append(output) if isinstance(module, torch.nn.Softmax) else None)
         seq = pretrain.uniter(t(ids), position_ids, t(features), t(pos7), attn, gather, img_masks=t(region_mask),
                               output_all_encoded_layers=False)
+        hook.remove()
+        assert len(softmaxes) == enc["layers"]
         pooled = pretrain.uniter.pooler(seq)
         vqa_logits = vqa.vqa_output(pooled)
         vqa_loss = F.binary_cross_entropy_with_logits(vqa_logits, t(vqa_targets), reduction="none").mean() * n_answers
@@ -154,6 +162,7 @@ def main():
         "input.mrfr_targets": mrfr_targets,
         "input.masked_positions": masked_positions,
         "output.vqa_logits": vqa_logits.numpy(),
+        "output.attention": softmaxes[-1].numpy(),
         "output.itm_match": F.softmax(itm_scores, -1)[:, 1].numpy(),
         "output.vqa_loss": vqa_loss.reshape([]).numpy(),
         "output.itm_loss": itm_loss.reshape([]).numpy(),

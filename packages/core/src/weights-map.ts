@@ -17,6 +17,9 @@ import { numel, type Tensor } from './tensor.ts';
  * - `rows`: [start, end) rows along axis 0 (a larger table of which the graph uses a part).
  * - `reshape`: the tensor's new dims (same element count; one may be -1), e.g. a [1, 1, d]
  *   token as [-1].
+ * - `squeeze`: axes of size 1 to remove (ViT's class token [1, 1, d] as [d]).
+ * - `fn`: an element-wise change of parametrisation; `neg_log` turns a temperature τ into the
+ *   log scale s = −ln τ that a similarity head multiplies by as exp(s) (ALBEF's `temp`).
  * - `parts`: one tensor feeding several weights, each with its own `rows` / `reshape` /
  *   `transpose` (UNITER's token-type table: row 0 for text, row 1 for the regions).
  * - `drop`: the key is known and not needed (a causal-mask buffer, a pretraining-only head);
@@ -26,6 +29,8 @@ import { numel, type Tensor } from './tensor.ts';
 const NameList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
 const Ops = {
+  squeeze: z.array(z.number().int().min(0)).min(1).optional(),
+  fn: z.enum(['neg_log']).optional(),
   transpose: z.boolean().optional(),
   rows: z.tuple([z.number().int().min(0), z.number().int().min(0)]).optional(),
   reshape: z.array(z.number().int().min(-1).refine((d) => d !== 0, 'a dimension is at least 1, or -1')).optional(),
@@ -159,10 +164,10 @@ function rowsOf(t: Tensor, start: number, end: number, shapesOnly = false): Tens
   return { dtype: 'float32', dims: [end - start, ...t.dims.slice(1)], data: (t.data as Float32Array).slice(start * inner, end * inner) };
 }
 
-/** rows, then reshape, then transpose; a step that does not fit adds its reason to `why`. */
+/** rows, squeeze, reshape, transpose, then fn; a step that does not fit adds its reason to `why`. */
 function applyOps(
   t: Tensor,
-  ops: { reshape?: number[]; rows?: [number, number]; transpose?: boolean },
+  ops: { reshape?: number[]; rows?: [number, number]; squeeze?: number[]; transpose?: boolean; fn?: 'neg_log' },
   what: string,
   why: string[],
   shapesOnly: boolean,
@@ -175,6 +180,14 @@ function applyOps(
       return undefined;
     }
     out = rowsOf(out, start, end, shapesOnly);
+  }
+  if (ops.squeeze) {
+    const axes = ops.squeeze;
+    if (axes.some((a) => out.dims[a] !== 1)) {
+      why.push(`${what} removes axes ${axes.join(', ')} of size 1, the tensor is [${out.dims.join(', ')}]`);
+      return undefined;
+    }
+    out = { ...out, dims: out.dims.filter((_, a) => !axes.includes(a)) };
   }
   if (ops.reshape) {
     const known = ops.reshape.filter((d) => d !== -1);
@@ -193,6 +206,15 @@ function applyOps(
       return undefined;
     }
     out = transpose2d(out, shapesOnly);
+  }
+  if (ops.fn === 'neg_log' && !shapesOnly) {
+    const src = out.data as Float32Array;
+    const bad = src.findIndex((v) => !(v > 0));
+    if (bad >= 0) {
+      why.push(`${what} takes −ln of the values, and element ${bad} is ${src[bad]}`);
+      return undefined;
+    }
+    out = { dtype: 'float32', dims: out.dims, data: src.map((v) => -Math.log(v)) };
   }
   return out;
 }

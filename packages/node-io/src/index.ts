@@ -12,3 +12,4 @@ export { jsonInputToTensor, jsonToTensor, nestedShape, parseJsonValue } from '@m
 export { writeTensors } from './outputs.ts';
 export { openGraph, loadCompiled, type GraphRunOptions, type GraphRunner } from './open-graph.ts';
 export { parseAudioInput, parseVideoInput, mediaFiles, AUDIO_EXTENSIONS, VIDEO_EXTENSIONS } from './inputs/media.ts';
+export { mapLoadedWeights, loadWeightsMapFile, MAPS_DIR } from './weights-map-file.ts';

@@ -4,19 +4,26 @@ import { graphHash, numel } from '@modalflow/core';
 import { allWeights, analyzeOrThrow, checkWeights } from '@modalflow/compiler';
 import { writeSafetensors } from '@modalflow/onnx';
 import { createRegistry } from '@modalflow/nodes';
-import { loadGraphFile, loadWeights, loadAssets, type AssetOptions } from '@modalflow/node-io';
+import { loadGraphFile, loadWeights, loadAssets, mapLoadedWeights, UsageError, type AssetOptions } from '@modalflow/node-io';
 import { formatBytes, shortCount, withThousands } from '../format/numbers.ts';
 import type { Io } from '../io.ts';
 
 export interface WeightsExportOptions extends AssetOptions {
   out: string;
+  weights?: string;
+  /** With --weights: a checkpoint under its own names, renamed into the graph's (a one-time conversion). */
+  weightsMap?: string;
 }
 
 export async function weightsExportCommand(io: Io, file: string, opts: WeightsExportOptions): Promise<void> {
   const graph = await loadGraphFile(file, io.cwd);
   const assets = await loadAssets(graph, opts, io.cwd);
   const analysis = analyzeOrThrow(graph.doc, createRegistry(), { file, asset: assets.lookup, library: graph.library });
-  const loaded = await loadWeights(graph, undefined, io.cwd);
+  const loaded = await loadWeights(graph, opts.weights, io.cwd);
+  if (opts.weightsMap !== undefined) {
+    if (!loaded) throw new UsageError('--weights-map renames the tensors of a weights file: pass it with --weights');
+    loaded.tensors = (await mapLoadedWeights(graph, createRegistry(), loaded, opts.weightsMap, io, assets.lookup)).tensors;
+  }
   if (loaded) checkWeights(analysis, loaded.tensors, loaded.file);
   const tensors = allWeights(analysis, loaded?.tensors);
   const bytes = writeSafetensors(tensors, { format: 'pt', 'modalflow.graph_hash': graphHash(graph.doc) });

@@ -1,6 +1,9 @@
-import type { ChangeEvent } from 'react';
+import { useState, type ChangeEvent } from 'react';
 import { useEditor, useEditorApi, useTrainer, useUiApi } from '../app/context.tsx';
 import { downloadBlob, fileNameFor } from '../documents/files.ts';
+import { bundledWeightsMaps } from './weights-maps.ts';
+
+const MAPS = bundledWeightsMaps();
 
 /**
  * Which weights the run panel compiles with (the graph's seeded ones, the last training run's,
@@ -13,6 +16,7 @@ export function WeightsControls({ testPrefix, save = true }: { testPrefix: strin
   const editor = useEditorApi();
   const ui = useUiApi();
   const trainer = useTrainer();
+  const [mapId, setMapId] = useState('');
 
   const onSave = () => {
     const bytes = trainer?.weightsFile();
@@ -27,7 +31,8 @@ export function WeightsControls({ testPrefix, save = true }: { testPrefix: strin
     const file = e.target.files?.[0];
     e.target.value = '';
     if (!file || !trainer) return;
-    const result = trainer.loadWeights(file.name, new Uint8Array(await file.arrayBuffer()));
+    const map = MAPS.find((m) => m.id === mapId)?.map;
+    const result = trainer.loadWeights(file.name, new Uint8Array(await file.arrayBuffer()), map);
     if (result.ok) ui.getState().notify({ kind: 'success', title: `Loaded ${file.name}`, detail: result.note ?? 'Run uses these weights now.' });
     else ui.getState().set({ report: { title: `${file.name} does not fit this graph`, problems: result.problems } });
   };
@@ -47,6 +52,21 @@ export function WeightsControls({ testPrefix, save = true }: { testPrefix: strin
           Save weights
         </button>
       )}
+      <select
+        className="mf-field__input"
+        value={mapId}
+        onChange={(e) => setMapId(e.target.value)}
+        title="Names of the file to load: this graph's own, or a published checkpoint's through a checkpoint map"
+        aria-label="Checkpoint map for loaded weights"
+        data-testid={`${testPrefix}-weights-map`}
+      >
+        <option value="">graph names</option>
+        {MAPS.map((m) => (
+          <option key={m.id} value={m.id}>
+            map: {m.id}
+          </option>
+        ))}
+      </select>
       <label className="mf-button mf-button--quiet" title="Load weights from a .safetensors file (from this panel or modalflow train --out)">
         Load weights…
         <input type="file" accept=".safetensors" hidden onChange={(e) => void onLoad(e)} data-testid={`${testPrefix}-load-weights`} />

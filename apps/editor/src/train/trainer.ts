@@ -1,6 +1,6 @@
 import { proxy, wrap, releaseProxy, type Remote } from 'comlink';
-import { isModalflowError, type Problem, type Tensor } from '@modalflow/core';
-import { checkWeights } from '@modalflow/compiler';
+import { isModalflowError, type Problem, type Tensor, type WeightsMap } from '@modalflow/core';
+import { checkWeights, mapCheckpoint } from '@modalflow/compiler';
 import { readSafetensors, writeSafetensors } from '@modalflow/onnx';
 import type { EditorStore } from '../store/createEditorStore.ts';
 import { PROVIDER_ORDER } from '../store/runSlice.ts';
@@ -164,10 +164,20 @@ export class Trainer {
    * Reads a .safetensors file and checks it against the open graph (every weight present, with
    * its shape); on success the run panel compiles with it. Returns the problems otherwise.
    */
-  loadWeights(name: string, bytes: Uint8Array): { ok: true; note: string | null } | { ok: false; problems: Problem[] } {
+  loadWeights(name: string, bytes: Uint8Array, map?: WeightsMap): { ok: true; note: string | null } | { ok: false; problems: Problem[] } {
     const s = this.#editor.getState();
     try {
       const file = readSafetensors(bytes, { file: name });
+      if (map) {
+        // A checkpoint under its own names: renamed through the map, the rest seeded, as `--weights-map` does.
+        const { weights, report } = mapCheckpoint(s.analysis, map, file.tensors);
+        s.setWeights({ name, origin: 'file', tensors: weights, step: null, graphHash: null });
+        const list = (items: string[]) => items.slice(0, 8).join(', ') + (items.length > 8 ? ` and ${items.length - 8} more` : '');
+        const parts = [`${report.placed.size} of ${report.placed.size + report.seeded.length} weights from ${name}.`];
+        if (report.unplaced.length) parts.push(`Not placed: ${list(report.unplaced.map((u) => u.key))}.`);
+        if (report.seeded.length) parts.push(`Seeded: ${list(report.seeded)}.`);
+        return { ok: true, note: parts.join(' ') };
+      }
       checkWeights(s.analysis, file.tensors, name);
       const step = file.metadata['step'] !== undefined ? Number(file.metadata['step']) : null;
       const hash = file.metadata['graph_hash'] ?? null;
