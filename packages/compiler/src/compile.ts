@@ -15,7 +15,7 @@ import { encodeModel } from '@modalflow/onnx';
 import { partition } from './partition.ts';
 import { lowerSegment } from './lower.ts';
 import { checkWeights, type WeightSource } from './weights.ts';
-import type { CompiledPlan, Granularity, InputCheck, Plan, PlanInput, Stage } from './plan.ts';
+import type { CompiledPlan, Granularity, HostFeed, InputCheck, Plan, PlanInput, Stage } from './plan.ts';
 
 export const OPSET = 17;
 export const PRODUCER = 'modalflow';
@@ -113,6 +113,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
       const e = incoming.get(`${nodeId}.${port}`);
       return e ? [{ name: names ? names[port]! : port, tensor: `${e.from[0]}.${e.from[1]}` }] : [];
     });
+  const feedNames = new Map<string, string[]>();
   const stages: Stage[] = segments.map((seg, i) => {
     const id = `s${i}-${seg.nodes[0]}${seg.nodes.length > 1 ? `+${seg.nodes.length - 1}` : ''}`;
     const flops = seg.nodes.reduce((a, n) => a + nodes.get(n)!.flops, 0);
@@ -145,7 +146,8 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
       };
       return stage;
     }
-    const lowered = lowerSegment(analysis, id, seg.nodes, exported, options.weights, options.symbols);
+    const lowered = lowerSegment(analysis, id, seg.nodes, exported, options.weights, options.symbols, undefined, true);
+    for (const [node, names] of lowered.feeds) feedNames.set(node, names);
     const bytes = encodeModel(lowered.graph, {
       opset: OPSET,
       producerName: PRODUCER,
@@ -206,6 +208,18 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
   const inputTensors = new Set(inputs.map((i) => i.tensor));
   const running = new Set(stages.flatMap((s) => s.nodes));
   const checks: InputCheck[] = [];
+  const feeds: HostFeed[] = [];
+  for (const id of order) {
+    const info = nodes.get(id)!;
+    const names = feedNames.get(id);
+    if (!names || !running.has(id)) continue;
+    const fed: Record<string, string> = {};
+    for (const port of Object.keys(info.inputs)) {
+      const e = incoming.get(`${id}.${port}`);
+      if (e) fed[port] = `${e.from[0]}.${e.from[1]}`;
+    }
+    feeds.push({ node: id, type: info.def.type, typeVersion: info.def.version, params: info.params, inputs: fed, names });
+  }
   for (const id of order) {
     const info = nodes.get(id)!;
     if (!info.def.checkInput || !running.has(id)) continue;
@@ -225,6 +239,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
     format: 'modalflow.plan', version: 1, graphHash: hash, title: doc.meta.title ?? '', granularity, opset: OPSET,
     inputs, outputs, taps, tensors, stages,
     ...(checks.length ? { checks } : {}),
+    ...(feeds.length ? { feeds } : {}),
     costs: {
       params: analysis.totals.params,
       flops: analysis.totals.flops,

@@ -6,3 +6,4 @@ export * from './check-inputs.ts';
 export * from './tensor-hash.ts';
 export * from './engine.ts';
 export * from './train-program.ts';
+export * from './host-feeds.ts';
