@@ -96,6 +96,10 @@ describe('preprocess.image equals Pillow', () => {
     expect(ops(free)).not.toContain('Resize');
     expect(free.plan.feeds).toEqual([{ node: 'pre', type: 'preprocess.image', typeVersion: 1, params: expect.any(Object), inputs: { image: 'img.pixels' }, names: ['resample_w', 'resample_h'] }]);
     expect(free.plan.stages[0]!.inputs.map((b) => b.tensor).sort()).toEqual(['img.pixels', 'pre.#resample_h', 'pre.#resample_w']);
+    // Lowered as a training step model is: no feeds, ONNX Resize.
+    const training = compileGraph(graph(c, false), createRegistry(), { hostFeeds: false });
+    expect(ops(training)).toContain('Resize');
+    expect(training.plan).not.toHaveProperty('feeds');
   });
 
   it('computes the matrices once per picture size, and an engine without the node types says what it lacks', async () => {

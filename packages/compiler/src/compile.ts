@@ -36,6 +36,11 @@ export interface CompileOptions {
   hostOnly?: boolean;
   /** Reads the block library files the document pins. */
   library?: BlockLibraryLookup;
+  /**
+   * Let lowerings declare tensors the engine computes from the run's input sizes
+   * (LowerContext.feed; default true). False lowers as a training step model does.
+   */
+  hostFeeds?: boolean;
 }
 
 /** Analyses a document and throws one error listing every problem, or returns the analysis. */
@@ -146,7 +151,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
       };
       return stage;
     }
-    const lowered = lowerSegment(analysis, id, seg.nodes, exported, options.weights, options.symbols, undefined, true);
+    const lowered = lowerSegment(analysis, id, seg.nodes, exported, options.weights, options.symbols, undefined, options.hostFeeds ?? true);
     for (const [node, names] of lowered.feeds) feedNames.set(node, names);
     const bytes = encodeModel(lowered.graph, {
       opset: OPSET,
