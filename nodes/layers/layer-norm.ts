@@ -1,4 +1,4 @@
-import { defineNode, float, tensor } from '@modalflow/core';
+import { NodeError, defineNode, float, tensor } from '@modalflow/core';
 import { layerNorm } from '../lib/ops.ts';
 import '../lib/lowering.ts';
 
@@ -14,7 +14,15 @@ export default defineNode({
   inputs: { x: tensor('float32', null) },
   outputs: { y: tensor('float32', null) },
   params: { eps: float({ default: 1e-5, min: 0, max: 1, description: 'Added to the variance' }) },
-  infer: ({ inputs }) => ({ y: inputs['x']! }),
+  infer: ({ inputs }) => {
+    const x = inputs['x']!;
+    // An empty last axis (a transformer's cross_attn when no layer cross-attends) has no mean to
+    // take; said here, since the runtime's LayerNormalization only fails when the graph runs.
+    if (x.length === 0 || x.at(-1) === 0) {
+      throw new NodeError(`input "x" is [${x.join(', ')}]: layer norm needs at least one value on its last axis`, { port: 'x' });
+    }
+    return { y: x };
+  },
   weights: ({ inputs, need }) => {
     const d = need(inputs['x']!.at(-1), 'the last axis of x');
     return { weight: { shape: [d], init: { kind: 'ones' } }, bias: { shape: [d], init: { kind: 'zeros' } } };

@@ -1,9 +1,9 @@
-import { NodeError, choice, defineNode, float, int, string, tensor, type Dim, type InputRefusal } from '@modalflow/core';
+import { NodeError, choice, defineNode, float, int, string, tensor, type Dim, type InputRefusal, type Tensor } from '@modalflow/core';
 import { i, ints } from '@modalflow/onnx';
-import { CROP_OFFSETS, INTERPOLATIONS, centerCrop, parseChannelValues, resizeAttrs, resizeShortestEdge, type Interpolation } from '../lib/image.ts';
+import { CROP_OFFSETS, INTERPOLATIONS, centerCrop, parseChannelValues, resizeAttrs, resizeShortestEdge, type CropOffset, type Interpolation } from '../lib/image.ts';
 import type { OnnxGraph } from '../lib/lowering.ts';
 import '../lib/lowering.ts';
-import { pillowPreprocess } from './image-pillow.ts';
+import { pillowMatrices, pillowPreprocess, type PillowGeometry, type PillowLevels } from './image-pillow.ts';
 
 const RESIZE_MODES = ['shortest_edge', 'vilt', 'square'] as const;
 type ResizeMode = (typeof RESIZE_MODES)[number];
@@ -105,6 +105,21 @@ export function checkImageSize([b, h, w]: readonly number[], p: SizeParams): Inp
   return undefined;
 }
 
+type PillowParams = SizeParams & { interpolation: Interpolation; crop_offset: CropOffset; rescale: number; mean: string; std: string };
+
+/** What Pillow's resize and the crop do to a picture of h x w (cubic or linear interpolation). */
+function geometry(h: number, w: number, p: PillowParams): PillowGeometry {
+  const [rh, rw] = resizedSize(h, w, p.resize, p.resize_mode, p.size_divisor)!;
+  return { h, w, rh, rw, crop: p.crop, offset: p.crop_offset, filter: p.interpolation === 'cubic' ? 'bicubic' : 'bilinear' };
+}
+
+function pillowLevels(p: PillowParams): PillowLevels {
+  const three = (v: number[]) => (v.length === 1 ? [v[0]!, v[0]!, v[0]!] : v);
+  return { rescale: p.rescale, mean: three(channelValues(p.mean, 'mean')), std: three(channelValues(p.std, 'std')) };
+}
+
+const matrices = new Map<string, { w: Tensor; h: Tensor }>();
+
 /** Resizes NCHW `x` to `size` x `size`, ignoring the aspect ratio (torchvision Resize((s, s))). */
 function resizeSquare(g: OnnxGraph, x: string, size: number, mode: Interpolation): string {
   const lead = g.op('Slice', [g.op('Shape', [x]), g.constInt64([0]), g.constInt64([2])]);
@@ -155,13 +170,15 @@ function resizeVilt(g: OnnxGraph, x: string, size: number, divisor: number, mode
  *       square: both sides `resize`, the aspect ratio not kept (ALBEF's Resize((256, 256)))
  *   x = centre crop `crop` x `crop`
  *   y_c = (x_c * rescale - mean_c) / std_c
- * When the picture size is fixed in the graph (an image input with height and width set, or a
- * tensor input of known shape), cubic and linear resizing are Pillow's (antialiased when
- * shrinking, rounded to 8 bits after each pass), built from the host's coefficient matrices
- * (image-pillow.ts): the output equals preprocess.clip_image's to the last bit. For a size known
- * only when the graph runs, opset 17's Resize is used: it has no antialias (that arrives in
- * opset 18), so upscaling matches Pillow up to its 8-bit rounding but a large downscale samples
- * only the 4 x 4 (cubic) or 2 x 2 (linear) nearest pixels where Pillow widens its kernel.
+ * Cubic and linear resizing are Pillow's (antialiased when shrinking, rounded to 8 bits after
+ * each pass): two integer matrix products with the host's coefficient matrices (image-pillow.ts),
+ * so the output equals preprocess.clip_image's to the last bit. The matrices are constants when
+ * the picture size is fixed in the graph; otherwise the engine computes them for each run's
+ * picture size (hostFeeds), once per size. Where the node is not fed straight by a graph input
+ * (the size is then known only mid-run) and in training step models, opset 17's Resize is used:
+ * it has no antialias (that arrives in opset 18), so upscaling matches Pillow up to its 8-bit
+ * rounding but a large downscale samples only the 4 x 4 (cubic) or 2 x 2 (linear) nearest
+ * pixels where Pillow widens its kernel. Nearest resizing always uses Resize.
  */
 export default defineNode({
   type: 'preprocess.image',
@@ -169,7 +186,7 @@ export default defineNode({
   category: 'preprocessing',
   title: 'Image preprocessing',
   views: { centreCrop: { param: 'crop' } },
-  doc: 'Turns raw RGB pixels into what a vision encoder expects. It resizes each image so its shorter side is `resize` pixels (keeping the aspect ratio; `resize_mode` vilt also caps the longer side and rounds both to multiples of 32 as ViLT does, square makes it `resize` x `resize`), cuts out the central `crop` x `crop` square, scales values from 0..255 to 0..1, and normalises each colour channel with a mean and standard deviation (by default CLIP\'s). It runs as part of the model, so it can use the GPU. When the picture size is fixed in the graph (set height and width on the image input), cubic and linear resizing are Pillow\'s to the last bit, as preprocess.clip_image computes them; for pictures of any size it uses ONNX resizing, which has no antialiasing, so shrinking a large photo gives slightly different pixels than Pillow does.',
+  doc: 'Turns raw RGB pixels into what a vision encoder expects. It resizes each image so its shorter side is `resize` pixels (keeping the aspect ratio; `resize_mode` vilt also caps the longer side and rounds both to multiples of 32 as ViLT does, square makes it `resize` x `resize`), cuts out the central `crop` x `crop` square, scales values from 0..255 to 0..1, and normalises each colour channel with a mean and standard deviation (by default CLIP\'s). It runs as part of the model, so it can use the GPU. Cubic and linear resizing are Pillow\'s to the last bit, as preprocess.clip_image computes them, when the node reads the image input directly; in training, or after other nodes, it uses ONNX resizing, which has no antialiasing, so shrinking a large photo there gives slightly different pixels than Pillow does.',
   formula: 'y_{c} = \\frac{\\mathrm{crop}(\\mathrm{resize}(x))_{c} \\cdot r - \\mu_c}{\\sigma_c}',
   source: 'transformers CLIPImageProcessor (resize shortest_edge, center_crop, rescale, normalize); OpenAI CLIP _transform; dandelin/ViLT MinMaxResize; ALBEF test transform',
   inputs: { image: tensor('uint8', ['B', 'H', 'W', 3], { description: 'RGB pixels, uint8 [B, H, W, 3]' }) },
@@ -218,6 +235,18 @@ export default defineNode({
   },
   // Runs before any stage, on the caller's picture sizes (see checkImageSize).
   checkInput: ({ image }, { params }) => checkImageSize(image!, params),
+  hostFeeds: ({ image }, { params }) => {
+    const [, h, w] = image!;
+    const key = `${h}x${w}:${params.resize}:${params.resize_mode}:${params.size_divisor}:${params.interpolation}:${params.crop}:${params.crop_offset}`;
+    let m = matrices.get(key);
+    if (!m) {
+      // A handful of picture sizes covers a session (a camera, a dataset); the cap bounds memory.
+      if (matrices.size >= 32) matrices.clear();
+      m = pillowMatrices(geometry(h!, w!, params));
+      matrices.set(key, m);
+    }
+    return { resample_w: m.w, resample_h: m.h };
+  },
   flops: ({ inputs, outputs, params, size }) => {
     const [b, h, w] = inputs['image']!.map(size) as [number, number, number];
     const out = outputs['pixel_values']!.map(size).reduce((a, v) => a * v, 1);
@@ -227,19 +256,19 @@ export default defineNode({
     const perPixel = params.resize > 0 ? { cubic: 32, linear: 8, nearest: 0 }[params.interpolation] : 0;
     return b * 3 * resized[0] * resized[1] * perPixel + 2 * out;
   },
-  lower: ({ g, x, params, inputs }) => {
+  lower: ({ g, x, params, inputs, feed }) => {
     const [, h, w] = inputs['image']!;
-    if (params.resize > 0 && params.interpolation !== 'nearest' && typeof h === 'number' && typeof w === 'number') {
-      // The picture size is fixed, so Pillow's own filter can be built now: exactly what
-      // preprocess.clip_image computes on the host (see image-pillow.ts).
-      const [rh, rw] = resizedSize(h, w, params.resize, params.resize_mode, params.size_divisor)!;
-      const three = (v: number[]) => (v.length === 1 ? [v[0]!, v[0]!, v[0]!] : v);
-      return {
-        pixel_values: pillowPreprocess(g, x['image']!, {
-          h, w, rh, rw, crop: params.crop, offset: params.crop_offset, filter: params.interpolation === 'cubic' ? 'bicubic' : 'bilinear',
-          rescale: params.rescale, mean: three(channelValues(params.mean, 'mean')), std: three(channelValues(params.std, 'std')),
-        }),
-      };
+    if (params.resize > 0 && params.interpolation !== 'nearest') {
+      const levels = pillowLevels(params);
+      if (typeof h === 'number' && typeof w === 'number') {
+        // The picture size is fixed, so Pillow's own filter is built now, as constants.
+        const m = pillowMatrices(geometry(h, w, params));
+        return { pixel_values: pillowPreprocess(g, x['image']!, { w: g.constant(m.w, 'resample_w'), h: g.constant(m.h, 'resample_h') }, levels) };
+      }
+      // Otherwise the engine computes the matrices for each run's picture size (hostFeeds).
+      const mw = feed?.('resample_w', 'int32', [w!, 'Wc']);
+      const mh = feed?.('resample_h', 'int32', ['Hc', h!]);
+      if (mw && mh) return { pixel_values: pillowPreprocess(g, x['image']!, { w: mw, h: mh }, levels) };
     }
     let v = g.op('Transpose', [g.op('Cast', [x['image']!], { to: i(1) })], { perm: ints([0, 3, 1, 2]) });
     if (params.resize > 0) {

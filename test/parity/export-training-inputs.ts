@@ -71,7 +71,8 @@ async function pixelValues(doc: GraphDoc, batch: Record<string, Tensor>): Promis
     nodes: [...doc.nodes, { id: 'parity_pixels', type: 'output.tensor', typeVersion: 1, params: {} }],
     edges: [...doc.edges, { from: ['preprocess', 'pixel_values'], to: ['parity_pixels', 'value'] }],
   };
-  const program = await engine.load(compileGraph(probe, registry));
+  // Lowered as the training step is (no host-computed feeds): the step resizes with ONNX Resize.
+  const program = await engine.load(compileGraph(probe, registry, { hostFeeds: false }));
   const { outputs } = await program.run(batch, { cache: false });
   await program.release();
   return outputs['parity_pixels']!;

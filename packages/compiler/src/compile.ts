@@ -17,7 +17,7 @@ import { lowerSegment } from './lower.ts';
 import { checkWeights, type WeightSource } from './weights.ts';
 import { assetHash } from './asset-hash.ts';
 import { buildGenerateStage } from './generate.ts';
-import type { CompiledPlan, Granularity, InputCheck, Plan, PlanInput, Stage } from './plan.ts';
+import type { CompiledPlan, Granularity, HostFeed, InputCheck, Plan, PlanInput, Stage } from './plan.ts';
 
 export const OPSET = 17;
 export const PRODUCER = 'modalflow';
@@ -38,6 +38,11 @@ export interface CompileOptions {
   hostOnly?: boolean;
   /** Reads the block library files the document pins. */
   library?: BlockLibraryLookup;
+  /**
+   * Let lowerings declare tensors the engine computes from the run's input sizes
+   * (LowerContext.feed; default true). False lowers as a training step model does.
+   */
+  hostFeeds?: boolean;
 }
 
 /** Analyses a document and throws one error listing every problem, or returns the analysis. */
@@ -122,6 +127,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
       const e = incoming.get(`${nodeId}.${port}`);
       return e ? [{ name: names ? names[port]! : port, tensor: `${e.from[0]}.${e.from[1]}` }] : [];
     });
+  const feedNames = new Map<string, string[]>();
   const stages: Stage[] = segments.map((seg, i) => {
     const id = `s${i}-${seg.nodes[0]}${seg.nodes.length > 1 ? `+${seg.nodes.length - 1}` : ''}`;
     const flops = seg.nodes.reduce((a, n) => a + nodes.get(n)!.flops, 0);
@@ -170,7 +176,8 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
       };
       return stage;
     }
-    const lowered = lowerSegment(analysis, id, seg.nodes, exported, options.weights, options.symbols);
+    const lowered = lowerSegment(analysis, id, seg.nodes, exported, options.weights, options.symbols, undefined, options.hostFeeds ?? true);
+    for (const [node, names] of lowered.feeds) feedNames.set(node, names);
     const bytes = encodeModel(lowered.graph, {
       opset: OPSET,
       producerName: PRODUCER,
@@ -232,6 +239,18 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
   const inputTensors = new Set(inputs.map((i) => i.tensor));
   const running = new Set(stages.flatMap((s) => s.nodes));
   const checks: InputCheck[] = [];
+  const feeds: HostFeed[] = [];
+  for (const id of order) {
+    const info = nodes.get(id)!;
+    const names = feedNames.get(id);
+    if (!names || !running.has(id)) continue;
+    const fed: Record<string, string> = {};
+    for (const port of Object.keys(info.inputs)) {
+      const e = incoming.get(`${id}.${port}`);
+      if (e) fed[port] = `${e.from[0]}.${e.from[1]}`;
+    }
+    feeds.push({ node: id, type: info.def.type, typeVersion: info.def.version, params: info.params, inputs: fed, names });
+  }
   for (const id of order) {
     const info = nodes.get(id)!;
     if (!info.def.checkInput || !running.has(id)) continue;
@@ -251,6 +270,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
     format: 'modalflow.plan', version: 1, graphHash: hash, title: doc.meta.title ?? '', granularity, opset: OPSET,
     inputs, outputs, taps, tensors, stages,
     ...(checks.length ? { checks } : {}),
+    ...(feeds.length ? { feeds } : {}),
     costs: {
       params: analysis.totals.params,
       flops: analysis.totals.flops,

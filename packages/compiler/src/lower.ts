@@ -14,6 +14,8 @@ export interface LoweredSegment {
   graph: OnnxGraph;
   inputs: Binding[];
   outputs: Binding[];
+  /** Host-computed tensors the segment's nodes declared (LowerContext.feed), by node. */
+  feeds: Map<string, string[]>;
 }
 
 /**
@@ -29,7 +31,10 @@ export function lowerSegment(
   weights: WeightSource | undefined,
   symbols: Record<string, number> = {},
   inline?: InlineModels,
+  /** Offer LowerContext.feed; the engine then computes those tensors before each run. */
+  hostFeeds = false,
 ): LoweredSegment {
+  const feeds = new Map<string, string[]>();
   const g = new OnnxGraph(name);
   const inside = new Set(nodeIds);
   const values = new Map<string, string>();
@@ -86,6 +91,20 @@ export function lowerSegment(
       x,
       w,
     };
+    // Only nodes read straight from graph inputs: their shapes are known before the first stage.
+    const direct = Object.keys(info.inputs).every((port) => {
+      const edge = analysis.incoming.get(`${id}.${port}`);
+      return !edge || analysis.nodes.get(edge.from[0])?.def.role === 'input';
+    });
+    if (hostFeeds && direct && info.def.hostFeeds) {
+      ctx.feed = (fname, dtype, shape) => {
+        const tensorId = `${id}.#${fname}`;
+        const v = g.addInput(tensorId, dtype, shape);
+        inputs.push({ name: v, tensor: tensorId });
+        feeds.set(id, [...(feeds.get(id) ?? []), fname]);
+        return v;
+      };
+    }
     let produced: Record<string, string>;
     try {
       produced = g.scope(id, () => info.def.lower!(ctx));
@@ -118,7 +137,7 @@ export function lowerSegment(
       outputs.push({ name: out, tensor: tensorId });
     }
   }
-  return { graph: g, inputs, outputs };
+  return { graph: g, inputs, outputs, feeds };
 }
 
 /**

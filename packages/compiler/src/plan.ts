@@ -114,6 +114,20 @@ export interface InputCheck {
   inputs: Record<string, string>;
 }
 
+/**
+ * Tensors a node's `hostFeeds` computes from the shapes of the graph inputs feeding it, before
+ * the first stage; stages bind them as `<nodeId>.#<name>`. Data only, like InputCheck.
+ */
+export interface HostFeed {
+  node: string;
+  type: string;
+  typeVersion: number;
+  params: Record<string, unknown>;
+  /** The plan input tensor feeding each connected port, by port. */
+  inputs: Record<string, string>;
+  names: string[];
+}
+
 /** Everything needed to run a graph, as JSON; model bytes travel beside it. */
 export interface Plan {
   format: 'modalflow.plan';
@@ -130,6 +144,8 @@ export interface Plan {
   stages: Stage[];
   /** Checks of the caller's input shapes, run before any stage; absent when no node has one. */
   checks?: InputCheck[];
+  /** Tensors computed on the host from input shapes, before any stage; absent when none. */
+  feeds?: HostFeed[];
   /** Where each asset a host step reads was written, by asset name (set when saved to disk). */
   assets?: Record<string, string>;
   costs: {

@@ -87,6 +87,14 @@ export interface LowerContext<P> extends CostContext<P> {
   x: Record<string, string | undefined>;
   /** Initializer names of this node's weights, `<nodeId>.<weight>`. */
   w: Record<string, string>;
+  /**
+   * Declares a tensor the engine computes on the host, by the node's `hostFeeds`, from the
+   * concrete shapes of the node's inputs just before a run, and feeds to the model: what only
+   * the run's sizes determine (a resampling matrix for the picture's size). Returns its value
+   * name, or undefined where the node cannot have one: an input not fed straight by a graph
+   * input (its shape is known only mid-run), or a model built for training.
+   */
+  feed?: (name: string, dtype: DType, shape: Dim[]) => string | undefined;
 }
 
 /** A file the document names under `assets`, loaded by whoever runs the graph. */
@@ -267,6 +275,12 @@ export interface NodeDef<P extends ParamSpecs = ParamSpecs> {
   decoderStep?: DecoderStep<ParamValues<P>>;
   /** Marks the node that owns a decoding loop; the compiler gives it a generate stage. */
   generate?: true;
+  /**
+   * Computes the tensors the lowering declared with `feed`, from the concrete shapes of the
+   * node's inputs (one array of dims per connected port). Pure and cheap for a size seen before:
+   * the engine calls it on every run.
+   */
+  hostFeeds?: (inputs: Record<string, readonly number[]>, ctx: InputCheckContext<ParamValues<P>>) => Record<string, Tensor>;
   /** A step the engine runs on the host (tokenizing, label mapping) instead of ONNX. */
   host?: (inputs: Record<string, Tensor>, ctx: HostContext<ParamValues<P>>) => Record<string, Tensor> | Promise<Record<string, Tensor>>;
   /** What its values mean to a viewer (probabilities, attention, a similarity matrix…), so tools draw them without knowing the type. */

@@ -6,6 +6,7 @@ import type { EngineEvent } from './events.ts';
 import { StageCache } from './cache.ts';
 import { HostSteps } from './host-steps.ts';
 import { checkInputs, checkNodeInputs, type NodeLookup } from './check-inputs.ts';
+import { computeHostFeeds } from './host-feeds.ts';
 import { hashReady, hashString, hashTensor } from './tensor-hash.ts';
 import { halveFeeds, widenResults } from './float16-boundary.ts';
 import { runGenerate } from './generate.ts';
@@ -113,6 +114,10 @@ export class Program {
     if (signal?.aborted) throw abortError();
     checkInputs(this.plan, inputs);
     checkNodeInputs(this.plan, inputs, this.nodeTypes);
+    const fed = computeHostFeeds(this.plan, inputs, (type) => {
+      const def = this.nodeTypes(type);
+      return def?.hostFeeds ? { version: def.version, compute: def.hostFeeds } : this.hostSteps.feed(type);
+    });
     for (const tap of options.taps ?? []) {
       if (!this.plan.taps.includes(tap)) {
         throw new ModalflowError('MF_TAP_NOT_COMPILED', `"${tap}" was not compiled as a tap; compile with taps: ["${tap}"]`, { node: tap.split('.')[0] });
@@ -126,6 +131,10 @@ export class Program {
       if (!t) continue;
       values.set(spec.tensor, t);
       if (useCache) keys.set(spec.tensor, hashTensor(t));
+    }
+    for (const [tensor, t] of fed) {
+      values.set(tensor, t);
+      if (useCache) keys.set(tensor, hashTensor(t));
     }
 
     const total = this.plan.stages.length;

@@ -1,4 +1,5 @@
 import type { AnyNodeDef, HostContext, NodeRegistry, Tensor } from '@modalflow/core';
+import type { FeedStep } from './host-feeds.ts';
 
 export type HostStep = (
   inputs: Record<string, Tensor>,
@@ -8,6 +9,17 @@ export type HostStep = (
 /** Non-ONNX steps (tokenizing, label mapping) by node type. */
 export class HostSteps {
   private readonly steps = new Map<string, HostStep>();
+  private readonly feeds = new Map<string, FeedStep>();
+
+  /** Registers a node type's `hostFeeds`, for engines given host steps but no registry (a browser page). */
+  registerFeeds(type: string, feed: FeedStep): this {
+    this.feeds.set(type, feed);
+    return this;
+  }
+
+  feed(type: string): FeedStep | undefined {
+    return this.feeds.get(type);
+  }
 
   register(type: string, step: HostStep): this {
     if (this.steps.has(type)) throw new Error(`host step "${type}" is already registered`);
@@ -22,6 +34,7 @@ export class HostSteps {
   static fromRegistry(registry: NodeRegistry): HostSteps {
     const steps = new HostSteps();
     for (const def of registry.list() as AnyNodeDef[]) if (def.host) steps.register(def.type, def.host);
+    for (const def of registry.list() as AnyNodeDef[]) if (def.hostFeeds) steps.registerFeeds(def.type, { version: def.version, compute: def.hostFeeds });
     return steps;
   }
 }

@@ -9,3 +9,4 @@ export * from './train-program.ts';
 export * from './float16-boundary.ts';
 export * from './decoding.ts';
 export * from './generate.ts';
+export * from './host-feeds.ts';
