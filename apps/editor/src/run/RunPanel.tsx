@@ -8,6 +8,7 @@ import { defaultValue, fits } from './defaults.ts';
 import { InputField, PixelLimitField, SizeFields } from './InputFields.tsx';
 import { inputSymbols, resolveSizes } from './inputValues.ts';
 import { StageList } from './StageList.tsx';
+import { GeneratedText } from './GeneratedText.tsx';
 import { WeightsControls } from '../train/WeightsControls.tsx';
 
 const BUSY: readonly RunStatus[] = ['compiling', 'loading', 'running'];
@@ -198,6 +199,7 @@ export function RunPanel() {
             </div>
           )}
           <StageList />
+          <GeneratedText />
         </div>
         <ColumnHandle body={body} left={side} />
         <div className="mf-run__col mf-run__results" data-testid="run-results">
