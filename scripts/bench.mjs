@@ -14,6 +14,7 @@ const suites = [
   ['editor', '@modalflow/editor'],
   ['image_bomb', '@modalflow/cli'],
   ['generate', '@modalflow/test', 'bench/generate.ts'],
+  ['generate_browser', '@modalflow/runtime-web', 'bench/generate.ts'],
 ];
 const only = process.argv.slice(2);
 const results = { bench: 'modalflow', date: new Date().toISOString(), node: process.version };
