@@ -16,6 +16,7 @@ const suites = [
   ['image_bomb', '@modalflow/cli'],
   ['serve', '@modalflow/server'],
   ['generate', '@modalflow/test', 'bench/generate.ts'],
+  ['generate_browser', '@modalflow/runtime-web', 'bench/generate.ts'],
 ];
 const only = process.argv.slice(2);
 const results = { bench: 'modalflow', date: new Date().toISOString(), node: process.version };

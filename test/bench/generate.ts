@@ -7,37 +7,14 @@
 import { compileGraph } from '@modalflow/compiler';
 import { createEngine, type EngineEvent } from '@modalflow/engine';
 import { createNodeRuntime } from '@modalflow/runtime-node';
-import type { GraphDoc, Tensor } from '@modalflow/core';
+import type { Tensor } from '@modalflow/core';
+import { DECODER_SIZES, decoderGraph as graph, type DecoderSize as Size } from './decoder-graph.ts';
 import { floats, registry } from '../src/fixtures.ts';
 import { median, round } from './stats.ts';
 
 const runtime = createNodeRuntime({ providers: ['cpu'] });
 const engine = createEngine(runtime, { registry });
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
-
-interface Size { label: string; dim: number; layers: number; heads: number; vocab: number; memory: number; tokens: number }
-
-function graph(s: Size, useCache: boolean, strategy: string): GraphDoc {
-  return {
-    format: 'modalflow.graph', version: 1, meta: { title: `decoder ${s.label}` }, seed: 3,
-    nodes: [
-      { id: 'mem', type: 'input.tensor', typeVersion: 1, params: { dtype: 'float32', shape: `B, ${s.memory}, ${s.dim}` } },
-      { id: 'ids', type: 'input.tensor', typeVersion: 1, params: { dtype: 'int64', shape: 'B, T' } },
-      {
-        id: 'dec', type: 'decoder.transformer', typeVersion: 1,
-        params: { vocab: s.vocab, dim: s.dim, layers: s.layers, heads: s.heads, mlp_dim: 4 * s.dim, max_positions: s.tokens + 1 },
-      },
-      { id: 'gen', type: 'head.generate', typeVersion: 1, params: { strategy, beams: 4, max_length: s.tokens, stop_tokens: [], use_cache: useCache } },
-      { id: 'tokens', type: 'output.tensor', typeVersion: 1, params: {} },
-    ],
-    edges: [
-      { from: ['mem', 'value'], to: ['dec', 'memory'] },
-      { from: ['ids', 'value'], to: ['dec', 'ids'] },
-      { from: ['dec', 'logits'], to: ['gen', 'logits'] },
-      { from: ['gen', 'tokens'], to: ['tokens', 'value'] },
-    ],
-  };
-}
 
 async function measure(s: Size, strategy: string, runs: number) {
   const memory: Tensor = floats([1, s.memory, s.dim], 5);
@@ -63,10 +40,7 @@ async function measure(s: Size, strategy: string, runs: number) {
   };
 }
 
-const sizes: Size[] = [
-  { label: 'tiny (dim 32, 2 layers, vocab 41)', dim: 32, layers: 2, heads: 4, vocab: 41, memory: 17, tokens: 64 },
-  { label: 'small (dim 256, 4 layers, vocab 8000)', dim: 256, layers: 4, heads: 4, vocab: 8000, memory: 50, tokens: 128 },
-];
+const sizes = DECODER_SIZES;
 const results = [];
 for (const s of sizes) results.push(await measure(s, 'greedy', 3));
 results.push(await measure(sizes[1]!, 'beam', 1));

@@ -114,6 +114,25 @@ describe('the generate stage', () => {
     await expect(program.run({ mem: caseMemory(c) })).rejects.toMatchObject({ code: 'MF_GENERATE_TOO_LONG' });
   });
 
+  it('continues each prompt after its last real token: padded rows of different lengths generate as they would alone', async () => {
+    const doc = generateGraph(long, { strategy: 'greedy', max_length: 6 });
+    doc.nodes.push({ id: 'prompt', type: 'input.tensor', typeVersion: 1, params: { dtype: 'int64', shape: 'B, P' } });
+    doc.edges.push({ from: ['prompt', 'value'], to: ['gen', 'prompt'] });
+    const program = await engine.load(compileGraph(doc, registry, { weights: caseWeights(long) }));
+    programs.push(program);
+    const mem = caseMemory(long);
+    const perRow = mem.dims[1]! * mem.dims[2]!;
+    const one = (r: number): Tensor => ({ ...mem, dims: [1, ...mem.dims.slice(1)], data: (mem.data as Float32Array).slice(r * perRow, (r + 1) * perRow) });
+    const ids = (rs: number[][]): Tensor => ({ dtype: 'int64', dims: [rs.length, rs[0]!.length], data: BigInt64Array.from(rs.flat(), BigInt) });
+    const tokens = async (m: Tensor, prompt: Tensor) => {
+      const { outputs } = await program.run({ mem: m, prompt }, { cache: false });
+      return rows(outputs['tokens']!, outputs['lengths']!);
+    };
+    const both = await tokens(mem, ids([[2, 5, 7, 0], [2, 0, 0, 0]]));
+    expect(both[0]).toEqual((await tokens(one(0), ids([[2, 5, 7]])))[0]);
+    expect(both[1]).toEqual((await tokens(one(1), ids([[2]])))[0]);
+  });
+
   it('marks the decoder\'s teacher-forcing ids optional: generation needs only the encoder states', async () => {
     const compiled = compileGraph(generateGraph(c, {}), registry, { weights: caseWeights(c) });
     expect(compiled.plan.inputs.find((i) => i.name === 'ids')!.optional).toBe(true);

@@ -127,10 +127,13 @@ export function buildGenerateStage(analysis: Analysis, genId: string, o: Options
     const port = e instanceof NodeError ? e.port : undefined;
     throw new ModalflowError('MF_LOWERING', `could not lower one step of "${dec.def.type}": ${(e as Error).message}`, { node: decId, ...(port ? { port } : {}) });
   }
-  g.addOutput(g.identity(out.logits, STEP_NAMES.logits), 'float32');
+  // Output shapes are declared so the model passes the ONNX checker's full check.
+  const vocab = dec.outputShapes['logits']?.[2] ?? 'vocab';
+  g.addOutput(g.identity(out.logits, STEP_NAMES.logits), 'float32', [batch, 'sequence_length', vocab]);
+  const cacheShape: Dim[] = [batch, shape.heads, 'total_sequence_length', shape.headDim];
   out.present.forEach((p, l) => {
-    g.addOutput(g.identity(p.key, presentName(l, 'key')), 'float32');
-    g.addOutput(g.identity(p.value, presentName(l, 'value')), 'float32');
+    g.addOutput(g.identity(p.key, presentName(l, 'key')), 'float32', cacheShape);
+    g.addOutput(g.identity(p.value, presentName(l, 'value')), 'float32', cacheShape);
   });
   const bytes = encodeModel(g, {
     opset: o.opset, producerName: o.producer.name, producerVersion: o.producer.version,

@@ -189,13 +189,19 @@ export async function runGenerate(ctx: GenerateContext, feeds: Record<string, Te
   }
   const promptLen = prompt?.dims[1] ?? 1;
   if (prompt && promptLen < 1) throw new ModalflowError('MF_GENERATE_EMPTY_PROMPT', 'the prompt has no tokens; give at least the start token', { node, port: 'prompt' });
-  const prompts: number[][] = Array.from({ length: batch }, (_, b) =>
-    prompt ? Array.from((prompt.data as BigInt64Array).subarray(b * promptLen, (b + 1) * promptLen), Number) : [s.start_token],
-  );
-  if (stage.maxPositions !== undefined && promptLen + s.max_length - 1 > stage.maxPositions) {
+  // A tokenizer pads every row to one length; generation continues after each row's last real token.
+  const prompts: number[][] = Array.from({ length: batch }, (_, b) => {
+    if (!prompt) return [s.start_token];
+    const row = Array.from((prompt.data as BigInt64Array).subarray(b * promptLen, (b + 1) * promptLen), Number);
+    let end = row.length;
+    while (end > 1 && row[end - 1] === s.pad_token) end--;
+    return row.slice(0, end);
+  });
+  const longest = Math.max(...prompts.map((p) => p.length));
+  if (stage.maxPositions !== undefined && longest + s.max_length - 1 > stage.maxPositions) {
     throw new ModalflowError(
       'MF_GENERATE_TOO_LONG',
-      `a prompt of ${promptLen} tokens plus max_length ${s.max_length} needs ${promptLen + s.max_length - 1} positions, but the decoder has ${stage.maxPositions} (max_positions)`,
+      `a prompt of ${longest} tokens plus max_length ${s.max_length} needs ${longest + s.max_length - 1} positions, but the decoder has ${stage.maxPositions} (max_positions)`,
       { node, param: 'max_length' },
     );
   }
@@ -206,7 +212,19 @@ export async function runGenerate(ctx: GenerateContext, feeds: Record<string, Te
   };
   let rows: GenerateRow[];
   try {
-    rows = s.strategy === 'beam' ? await beamSearch(stepper, prompts, s, ctx, check) : await stepwise(stepper, prompts, s, ctx, check);
+    if (s.strategy === 'beam') rows = await beamSearch(stepper, prompts, s, ctx, check);
+    else {
+      // Rows step together only when their prompts are equally long: the cache is one rectangle.
+      const groups = new Map<number, number[]>();
+      prompts.forEach((p, b) => groups.set(p.length, [...(groups.get(p.length) ?? []), b]));
+      rows = [];
+      const rng = s.strategy === 'sample' ? samplerRng(s.seed) : undefined;
+      for (const ids of groups.values()) {
+        await stepper.reset();
+        const part = await stepwise(stepper, ids.map((b) => prompts[b]!), ids, s, ctx, check, rng);
+        ids.forEach((b, k) => (rows[b] = part[k]!));
+      }
+    }
   } finally {
     await stepper.release();
   }
@@ -225,13 +243,14 @@ export async function runGenerate(ctx: GenerateContext, feeds: Record<string, Te
 }
 
 /** Greedy and sampling: every row advances one token per step, all rows in one run. */
-async function stepwise(stepper: Stepper, prompts: number[][], s: GenerateSettings, ctx: GenerateContext, check: () => void): Promise<GenerateRow[]> {
+async function stepwise(
+  stepper: Stepper, prompts: number[][], rowIds: number[], s: GenerateSettings, ctx: GenerateContext, check: () => void,
+  rng: ReturnType<typeof samplerRng> | undefined,
+): Promise<GenerateRow[]> {
   const stop = new Set(s.stop_tokens);
-  const rng = s.strategy === 'sample' ? samplerRng(s.seed) : undefined;
   const seqs = prompts.map((p) => [...p]);
   const out = prompts.map(() => [] as number[]);
   const done = prompts.map(() => false);
-  const rowIds = prompts.map((_, b) => b);
   for (let step = 0; step < s.max_length && done.some((d) => !d); step++) {
     check();
     const feed = s.use_cache && step > 0 ? seqs.map((q) => [q[q.length - 1]!]) : seqs;
@@ -247,7 +266,7 @@ async function stepwise(stepper: Stepper, prompts: number[][], s: GenerateSettin
       seqs[b]!.push(tok);
       out[b]!.push(tok);
       if (stop.has(tok)) done[b] = true;
-      ctx.onEvent?.({ type: 'token', stage: ctx.stage.id, node: ctx.stage.nodes[0]!, row: b, step, token: tok, piece: stop.has(tok) ? '' : s.vocabulary[tok] ?? String(tok), final: true });
+      ctx.onEvent?.({ type: 'token', stage: ctx.stage.id, node: ctx.stage.nodes[0]!, row: rowIds[b]!, step, token: tok, piece: stop.has(tok) ? '' : s.vocabulary[tok] ?? String(tok), final: true });
     }
   }
   return out.map((tokens, b) => ({ tokens, text: wordsOf(tokens, s), stopped: done[b]! }));

@@ -10,6 +10,7 @@ import { inputSymbols, resolveSizes } from './inputValues.ts';
 import { StageList } from './StageList.tsx';
 import { RunTiming } from './RunTiming.tsx';
 import { isSoftwareAdapter } from './adapter.ts';
+import { GeneratedText } from './GeneratedText.tsx';
 import { WeightsControls } from '../train/WeightsControls.tsx';
 
 const BUSY: readonly RunStatus[] = ['compiling', 'loading', 'running'];
@@ -212,6 +213,7 @@ export function RunPanel() {
             </div>
           )}
           <StageList />
+          <GeneratedText />
         </div>
         <ColumnHandle body={body} left={side} />
         <div className="mf-run__col mf-run__results" data-testid="run-results">

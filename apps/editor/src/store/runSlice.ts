@@ -69,6 +69,34 @@ export interface RunState {
   problems: readonly Problem[] | null;
   /** Tensors kept for the edge inspector (`node.port`), besides those the views keep. */
   inspected: readonly string[];
+  /** Text each generate node has written so far in this run (its first row), as the tokens arrive. */
+  generated?: Readonly<Record<string, GeneratedText>>;
+}
+
+export interface GeneratedText {
+  text: string;
+  /** Tokens chosen so far. */
+  tokens: number;
+  /** Set once the loop ended: whether the first row ended with a stop token. */
+  stopped?: boolean;
+  /** Beam search is still running: no text is final before it ends. */
+  provisional?: boolean;
+  tokensPerSecond?: number;
+}
+
+/** The generated texts after one engine event (token events of the first row, and the end of a loop). */
+export function applyTokenEvent(texts: Readonly<Record<string, GeneratedText>>, e: EngineEvent): Readonly<Record<string, GeneratedText>> {
+  if (e.type === 'token' && e.row === 0) {
+    const prev = texts[e.node];
+    if (e.final) return { ...texts, [e.node]: { text: `${prev?.text ?? ''}${prev?.text && e.piece ? ' ' : ''}${e.piece}`, tokens: (prev?.tokens ?? 0) + 1 } };
+    // Beam search's best beam may still change its earlier words: only the step count is shown.
+    return { ...texts, [e.node]: { text: '', tokens: e.step + 1, provisional: true } };
+  }
+  if (e.type === 'generate-end' && e.rows[0]) {
+    const r = e.rows[0];
+    return { ...texts, [e.node]: { text: r.text, tokens: r.tokens.length, stopped: r.stopped, tokensPerSecond: e.tokensPerSecond } };
+  }
+  return texts;
 }
 
 export interface RunSlice {
@@ -170,12 +198,15 @@ export function createRunSlice(set: SetState, get: GetState): RunSlice {
     },
 
     startStages(rows, stagesHash) {
-      patch({ stages: rows, nodeStates: nodeStatesOf(rows), stagesHash, problems: null });
+      patch({ stages: rows, nodeStates: nodeStatesOf(rows), stagesHash, problems: null, generated: {} });
     },
 
     runEvent(e) {
       const stages = applyStageEvent(get().run.stages, e);
       if (stages !== get().run.stages) patch({ stages, nodeStates: nodeStatesOf(stages) });
+      const generated = get().run.generated ?? {};
+      const texts = applyTokenEvent(generated, e);
+      if (texts !== generated) patch({ generated: texts });
     },
 
     finishRun(result) {
