@@ -4,6 +4,7 @@ import { fromNpyFolder, fromRows, openManifest, type Dataset, type InputSpec } f
 import { WORLD_SCHEME, examplesOf, generateWorld, parseWorldSpec, worldRow, type World } from '@modalflow/world';
 import { readUserFile, readUserText } from '../files.ts';
 import { decodeImage } from '../inputs/image.ts';
+import { decodeAudio } from '../inputs/media.ts';
 import { ModalflowError, readNpy } from '@modalflow/core';
 
 export interface DataSource {
@@ -50,7 +51,7 @@ export async function openDataSource(spec: string, inputs: readonly InputSpec[],
   const text = await readUserText(abs, 'dataset manifest');
   return {
     // Manifests often carry ids, splits and labels beside the inputs; a missing input column is still an error.
-    dataset: openManifest({ text, file: spec, format: ext === '.csv' ? 'csv' : 'jsonl' }, { inputs, readFile, decodeImage, decodeNpy: readNpy, extraColumns: 'ignore' }),
+    dataset: openManifest({ text, file: spec, format: ext === '.csv' ? 'csv' : 'jsonl' }, { inputs, readFile, decodeImage, decodeNpy: readNpy, decodeAudio, extraColumns: 'ignore' }),
     label: spec,
   };
 }

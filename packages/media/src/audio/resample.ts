@@ -1,5 +1,8 @@
 import { ModalflowError } from '@modalflow/core';
-import { ConverterType, create } from '@alexanderolsen/libsamplerate-js';
+import libsamplerate from '@alexanderolsen/libsamplerate-js';
+
+// A UMD bundle: Node's ESM loader exposes only its default export.
+const { ConverterType, create } = libsamplerate;
 
 /**
  * Band-limited resampling with libsamplerate (Erik de Castro Lopo's Secret Rabbit Code, compiled
