@@ -13,6 +13,7 @@ const suites = [
   ['browser_vs_node', '@modalflow/runtime-web'],
   ['editor', '@modalflow/editor'],
   ['image_bomb', '@modalflow/cli'],
+  ['spectrogram', '@modalflow/test', 'bench/spectrogram.ts'],
 ];
 const only = process.argv.slice(2);
 const results = { bench: 'modalflow', date: new Date().toISOString(), node: process.version };

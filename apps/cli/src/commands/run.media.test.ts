@@ -35,8 +35,8 @@ async function run(args: string[], env: Record<string, string> = {}): Promise<{ 
 
 /** Top-1 clip index for each caption row. */
 function top1(json: string, name: string): number[] {
-  const t = JSON.parse(json).outputs[name] as { dims: number[]; data: number[] } | number[][];
-  const rows: number[][] = Array.isArray(t) ? t : Array.from({ length: t.dims[0]! }, (_, r) => t.data.slice(r * t.dims[1]!, (r + 1) * t.dims[1]!));
+  const t = JSON.parse(json).outputs[name] as { shape: number[]; data: number[] };
+  const rows = Array.from({ length: t.shape[0]! }, (_, r) => t.data.slice(r * t.shape[1]!, (r + 1) * t.shape[1]!));
   return rows.map((r) => r.indexOf(Math.max(...r)));
 }
 
