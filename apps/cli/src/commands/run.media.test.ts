@@ -59,7 +59,7 @@ describe('modalflow run on audio', () => {
     expect(r.err).toContain('input "audio": 30 clips, in this order: 0 examples/audio-text/clips/blue_circle.wav');
     const best = top1(r.out, 'logits_per_text');
     const right = best.map((b, k) => b === k);
-    const seen = right.filter((ok, k) => !clips[k]!.heldout).length / clips.filter((c) => !c.heldout).length;
+    const seen = right.filter((ok, k) => ok && !clips[k]!.heldout).length / clips.filter((c) => !c.heldout).length;
     const held = right.filter((ok, k) => ok && clips[k]!.heldout).length;
     expect(seen).toBeGreaterThanOrEqual(RETRIEVAL.seen);
     expect(held).toBeGreaterThanOrEqual(RETRIEVAL.heldout);
@@ -92,4 +92,4 @@ describe.runIf(hasFfmpeg)('modalflow run on video', () => {
 });
 
 // What the committed weights reach (examples/audio-text/README.md), a little below the measured values.
-const RETRIEVAL = { seen: 0.9, heldout: 3 };
+const RETRIEVAL = { seen: 0.95, heldout: 3 };
