@@ -5,6 +5,7 @@ import { docHash } from '../run/docHash.ts';
 import type { RunResult } from '../store/runSlice.ts';
 import { AttentionCard } from './AttentionCard.tsx';
 import { MatrixCard } from './MatrixCard.tsx';
+import { SPECTROGRAM_TYPES, SpectrogramCard } from './SpectrogramCard.tsx';
 import { ProbabilityCard } from './ProbabilityCard.tsx';
 import { CLASS_NAMES, rowBars, topkBars, type Bar } from './probabilities.ts';
 import { attentionSources, barSources, matrixSources, nodeName } from './sources.ts';
@@ -98,6 +99,13 @@ export function ResultsPane() {
     ];
   });
 
+  const spectrogramCards = analysis.order.flatMap((id) => {
+    if (!SPECTROGRAM_TYPES.has(analysis.nodes.get(id)?.def.type ?? '')) return [];
+    const t = tensors[`${id}.mel`];
+    if (!t || t.dims.length !== 3 || t.dtype !== 'float32') return [];
+    return [<SpectrogramCard key={`mel-${id}`} title={nodeName(nodes.get(id), id)} source={`${id}.mel`} tensor={t} testId={`spectrogram-${id}`} />];
+  });
+
   const selectOutput = (name: string) => editor.getState().select([name]);
 
   return (
@@ -110,6 +118,7 @@ export function ResultsPane() {
       <div className="mf-results__cards">
         <AttentionCard sources={sources.attention} tensors={tensors} images={result.images} />
         {matrixCards}
+        {spectrogramCards}
         {barCards}
         <OutputsCard result={result} onInspect={selectOutput} />
       </div>

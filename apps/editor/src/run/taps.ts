@@ -38,7 +38,8 @@ export function viewTaps(analysis: Analysis): string[] {
       ATTENTION_PORT.test(port) ||
       (TOPK_TYPES.has(type) && (port === 'scores' || port === 'labels')) ||
       port === 'probs' ||
-      (type === 'head.similarity' && port.startsWith('logits_per_')),
+      (type === 'head.similarity' && port.startsWith('logits_per_')) ||
+      (type === 'preprocess.log_mel' && port === 'mel'),
   );
   for (const id of analysis.order) {
     if (analysis.nodes.get(id)?.def.type !== 'encoder.patch_embed') continue;
