@@ -17,6 +17,7 @@ const suites = [
   ['serve', '@modalflow/server'],
   ['generate', '@modalflow/test', 'bench/generate.ts'],
   ['generate_browser', '@modalflow/runtime-web', 'bench/generate.ts'],
+  ['spectrogram', '@modalflow/test', 'bench/spectrogram.ts'],
 ];
 const only = process.argv.slice(2);
 const results = { bench: 'modalflow', date: new Date().toISOString(), node: process.version };

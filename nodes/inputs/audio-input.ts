@@ -4,7 +4,7 @@ import { batchDim, batchParam } from './batch.ts';
 /**
  * A sound clip: mono float32 samples at `sample_rate`, [B, S]. The command line and the editor
  * decode WAV, FLAC or MP3, average the channels, resample with libsamplerate
- * (SRC_SINC_BEST_QUALITY) and, when `samples` is set, pad with zeros or cut to that length.
+ * (SRC_SINC_MEDIUM_QUALITY) and, when `samples` is set, pad with zeros or cut to that length.
  */
 export default defineNode({
   type: 'input.audio',
@@ -13,7 +13,7 @@ export default defineNode({
   title: 'Audio input',
   doc: 'A sound clip given at run time: a WAV, FLAC or MP3 file from the command line, or a file dropped (or a recording made) in the run panel. It arrives as one row of numbers between -1 and 1 per clip, `sample_rate` numbers per second, whatever rate the file had (it is resampled). Set `samples` to give every clip the same length (shorter clips end in silence, longer ones are cut), which several clips in one batch need. Connect it to *Log-mel spectrogram*.',
   formula: 'x \\in [-1, 1]^{B \\times S}',
-  source: 'soundfile / torchaudio.load scaling, librosa.to_mono, libsamplerate SRC_SINC_BEST_QUALITY',
+  source: 'soundfile / torchaudio.load scaling, librosa.to_mono, libsamplerate SRC_SINC_MEDIUM_QUALITY',
   role: 'input',
   inputKind: 'audio',
   inputs: {},

@@ -54,6 +54,7 @@ export default defineNode({
   version: 1,
   category: 'preprocessing',
   title: 'Log-mel spectrogram',
+  views: { spectrogram: ['mel'] },
   doc: 'Turns a waveform into a picture of its sound: the short-time Fourier transform cuts the audio into overlapping windows (`n_fft` samples every `hop_length`), measures the energy at each frequency, and sums those energies into `n_mels` bands spaced as the ear hears pitch (the mel scale). The log of the band energies is what audio encoders such as Whisper and AST read. The defaults are Whisper\'s: 16 kHz, a 25 ms window every 10 ms, 80 Slaney mel bands. `htk` with norm `none` is torchaudio\'s MelSpectrogram default; `slaney` with norm `slaney` is librosa\'s; `onnx` uses the ONNX MelWeightMatrix operator\'s own HTK triangles on whole FFT bins.',
   formula: 'S_{mt} = \\sum_k F_{km} \\Big|\\sum_n w_n\\, x_{tH+n}\\, e^{-2\\pi i k n/N}\\Big|^p,\\quad y = \\log \\max(S, \\epsilon)',
   source: 'librosa.feature.melspectrogram / torchaudio.transforms.MelSpectrogram; openai/whisper audio.py log_mel_spectrogram',

@@ -20,6 +20,8 @@ export interface NodeViews {
   centreCrop?: true | { param: string };
   /** Splits a text into candidate labels on this input port: a text input wired to it holds labels, not one sentence. */
   splitsLabels?: string;
+  /** Output ports holding spectrograms [B, bands, frames], drawn as pictures with time to the right. */
+  spectrogram?: readonly string[];
 }
 
 /** The names a views declaration refers to that the node does not have, as messages. */
@@ -52,5 +54,6 @@ export function viewProblems(views: NodeViews, ports: { inputs: Record<string, u
   }
   if (views.centreCrop && views.centreCrop !== true) check(views.centreCrop.param, ports.params, 'param', 'centreCrop');
   check(views.splitsLabels, ports.inputs, 'input port', 'splitsLabels');
+  for (const port of views.spectrogram ?? []) check(port, ports.outputs, 'output port', 'spectrogram');
   return out;
 }

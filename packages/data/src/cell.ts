@@ -42,6 +42,21 @@ async function loadFile(path: string, loaders: Partial<Loaders>, what: 'image' |
   }
 }
 
+async function loadAudio(path: string, input: InputSpec, loaders: Partial<Loaders>): Promise<Tensor> {
+  if (!loaders.readFile) throw new CellError(DataCodes.missingFile, `"${path}" is a file path, but no readFile was given to load it`);
+  let bytes: Uint8Array;
+  try {
+    bytes = await loaders.readFile(path);
+  } catch (e) {
+    throw new CellError(DataCodes.missingFile, `cannot read "${path}": ${reason(e)}`);
+  }
+  try {
+    return await loaders.decodeAudio!(bytes, path, input);
+  } catch (e) {
+    throw new CellError(DataCodes.badFile, `cannot decode "${path}": ${reason(e)}`);
+  }
+}
+
 function reason(e: unknown): string {
   if (isModalflowError(e)) return `${e.code}: ${e.problems[0]?.message ?? e.message}`;
   return e instanceof Error ? e.message : String(e);
@@ -106,10 +121,11 @@ export async function decodeCell(raw: unknown, input: InputSpec, loaders: Partia
       const t = await loadFile(path, loaders, NPY.test(path) ? 'npy' : 'image');
       return checkExampleShape(imageExample(t, path), input);
     }
+    case 'audio':
+      if (typeof raw === 'string' && !NPY.test(raw.trim()) && loaders.decodeAudio) return checkExampleShape(await loadAudio(raw.trim(), input, loaders), input);
+    // falls through: a waveform as .npy or an array, like a tensor
     case 'tensor':
     case 'regions':
-    // Decoded waveforms and frames (.npy or arrays): decoding media files needs the host's codecs.
-    case 'audio':
     case 'video': {
       let t: Tensor;
       if (typeof raw === 'string' && NPY.test(raw.trim())) {

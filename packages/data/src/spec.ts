@@ -10,6 +10,8 @@ export interface InputSpec {
   dtype: DType;
   /** Declared shape with the batch axis first; known sizes after it are checked per example. */
   shape?: Shape;
+  /** Audio and video inputs: the rate and length a file becomes (a PlanInput's `media`). */
+  media?: { sampleRate?: number; samples?: number };
 }
 
 /** Platform services: this package never touches a file system or an image codec itself. */
@@ -19,6 +21,8 @@ export interface Loaders {
   /** PNG/JPEG bytes to uint8 [H, W, 3] or [1, H, W, 3]. */
   decodeImage(bytes: Uint8Array, file: string): Tensor;
   decodeNpy(bytes: Uint8Array, file: string): Tensor;
+  /** Sound file bytes to mono float32 [S] at the input's rate (optional: only audio inputs need it). */
+  decodeAudio?(bytes: Uint8Array, file: string, input: InputSpec): Promise<Tensor>;
 }
 
 export interface DatasetOptions extends Partial<Loaders> {

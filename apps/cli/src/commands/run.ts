@@ -71,8 +71,8 @@ export async function runCommand(io: Io, file: string, opts: RunOptions): Promis
   const inputs: Record<string, Tensor> = {};
   for (const { name, value } of args) {
     const spec = plan.inputs.find((i) => i.name === name);
-    if (spec?.kind === 'audio') inputs[name] = await parseAudioInput(name, value, spec.media ?? {}, io.cwd);
-    else if (spec?.kind === 'video') inputs[name] = await parseVideoInput(name, value, spec.media ?? {}, io.cwd);
+    if (spec?.kind === 'audio') inputs[name] = await parseAudioInput(name, value, spec.media ?? {}, io.cwd, note);
+    else if (spec?.kind === 'video') inputs[name] = await parseVideoInput(name, value, spec.media ?? {}, io.cwd, note);
     else inputs[name] = await parseInputValue(name, value, spec?.dtype, io.cwd, { maxPixels: opts.maxImagePixels });
   }
   // Bad inputs are reported before any session is created, which can take seconds.

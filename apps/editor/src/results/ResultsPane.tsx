@@ -5,6 +5,7 @@ import { docHash } from '../run/docHash.ts';
 import type { RunResult } from '../store/runSlice.ts';
 import { AttentionCard } from './AttentionCard.tsx';
 import { MatrixCard } from './MatrixCard.tsx';
+import { SpectrogramCard } from './SpectrogramCard.tsx';
 import { ProbabilityCard } from './ProbabilityCard.tsx';
 import { rowBars, topkBars, type Bar } from './probabilities.ts';
 import { attentionSources, barSources, matrixSources, nodeName } from './sources.ts';
@@ -99,6 +100,14 @@ export function ResultsPane() {
     ];
   });
 
+  const spectrogramCards = analysis.order.flatMap((id) =>
+    (analysis.nodes.get(id)?.def.views?.spectrogram ?? []).flatMap((port) => {
+      const t = tensors[`${id}.${port}`];
+      if (!t || t.dims.length !== 3 || t.dtype !== 'float32') return [];
+      return [<SpectrogramCard key={`${port}-${id}`} title={nodeName(nodes.get(id), id)} source={`${id}.${port}`} tensor={t} testId={`spectrogram-${id}`} />];
+    }),
+  );
+
   const selectOutput = (name: string) => editor.getState().select([name]);
 
   return (
@@ -111,6 +120,7 @@ export function ResultsPane() {
       <div className="mf-results__cards">
         <AttentionCard sources={sources.attention} tensors={tensors} images={result.images} />
         {matrixCards}
+        {spectrogramCards}
         {barCards}
         <OutputsCard result={result} onInspect={selectOutput} />
       </div>

@@ -6,6 +6,7 @@ import type { GraphInput } from './graphInputs.ts';
 import type { ImageItem, InputValue, Sizes } from './inputValues.ts';
 import { SAMPLES, sampleImage, sampleUrl, type Sample } from './samples.ts';
 import { readTensorFile } from './tensorFiles.ts';
+import { AudioField } from './AudioField.tsx';
 
 const IMAGE_TYPES = 'image/png,image/jpeg';
 
@@ -216,6 +217,8 @@ export function InputField({ input, value, sizes }: { input: GraphInput; value: 
         <ImageField input={input} value={value?.kind === 'image' ? value : undefined} />
       ) : input.kind === 'text' ? (
         <TextField input={input} value={value?.kind === 'text' ? value : undefined} />
+      ) : input.kind === 'audio' ? (
+        <AudioField input={input} value={value?.kind === 'tensor' ? value : undefined} />
       ) : (
         <TensorField input={input} value={value?.kind === 'tensor' ? value : undefined} dims={desc} />
       )}

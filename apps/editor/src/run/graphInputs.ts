@@ -1,4 +1,4 @@
-import type { Analysis, DType, Shape } from '@modalflow/core';
+import type { Analysis, DType, MediaSpec, Shape } from '@modalflow/core';
 
 export type InputKind = 'tensor' | 'text' | 'image' | 'regions' | 'audio' | 'video';
 
@@ -14,6 +14,8 @@ export interface GraphInput {
   description: string;
   /** A text input split into candidate labels downstream (zero-shot classification). */
   labels: boolean;
+  /** Audio and video inputs: the rate, length and frames a file becomes. */
+  media?: MediaSpec;
 }
 
 /**
@@ -41,6 +43,7 @@ export function graphInputs(analysis: Analysis): GraphInput[] {
         shape: info.outputShapes[port]!,
         description: info.outputs[port]!.description || info.def.title,
         labels,
+        ...(info.def.media ? { media: info.def.media(info.params) } : {}),
       });
     }
   }

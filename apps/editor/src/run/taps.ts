@@ -38,7 +38,8 @@ export function viewTaps(analysis: Analysis): string[] {
       !!v.attention?.includes(port) ||
       (!!v.ranked && (port === v.ranked.scores || port === v.ranked.labels)) ||
       !!v.probabilities?.[port] ||
-      !!v.similarity?.outputs.includes(port)
+      !!v.similarity?.outputs.includes(port) ||
+      !!v.spectrogram?.includes(port)
     );
   });
   for (const id of analysis.order) {

@@ -1,7 +1,14 @@
 import { ModalflowError } from '@modalflow/core';
-import wavefile from 'wavefile';
+import * as wavefileModule from 'wavefile';
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import { MPEGDecoder } from 'mpg123-decoder';
+
+// Bundlers read wavefile's ES module (a named export); Node's ESM loader reads its UMD bundle,
+// which only has a default export.
+type WaveFileModule = typeof import('wavefile');
+const { WaveFile } = ((wavefileModule as WaveFileModule & { default?: WaveFileModule }).WaveFile
+  ? wavefileModule
+  : (wavefileModule as unknown as { default: WaveFileModule }).default) as WaveFileModule;
 
 export type AudioFormat = 'wav' | 'flac' | 'mp3';
 
@@ -29,9 +36,9 @@ function fail(code: string, file: string, message: string): never {
 
 /** 8-bit WAV is unsigned around 128; wider PCM is signed and divided by 2^(bits-1) (soundfile's scaling). */
 function decodeWav(bytes: Uint8Array, file: string): DecodedAudio {
-  let wav: InstanceType<typeof wavefile.WaveFile>;
+  let wav: InstanceType<typeof WaveFile>;
   try {
-    wav = new wavefile.WaveFile(bytes);
+    wav = new WaveFile(bytes);
   } catch (e) {
     return fail('MF_AUDIO_CORRUPT', file, `is not a readable WAV file (${(e as Error).message})`);
   }

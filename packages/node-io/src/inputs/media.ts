@@ -39,9 +39,16 @@ export function mediaFiles(name: string, value: string, cwd: string, extensions:
   return files.map((f) => path.join(file, f));
 }
 
+/** Several clips: rows of the outputs follow this order, so it is said once. */
+function noteOrder(name: string, files: string[], cwd: string, note?: (line: string) => void): void {
+  if (!note || files.length < 2) return;
+  note(`input "${name}": ${files.length} clips, in this order: ${files.map((f) => path.relative(cwd, f) || f).map((f, k) => `${k} ${f}`).join(', ')}`);
+}
+
 /** Audio files -> float32 [clips, samples] at the input's rate (decoded, mono, resampled, fitted). */
-export async function parseAudioInput(name: string, value: string, media: MediaSpec, cwd: string): Promise<Tensor> {
+export async function parseAudioInput(name: string, value: string, media: MediaSpec, cwd: string, note?: (line: string) => void): Promise<Tensor> {
   const files = mediaFiles(name, value, cwd, AUDIO_EXTENSIONS);
+  noteOrder(name, files, cwd, note);
   const clips: Float32Array[] = [];
   for (const f of files) {
     clips.push(await loadAudioClip(await readUserFile(f, `audio for input "${name}"`), f, { sampleRate: media.sampleRate ?? 16000, samples: media.samples ?? 0 }));
@@ -49,9 +56,16 @@ export async function parseAudioInput(name: string, value: string, media: MediaS
   return audioBatch(clips, files);
 }
 
+/** One sound file of a training manifest -> float32 [S] at the input's rate and length. */
+export async function decodeAudio(bytes: Uint8Array, file: string, input: { media?: MediaSpec }): Promise<Tensor> {
+  const clip = await loadAudioClip(bytes, file, { sampleRate: input.media?.sampleRate ?? 16000, samples: input.media?.samples ?? 0 });
+  return { dtype: 'float32', dims: [clip.length], data: clip };
+}
+
 /** Video files -> uint8 [clips x frames, H, W, 3], each clip's sampled frames in order. */
-export async function parseVideoInput(name: string, value: string, media: MediaSpec, cwd: string): Promise<Tensor> {
+export async function parseVideoInput(name: string, value: string, media: MediaSpec, cwd: string, note?: (line: string) => void): Promise<Tensor> {
   const files = mediaFiles(name, value, cwd, VIDEO_EXTENSIONS);
+  noteOrder(name, files, cwd, note);
   const parts: Tensor[] = [];
   for (const f of files) {
     parts.push((await readVideoFrames(f, { frames: media.frames ?? 8, fps: media.fps ?? 0, height: media.height ?? 224, width: media.width ?? 224 })).frames);
