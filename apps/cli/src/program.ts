@@ -184,7 +184,8 @@ export function createProgram(io: Io): Command {
     .command('export')
     .description("write the graph's weights (from its weights file, or seeded) as .safetensors named <nodeId>.<weight>")
     .argument('<graph>', 'graph JSON file')
-    .requiredOption('-o, --out <file>', 'the .safetensors file to write'))
+    .requiredOption('-o, --out <file>', 'the .safetensors file to write')
+    .option('--init <file>', 'take the weights whose names match from this .safetensors (another graph\'s), seed the rest'))
     .action(lazy(async () => (await import('./commands/weights-export.ts')).weightsExportCommand, io));
 
   return program;

@@ -9,16 +9,20 @@ import { loadWeights } from '../weights-file.ts';
 import { loadAssets, type AssetOptions } from '../assets-file.ts';
 import { formatBytes, shortCount, withThousands } from '../format/numbers.ts';
 import type { Io } from '../io.ts';
+import { readInitWeights } from '../train/init-weights.ts';
 
 export interface WeightsExportOptions extends AssetOptions {
   out: string;
+  init?: string;
 }
 
 export async function weightsExportCommand(io: Io, file: string, opts: WeightsExportOptions): Promise<void> {
   const graph = await loadGraphFile(file, io.cwd);
   const assets = await loadAssets(graph, opts, io.cwd);
   const analysis = analyzeOrThrow(graph.doc, createRegistry(), { file, asset: assets.lookup, library: graph.library });
-  const loaded = await loadWeights(graph, undefined, io.cwd);
+  // --init: another graph's weights where the names match, seeded ones elsewhere, as one complete file.
+  const carried = opts.init !== undefined ? await readInitWeights(graph.doc, createRegistry(), opts.init, io.cwd, { file, asset: assets.lookup, library: graph.library }) : undefined;
+  const loaded = carried ? { tensors: carried.tensors, file: `${opts.init} (${carried.loaded.length} by name, ${carried.seeded.length} seeded)` } : await loadWeights(graph, undefined, io.cwd);
   if (loaded) checkWeights(analysis, loaded.tensors, loaded.file);
   const tensors = allWeights(analysis, loaded?.tensors);
   const bytes = writeSafetensors(tensors, { format: 'pt', 'modalflow.graph_hash': graphHash(graph.doc) });
