@@ -3,7 +3,7 @@ import { useEditorApi, useRegistry, useUi, useUiApi } from '../app/context.tsx';
 import { loadExamples } from './examples.ts';
 import { Thumbnail } from './Thumbnail.tsx';
 import { Modal } from '../ui/Modal.tsx';
-import { LESSONS, lessonDoc, type Lesson } from '../train/lessons.ts';
+import { LESSONS, lessonDoc, lessonFileName, type Lesson } from '../train/lessons.ts';
 
 export function Gallery() {
   const open = useUi((s) => s.galleryOpen);
@@ -28,7 +28,7 @@ function GalleryDialog() {
   const openLesson = (lesson: Lesson) => {
     const doc = lessonDoc(lesson, examples);
     if (!doc) return;
-    editor.getState().replaceDocument(structuredClone(doc), `${lesson.example}-tiny.json`);
+    editor.getState().replaceDocument(structuredClone(doc), lessonFileName(lesson));
     editor.getState().applyTrainSettings(structuredClone(lesson.settings));
     ui.getState().set({ galleryOpen: false, trainOpen: true, runOpen: false, fitSeq: ui.getState().fitSeq + 1 });
     ui.getState().notify({ kind: 'success', title: `Opened “${lesson.title}”`, detail: 'Press Train in the panel below.' });
@@ -42,7 +42,7 @@ function GalleryDialog() {
           return (
             <div key={lesson.id} className="mf-gallery__item">
               <button type="button" className="mf-card mf-card--lesson" disabled={!doc} onClick={() => openLesson(lesson)} data-testid={`lesson-${lesson.id}`}>
-                <div className="mf-card__thumb">{doc ? <Thumbnail doc={doc} registry={registry} /> : <span className="mf-error-text">examples/{lesson.example}/tiny.json did not load</span>}</div>
+                <div className="mf-card__thumb">{doc ? <Thumbnail doc={doc} registry={registry} /> : <span className="mf-error-text">examples/{lesson.example}/{lesson.file ?? 'tiny.json'} did not load</span>}</div>
                 <div className="mf-card__body">
                   <div className="mf-card__title">{lesson.title}</div>
                   <div className="mf-card__desc">{lesson.description}</div>
