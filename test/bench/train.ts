@@ -33,6 +33,7 @@ import { ROOT, registry } from '../src/fixtures.ts';
 import { batchesFor } from '../src/train-batches.ts';
 import { trainConfig } from '../src/train-setup.ts';
 import { median, percentile, round } from './stats.ts';
+import { lessonsBench } from './lessons.ts';
 
 const BATCH = 32;
 // Several distinct batches, cycled, so no run is timed on data a cache could have kept warm.
@@ -362,6 +363,8 @@ const result = {
   torch: torch.ok ? { python: PYTHON } : null,
   ...(torch.ok ? {} : { torch_reason: torch.reason }),
   cases: Object.fromEntries(cases.map((c, k) => [c.name, results[k]])),
+  // Steps per second of each lesson as `modalflow train` runs it (test/bench/lessons.ts).
+  lessons: only.length ? undefined : lessonsBench(),
   total_s: round((Date.now() - started) / 1000, 1),
 };
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');

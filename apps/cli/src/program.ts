@@ -246,7 +246,8 @@ export function createProgram(io: Io): Command {
     .argument('<graph>', 'graph JSON file')
     .requiredOption('-o, --out <file>', 'the .safetensors file to write')
     .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
-    .option('--weights-map <name|file>', WEIGHTS_MAP_HELP))
+    .option('--weights-map <name|file>', WEIGHTS_MAP_HELP)
+    .option('--init <file>', 'take the weights whose names match from this .safetensors (another graph\'s), seed the rest'))
     .action(lazy(async () => (await import('./commands/weights-export.ts')).weightsExportCommand, io));
 
   return program;

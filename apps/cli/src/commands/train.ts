@@ -94,7 +94,7 @@ export async function trainCommand(io: Io, file: string, opts: TrainOptions): Pr
   const assets = await loadAssets(graph, opts, io.cwd);
   if (opts.init !== undefined && opts.weights !== undefined) throw new UsageError('give --weights (every weight) or --init (weights matched by name), not both');
   const shots = positiveInt(opts.shots, '--shots');
-  const carried = opts.init !== undefined ? await readInitWeights(graph.doc, registry, opts.init, io.cwd, { file: graph.file, asset: assets.lookup }) : undefined;
+  const carried = opts.init !== undefined ? await readInitWeights(graph.doc, registry, opts.init, io.cwd, { file: graph.file, asset: assets.lookup, library: graph.library }) : undefined;
   const weights = carried ? { tensors: carried.tensors, file: opts.init! } : await loadWeights(graph, opts.weights, io.cwd);
   const config: TrainConfig = trainConfigFrom(opts, steps);
   const setup = prepareTraining(graph.doc, registry, {

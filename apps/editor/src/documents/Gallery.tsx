@@ -31,7 +31,7 @@ function GalleryDialog() {
   const openLesson = (lesson: Lesson) => {
     const doc = lessonDoc(lesson, examples);
     if (!doc) return;
-    editor.getState().replaceDocument(structuredClone(doc), null, `examples/${lesson.example}/tiny.json`);
+    editor.getState().replaceDocument(structuredClone(doc), null, `examples/${lesson.example}/${lesson.file ?? 'tiny.json'}`);
     forgetSaveHandle();
     editor.getState().applyTrainSettings(structuredClone(lesson.settings));
     ui.getState().set({ galleryOpen: false, trainOpen: true, runOpen: false, fitSeq: ui.getState().fitSeq + 1 });
@@ -46,7 +46,7 @@ function GalleryDialog() {
           return (
             <div key={lesson.id} className="mf-gallery__item">
               <button type="button" className="mf-card mf-card--lesson" disabled={!doc} onClick={() => openLesson(lesson)} data-testid={`lesson-${lesson.id}`}>
-                <div className="mf-card__thumb">{doc ? <Thumbnail doc={doc} registry={registry} /> : <span className="mf-error-text">examples/{lesson.example}/tiny.json did not load</span>}</div>
+                <div className="mf-card__thumb">{doc ? <Thumbnail doc={doc} registry={registry} /> : <span className="mf-error-text">examples/{lesson.example}/{lesson.file ?? 'tiny.json'} did not load</span>}</div>
                 <div className="mf-card__body">
                   <div className="mf-card__title">{lesson.title}</div>
                   <div className="mf-card__desc">{lesson.description}</div>

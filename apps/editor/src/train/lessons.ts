@@ -1,6 +1,8 @@
 import type { GraphDoc } from '@modalflow/core';
 import type { Example } from '../documents/examples.ts';
 import { DEFAULT_SETTINGS, type TrainSettings } from './settings.ts';
+import { lessonFile } from './lessonFiles.ts';
+import { MORE_LESSONS } from './lessonCatalog.ts';
 
 /** A graph opened with its training already set up, so pressing Train shows the point. */
 export interface Lesson {
@@ -9,6 +11,8 @@ export interface Lesson {
   description: string;
   /** The examples/<folder> whose tiny.json the lesson trains. */
   example: string;
+  /** A graph of that folder other than tiny.json (`examples/<example>/<file>`), which the lesson trains instead. */
+  file?: string;
   settings: TrainSettings;
 }
 
@@ -37,9 +41,17 @@ export const LESSONS: readonly Lesson[] = [
       seed: 0,
     },
   },
+  ...MORE_LESSONS,
 ];
 
-/** The lesson's graph: the example's tiny variant, which trains in seconds. */
+/** The lesson's graph: its own file, else the example's tiny variant, which trains in seconds. */
 export function lessonDoc(lesson: Lesson, examples: readonly Example[]): GraphDoc | null {
+  if (lesson.file) return lessonFile(`examples/${lesson.example}/${lesson.file}`);
   return examples.find((e) => e.id === lesson.example)?.tiny ?? null;
 }
+
+/** The name the lesson's graph is saved under. */
+export function lessonFileName(lesson: Lesson): string {
+  return lesson.file ? `${lesson.example}-${lesson.file}` : `${lesson.example}-tiny.json`;
+}
+

@@ -1,6 +1,7 @@
 import type { StoreApi } from 'zustand';
 import type { EditorState } from '../store/types.ts';
 import { DEFAULT_SETTINGS, DEFAULT_WORLD, type TrainSettings } from './settings.ts';
+import { QUESTION_KINDS, type QuestionKind } from '@modalflow/world';
 
 export const TRAIN_SETTINGS_KEY = 'modalflow.editor.train';
 
@@ -39,7 +40,8 @@ export function readTrainSettings(text: string | null): TrainSettings | null {
   if (!['auto', 'webgpu', 'wasm'].includes(out['provider'] as string)) out['provider'] = DEFAULT_SETTINGS.provider;
   const d = r['data'] as Record<string, unknown> | undefined;
   if (d && d['kind'] === 'world' && isNumber(d['count']) && isNumber(d['seed']) && Array.isArray(d['heldOut']) && d['heldOut'].every((x) => typeof x === 'string')) {
-    out['data'] = { kind: 'world', count: d['count'], seed: d['seed'], heldOut: d['heldOut'] as string[] };
+    const questions = Array.isArray(d['questions']) && d['questions'].every((x) => (QUESTION_KINDS as readonly unknown[]).includes(x)) ? { questions: d['questions'] as QuestionKind[] } : {};
+    out['data'] = { kind: 'world', count: d['count'], seed: d['seed'], heldOut: d['heldOut'] as string[], ...questions };
   }
   // Objective choices name nodes of one graph; the next page may open another, so they are not kept.
   out['objectives'] = {};

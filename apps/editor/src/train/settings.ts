@@ -1,6 +1,7 @@
 import type { Analysis, GraphDoc, Problem } from '@modalflow/core';
 import type { TrainConfig } from '@modalflow/compiler';
 import type { ProviderPreference } from '../store/runSlice.ts';
+import type { QuestionKind } from '@modalflow/world';
 
 /** The generated teaching world (`world:shapes?…`): how many pictures, which seed, which pairs never appear in training. */
 export interface WorldData {
@@ -9,6 +10,8 @@ export interface WorldData {
   seed: number;
   /** Colour-shape pairs kept out of training, as `colour-shape` (purple-circle). */
   heldOut: string[];
+  /** Question kinds the VQA world asks (all when absent), e.g. only `colour`. */
+  questions?: readonly QuestionKind[];
 }
 
 /** A user's manifest (.jsonl or .csv) and the files its rows name, loaded in the page. */
@@ -176,5 +179,6 @@ export function commandLine(file: string, s: TrainSettings, rows: readonly Objec
 export function worldSpec(d: WorldData): string {
   const q = [`count=${d.count}`, `seed=${d.seed}`];
   if (d.heldOut.length) q.push(`heldout=${d.heldOut.join(',')}`);
+  if (d.questions?.length) q.push(`task=vqa&questions=${d.questions.join(',')}`);
   return `world:shapes?${q.join('&')}`;
 }

@@ -11,6 +11,7 @@ export function worldOptions(d: WorldData, inputs: readonly InputSpec[]): WorldO
     seed: d.seed,
     ...(d.heldOut.length ? { heldOut: d.heldOut.map(parseCombo) } : {}),
     ...(regions ? { task: 'regions' as const } : vqa ? { task: 'vqa' as const } : {}),
+    ...(d.questions?.length ? { questions: d.questions } : {}),
   };
 }
 
