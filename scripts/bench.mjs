@@ -12,6 +12,7 @@ const suites = [
   ['train', '@modalflow/test', 'bench/train.ts'],
   ['browser_vs_node', '@modalflow/runtime-web'],
   ['editor', '@modalflow/editor'],
+  ['editor_train_frames', '@modalflow/editor', 'bench/trainFrames.ts'],
   ['image_bomb', '@modalflow/cli'],
 ];
 const only = process.argv.slice(2);
