@@ -13,6 +13,7 @@ const suites = [
   ['clip_full', '@modalflow/test', 'bench/clip-full.ts'],
   ['browser_vs_node', '@modalflow/runtime-web'],
   ['editor', '@modalflow/editor'],
+  ['editor_train_frames', '@modalflow/editor', 'bench/trainFrames.ts'],
   ['image_bomb', '@modalflow/cli'],
   ['serve', '@modalflow/server'],
   ['generate', '@modalflow/test', 'bench/generate.ts'],

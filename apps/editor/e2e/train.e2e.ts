@@ -139,7 +139,8 @@ describe('training in the browser', () => {
     work = mkdtempSync(join(tmpdir(), 'modalflow-train-e2e-'));
     const weightsFile = join(work, download.suggestedFilename());
     await download.saveAs(weightsFile);
-    expect(download.suggestedFilename()).toBe(`clip-tiny-step${STEPS}.safetensors`);
+    // Named like the graph would be saved: a lesson is no file yet, so after its title.
+    expect(download.suggestedFilename()).toBe(`clip-vit-b-32-tiny-step${STEPS}.safetensors`);
 
     // A fresh page: the graph comes back from autosave, the weights from the file.
     await page.reload();

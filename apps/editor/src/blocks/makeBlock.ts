@@ -1,5 +1,5 @@
 import { BLOCK_NAME_RE, blockType, type BlockDoc, type GraphDoc, type GraphEdge, type GraphNode, type NodeRegistry } from '@modalflow/core';
-import { freshId } from '../graph/ids.ts';
+import { freshId } from '@modalflow/document-ops';
 import { INPUTS_ID, OUTPUTS_ID } from './blockView.ts';
 
 export type MakeBlockResult = MadeBlock | { refused: string };

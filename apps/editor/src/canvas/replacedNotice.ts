@@ -1,4 +1,4 @@
-import type { ConnectResult } from '../graph/connect.ts';
+import type { ConnectResult } from '@modalflow/document-ops';
 import type { EditorStore } from '../store/createEditorStore.ts';
 import type { UiStore } from '../ui/uiStore.ts';
 

@@ -16,11 +16,11 @@ const FALLBACK: Size = { width: NODE_WIDTH, height: 170 };
 
 export type SizeOf = (id: string) => Size | undefined;
 
-/** The area of the canvas nodes may use: what the minimap's corner leaves free. */
+/** The area of the canvas nodes may use, less a corner kept free if an overlay sits there. */
 export interface Area {
   width: number;
   height: number;
-  /** The minimap's corner, in pixels from the right and from the bottom. */
+  /** A corner kept free, in pixels from the right and from the bottom. */
   reserveRight?: number;
   reserveBottom?: number;
 }
@@ -44,7 +44,7 @@ function bounds(boxes: readonly Box[]) {
 }
 
 /**
- * The view that shows the whole graph clear of the minimap's corner: fitted either left of it or
+ * The view that shows the whole graph clear of a reserved corner: fitted either left of it or
  * above it, whichever leaves the graph bigger (a wide graph loses nothing by keeping above it).
  */
 export function fitViewport(doc: GraphDoc, sizeOf: SizeOf, area: Area): Viewport {

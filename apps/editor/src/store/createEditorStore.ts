@@ -8,7 +8,7 @@ import { NO_ASSETS, createAssetSlice } from './assetSlice.ts';
 import { createRunSlice } from './runSlice.ts';
 import { createTrainSlice } from './trainSlice.ts';
 import { derive } from './derive.ts';
-import { stillOrphaned } from '../graph/orphans.ts';
+import { stillOrphaned } from '@modalflow/document-ops';
 import type { DragState, EditorState, GetState, SetState } from './types.ts';
 
 export interface EditorStoreOptions {

@@ -1,5 +1,5 @@
 import type { Analysis, BlockDoc, AssetData, AssetLookup, GraphDoc, GraphEdge, GraphNode, NodeRegistry, PortSpec, Problem } from '@modalflow/core';
-import type { ConnectResult } from '../graph/connect.ts';
+import type { ConnectResult } from '@modalflow/document-ops';
 import type { RunSlice } from './runSlice.ts';
 import type { TrainSlice } from './trainSlice.ts';
 

@@ -1,7 +1,7 @@
 import type { Problem } from '@modalflow/core';
 import type { EvalReport } from '@modalflow/eval';
 import { createStore } from 'zustand/vanilla';
-import type { PortMatch } from '../graph/compat.ts';
+import type { PortMatch } from '@modalflow/document-ops';
 import type { WireEnd, XY } from '../store/types.ts';
 
 export type Theme = 'light' | 'dark';

@@ -1,6 +1,10 @@
 import { emptyGraph, parseGraph, type GraphDoc, type GraphEdge, type GraphNode } from '@modalflow/core';
-import { freshId } from '../graph/ids.ts';
-import type { XY } from './types.ts';
+import { freshId } from './ids.ts';
+
+export interface XY {
+  x: number;
+  y: number;
+}
 
 /** The selected nodes and the edges between them, as a graph document of its own. */
 export function subgraph(doc: GraphDoc, nodeIds: ReadonlySet<string>): GraphDoc {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@modalflow/core';
-import { fixtureRegistry } from '../test/fixtures.ts';
+import { fixtureRegistry } from './fixtures.ts';
 import { inputAccepts, typesAccepting, typesFeeding } from './compat.ts';
 
 const registry = fixtureRegistry();

@@ -1,4 +1,3 @@
-import { isBoundary } from '../blocks/blockView.ts';
 import { unifyShape, type AnyNodeDef, type DType, type Dim, type NodeRegistry, type PortSpec } from '@modalflow/core';
 
 /** What an output port gives: its dtype(s) and its shape, or only its template when not inferred yet. */
@@ -31,11 +30,16 @@ function portsByNeed(ports: Record<string, PortSpec>): [string, PortSpec][] {
   return [...entries.filter(([, s]) => !s.optional), ...entries.filter(([, s]) => s.optional)];
 }
 
+/** Which node types a search leaves out (an editor's own drawing-only types). */
+export interface TypeFilter {
+  exclude?: (type: string) => boolean;
+}
+
 /** Node types with an input port that can take `value`, each with the port it would use. */
-export function typesAccepting(registry: NodeRegistry, value: PortValue): PortMatch[] {
+export function typesAccepting(registry: NodeRegistry, value: PortValue, filter: TypeFilter = {}): PortMatch[] {
   const out: PortMatch[] = [];
   for (const def of registry.list()) {
-    if (isBoundary(def.type)) continue;
+    if (filter.exclude?.(def.type)) continue;
     const hit = portsByNeed(def.inputs).find(([, spec]) => inputAccepts(spec, value));
     if (hit) out.push({ def, port: hit[0], optional: hit[1].optional });
   }
@@ -47,10 +51,10 @@ function byNeed(matches: PortMatch[]): PortMatch[] {
 }
 
 /** Node types with an output port that could feed the input port `spec`. */
-export function typesFeeding(registry: NodeRegistry, spec: PortSpec): PortMatch[] {
+export function typesFeeding(registry: NodeRegistry, spec: PortSpec, filter: TypeFilter = {}): PortMatch[] {
   const out: PortMatch[] = [];
   for (const def of registry.list()) {
-    if (isBoundary(def.type)) continue;
+    if (filter.exclude?.(def.type)) continue;
     const hit = Object.entries(def.outputs).find(([, o]) => inputAccepts(spec, { dtypes: o.dtypes, shape: o.shape }));
     if (hit) out.push({ def, port: hit[0] });
   }

@@ -1,5 +1,6 @@
 import { analyzeGraph, type Analysis, type AssetLookup, type BlockLibraryLookup, type GraphDoc, type GraphEdge, type NodeRegistry, type PortSpec } from '@modalflow/core';
 import { inputAccepts } from './compat.ts';
+import { reaches } from './cycles.ts';
 
 export type ConnectResult =
   | { ok: true; doc: GraphDoc; analysis: Analysis | null; replaced: GraphEdge | null }
@@ -20,25 +21,6 @@ export interface ConnectOptions {
 }
 
 const REFUSING = new Set(['MF_DTYPE_MISMATCH', 'MF_SHAPE_MISMATCH']);
-
-function reaches(doc: GraphDoc, from: string, to: string): boolean {
-  const succ = new Map<string, string[]>();
-  for (const e of doc.edges) {
-    const list = succ.get(e.from[0]) ?? [];
-    list.push(e.to[0]);
-    succ.set(e.from[0], list);
-  }
-  const seen = new Set<string>();
-  const stack = [from];
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (id === to) return true;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    stack.push(...(succ.get(id) ?? []));
-  }
-  return false;
-}
 
 /** A node's port as the analysis sees it; `unknown` when its ports could not be read (an unloaded model file). */
 function portOf(doc: GraphDoc, registry: NodeRegistry, analysis: Analysis | undefined, id: string, side: 'inputs' | 'outputs', port: string): PortSpec | 'unknown' | null {

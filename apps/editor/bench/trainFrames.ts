@@ -1,0 +1,134 @@
+/**
+ * Frame times of the editor while the Train panel trains: the contrastive CLIP lesson in headless
+ * Chromium, training in its worker, while the page records every animation frame (the canvas, the
+ * live curves and the similarity view keep drawing). Prints JSON with the p50, p95 and longest
+ * frame, the steps trained meanwhile, and whether p95 meets the 33 ms target (30 frames a second).
+ * Usage: npm run bench -- editor_train_frames   (or: cd apps/editor && npx tsx bench/trainFrames.ts
+ * [--seconds 10] [--provider wasm|webgpu])
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, WEBGPU_ARGS } from '../e2e/browser.ts';
+import { serveBuiltApp } from '../e2e/serve.ts';
+
+const flag = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : fallback;
+};
+const seconds = Number(flag('seconds', '10'));
+const providers = flag('provider', 'wasm').split(',');
+const TARGET_P95_MS = 33;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+// Passed as source text: tsx's helpers do not exist inside the page.
+const RECORD = `(() => {
+  const w = window;
+  w.__frames = [];
+  w.__recording = true;
+  let last = 0;
+  function tick(t) {
+    if (!w.__recording) return;
+    if (last) w.__frames.push(t - last);
+    last = t;
+    requestAnimationFrame(tick);
+  }
+  requestAnimationFrame(tick);
+})()`;
+
+async function stopRecording(page: import('playwright-core').Page): Promise<number[]> {
+  return (await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __recording: boolean };
+    w.__recording = false;
+    return w.__frames;
+  })) as number[];
+}
+
+const trainStep = `(() => window.modalflow.editor.getState().train.step)()`;
+
+async function measure(url: string, provider: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'modalflow-bench-train-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    args: provider === 'webgpu' ? [...CHROMIUM_ARGS, ...WEBGPU_ARGS] : CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1920, height: 1080 },
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(url);
+    await page.getByTestId('canvas').waitFor();
+    await page.getByTestId('btn-examples').click();
+    await page.getByTestId('lesson-clip-contrastive').click();
+    await page.getByTestId('train-panel').waitFor();
+    await page.getByTestId('train-provider').selectOption(provider);
+    // Long enough that training is still going when the recording ends.
+    await page.getByTestId('train-steps').fill('100000');
+    await page.getByTestId('train-eval-every').fill('20');
+    // The same page not training, as a baseline: on a busy machine frames are slow with no training at all.
+    await page.evaluate(RECORD);
+    await page.waitForTimeout(Math.min(seconds, 5) * 1000);
+    const idle = await stopRecording(page);
+    await page.getByTestId('train-start').click();
+    await page.locator('[data-testid=train-status][data-status=training]').waitFor({ timeout: 180_000 });
+    // Measured once steps are being taken, not while the worker compiles the step.
+    await page.waitForFunction(trainStep + ' >= 2', undefined, { timeout: 180_000, polling: 200 });
+    const stepsBefore = (await page.evaluate(trainStep)) as number;
+    await page.evaluate(RECORD);
+    await page.waitForTimeout(seconds * 1000);
+    const frames = await stopRecording(page);
+    const stepsAfter = (await page.evaluate(trainStep)) as number;
+    const status = await page.getByTestId('train-status').getAttribute('data-status');
+    const used = await page.getByTestId('train-status').getAttribute('data-provider');
+    // Training goes on with the panel closed: what is left of the slow frames is the worker's
+    // claim on the CPU, not the panel's drawing.
+    await page.getByTestId('btn-train-panel').click();
+    await page.getByTestId('train-panel').waitFor({ state: 'detached' });
+    const hiddenBefore = (await page.evaluate(trainStep)) as number;
+    await page.evaluate(RECORD);
+    await page.waitForTimeout(seconds * 1000);
+    const hidden = await stopRecording(page);
+    const hiddenSteps = ((await page.evaluate(trainStep)) as number) - hiddenBefore;
+    await page.getByTestId('btn-train-panel').click();
+    await page.getByTestId('train-stop').click().catch(() => undefined);
+    const p95 = percentile(frames, 95);
+    return {
+      provider: used || provider,
+      statusWhileRecording: status,
+      seconds,
+      frames: frames.length,
+      stepsDuringRecording: stepsAfter - stepsBefore,
+      p50FrameMs: Number(percentile(frames, 50).toFixed(2)),
+      p95FrameMs: Number(p95.toFixed(2)),
+      maxFrameMs: Number(Math.max(...frames).toFixed(2)),
+      framesOver33Ms: frames.filter((f) => f > TARGET_P95_MS).length,
+      targetP95Ms: TARGET_P95_MS,
+      meetsTarget: p95 <= TARGET_P95_MS,
+      panelClosed: { frames: hidden.length, stepsDuringRecording: hiddenSteps, p50FrameMs: Number(percentile(hidden, 50).toFixed(2)), p95FrameMs: Number(percentile(hidden, 95).toFixed(2)) },
+      idleBaseline: { frames: idle.length, p50FrameMs: Number(percentile(idle, 50).toFixed(2)), p95FrameMs: Number(percentile(idle, 95).toFixed(2)) },
+    };
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const app = await serveBuiltApp();
+  try {
+    const runs = [];
+    for (const provider of providers) runs.push(await measure(app.url, provider));
+    // The machine's load says how much of a slow frame is other programs' doing.
+    const loadAverage = loadavg().map((l) => Number(l.toFixed(2)));
+    console.log(JSON.stringify({ benchmark: 'editor_train_frames', lesson: 'clip-contrastive', viewport: '1920x1080', cpus: cpus().length, loadAverage, runs }, null, 2));
+  } finally {
+    await app.close();
+  }
+}
+
+await main();
