@@ -9,6 +9,14 @@ import type { HostStage, OnnxStage, Plan, Stage } from '@modalflow/compiler';
  */
 export function splitHostSteps(plan: Plan, engine: string): { onnx: OnnxStage[]; before: HostStage[]; after: HostStage[] } {
   const onnx = plan.stages.filter((s): s is OnnxStage => s.kind === 'onnx');
+  const loop = plan.stages.find((s) => s.kind === 'generate');
+  if (loop) {
+    throw new ModalflowError(
+      'MF_EXPORT_GENERATE',
+      `node "${loop.nodes[0]}" runs a decoding loop token by token, which ${engine} is not given; export the graph without its generate node and run the loop in ModalFlow`,
+      { node: loop.nodes[0]! },
+    );
+  }
   const producedBy = new Map<string, Stage>();
   for (const s of plan.stages) for (const b of s.outputs) producedBy.set(b.tensor, s);
   const upstream = (s: Stage, seen = new Set<Stage>()): Set<Stage> => {
