@@ -49,6 +49,30 @@ describe('zero-shot CLIP over v2', () => {
     probs(c).forEach((v, i) => expect(v).toBeCloseTo((alone.probs!.data as Float32Array)[i]!, 5));
   });
 
+  it('takes encoded pictures and text in the binary tensor extension', async () => {
+    const picture = encodePng(testImage(40, 48, 1).data as Uint8Array, 40, 48);
+    const element = (bytes: Uint8Array) => Buffer.concat([Buffer.from(new Uint32Array([bytes.length]).buffer), Buffer.from(bytes)]);
+    const image = element(picture);
+    const text = element(new TextEncoder().encode('a cat, a dog, a car'));
+    const head = Buffer.from(
+      JSON.stringify({
+        inputs: [
+          { name: 'image', shape: [1], datatype: 'BYTES', parameters: { binary_data_size: image.length } },
+          { name: 'labels', shape: [1], datatype: 'BYTES', parameters: { binary_data_size: text.length } },
+        ],
+      }),
+    );
+    const r = await fetch(`${base}/v2/models/clip/infer`, {
+      method: 'POST',
+      headers: { 'inference-header-content-length': String(head.length), 'content-type': 'application/octet-stream' },
+      body: Buffer.concat([head, image, text]),
+    });
+    expect(r.status).toBe(200);
+    const probs = (await r.json()).outputs.find((o: { name: string }) => o.name === 'probs').data as number[];
+    const alone = await runner.run({ image: testImage(40, 48, 1), labels: { dtype: 'string', dims: [1], data: ['a cat, a dog, a car'] } });
+    probs.forEach((v, i) => expect(v).toBeCloseTo((alone.probs!.data as Float32Array)[i]!, 5));
+  });
+
   it('never reads a path given as a picture or as text, and refuses bad pictures with a code', async () => {
     const path = Buffer.from('/etc/passwd').toString('base64');
     const r = await post(base, '/v2/models/clip/infer', { inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', data: [path] }, labels] });

@@ -31,8 +31,11 @@ async function inputsFor(graphFile: string, names: string[]): Promise<Record<str
   for (const spec of compiled.plan.inputs.filter((i) => names.includes(i.name))) {
     const dims = spec.shape.map((d, k) => (typeof d === 'number' ? d : k === 0 ? 2 : 3));
     const n = dims.reduce((a, b) => a * b, 1);
+    // A mask [B, T] marks a prefix of each row, shorter for each later row, so sequences have lengths 3, 2, …
+    const mask = /mask/.test(spec.name) && dims.length === 2;
     const t: Tensor =
       spec.dtype === 'int64' ? { dtype: 'int64', dims, data: BigInt64Array.from({ length: n }, (_, k) => BigInt(k % 2)) }
+      : mask ? { dtype: spec.dtype, dims, data: Float32Array.from({ length: n }, (_, k) => (k % dims[1]! < dims[1]! - Math.floor(k / dims[1]!) ? 1 : 0)) }
       : { dtype: 'float32', dims, data: Float32Array.from({ length: n }, rand) };
     files[spec.name] = path.join(dir, `${path.basename(path.dirname(graphFile))}-${spec.name}.npy`);
     writeFileSync(files[spec.name]!, writeNpy(t));
@@ -54,7 +57,7 @@ const close = (got: number[], want: number[]) => {
 };
 
 describe.skipIf(!hasTorch)(`modalflow export pytorch (needs ${PYTHON} with torch)`, () => {
-  for (const example of ['late-fusion', 'gated-fusion', 'causal-intervention']) {
+  for (const example of ['late-fusion', 'gated-fusion', 'causal-intervention', 'tensor-fusion']) {
     it(`${example}: the module with the exported weights gives modalflow run's outputs, and trained weights go back`, async () => {
       const graph = `${ROOT}examples/${example}/tiny.json`;
       const weights = path.join(dir, `${example}.safetensors`);

@@ -99,7 +99,12 @@ export function exportPytorch(compiled: CompiledPlan, options: { className?: str
         if (!v) throw new ModalflowError('MF_EXPORT_OP', `stage ${s.id}: value "${n}" is read before it is made`, { node: s.nodes[0]! });
         return v;
       });
-      const expr = withConstants((at: Attr) => addConst(at.value as Tensor), () => emit(a, (k) => node.attrs[k], node));
+      let expr: string;
+      try {
+        expr = withConstants((at: Attr) => addConst(at.value as Tensor), () => emit(a, (k) => node.attrs[k], node));
+      } catch (e) {
+        throw new ModalflowError('MF_EXPORT_OP', `ONNX operator ${node.opType} (in stage ${s.id}): ${(e as Error).message}`, { node: s.nodes[0]! });
+      }
       const outs = node.outputs.map((o) => {
         const v = `v${counter++}`;
         if (o !== '') local.set(o, v);

@@ -71,6 +71,14 @@ export const OPS: Record<string, Emit> = {
   ReduceMin: reduceAttr('torch.amin'),
   ReduceL2: reduceAttr('_l2'),
   ReduceSum: (a, attr) => `_reduce_sum(${a[0]}, ${a[1] || 'None'}, ${int(attr('keepdims'), 1)}, ${int(attr('noop_with_empty_axes'), 0)})`,
+  LSTM: (a, attr, node) => {
+    const unsupported = ['activations', 'activation_alpha', 'activation_beta', 'clip'].filter((k) => attr(k));
+    if (a[7] || int(attr('layout'), 0) !== 0 || int(attr('input_forget'), 0) !== 0 || unsupported.length) {
+      throw new Error('LSTM with peepholes, layout 1, coupled gates or custom activations has no PyTorch translation yet');
+    }
+    const call = `_lstm(${a[0]}, ${a[1]}, ${a[2]}, ${a[3] || 'None'}, ${a[4] || 'None'}, ${a[5] || 'None'}, ${a[6] || 'None'}, ${int(attr('hidden_size'), 0)}, "${attr('direction')?.value ?? 'forward'}")`;
+    return node.outputs.length === 1 ? `${call}[0]` : `${call}[:${node.outputs.length}]`;
+  },
   Conv: (a, attr) =>
     `_conv(${a[0]}, ${a[1]}, ${a[2] || 'None'}, ${ints(attr('strides'))}, ${ints(attr('pads'))}, ${ints(attr('dilations'))}, ${int(attr('group'), 1)})`,
 };
@@ -231,6 +239,44 @@ def _reduce_sum(x, axes, keepdims, noop):
             return x
         return torch.sum(x, dim=list(range(x.dim())), keepdim=bool(keepdims))
     return torch.sum(x, dim=[a % x.dim() for a in _ints(axes)], keepdim=bool(keepdims))
+
+
+def _lstm_reverse(x, lens):
+    # Each sequence reversed within its own length; steps past it stay where they are.
+    seq = x.shape[0]
+    t = torch.arange(seq).unsqueeze(1)
+    idx = torch.where(t < lens.unsqueeze(0), lens.unsqueeze(0) - 1 - t, t)
+    return torch.gather(x, 0, idx.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
+
+
+def _lstm(x, w, r, b, lens, h0, c0, hidden, direction):
+    # ONNX LSTM, gates in the order i, o, f, c; steps at or past a sequence's length leave
+    # its state as it was and give zeros in Y.
+    seq, batch, _ = x.shape
+    lens = torch.full((batch,), seq, dtype=torch.long) if lens is None else lens.long()
+    ys, hs, cs = [], [], []
+    for d in range(w.shape[0]):
+        reverse = direction == "reverse" or (direction == "bidirectional" and d == 1)
+        xs = _lstm_reverse(x, lens) if reverse else x
+        bias = b[d, :4 * hidden] + b[d, 4 * hidden:] if b is not None else 0
+        h = h0[d] if h0 is not None else x.new_zeros(batch, hidden)
+        c = c0[d] if c0 is not None else x.new_zeros(batch, hidden)
+        out = []
+        for t in range(seq):
+            g = torch.matmul(xs[t], w[d].t()) + torch.matmul(h, r[d].t()) + bias
+            i, o, f, cc = g.split(hidden, dim=-1)
+            i, o, f, cc = torch.sigmoid(i), torch.sigmoid(o), torch.sigmoid(f), torch.tanh(cc)
+            c_new = f * c + i * cc
+            h_new = o * torch.tanh(c_new)
+            valid = (t < lens).unsqueeze(1).to(x.dtype)
+            c = valid * c_new + (1 - valid) * c
+            h = valid * h_new + (1 - valid) * h
+            out.append(valid * h_new)
+        y = torch.stack(out)
+        ys.append(_lstm_reverse(y, lens) if reverse else y)
+        hs.append(h)
+        cs.append(c)
+    return torch.stack(ys, 1), torch.stack(hs), torch.stack(cs)
 
 
 def _conv(x, w, b, strides, pads, dilations, group):
