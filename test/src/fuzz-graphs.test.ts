@@ -33,7 +33,7 @@ const isIndexRefusal = (detail = '') => /^(whole|segments|per-node): RUNTIME_RUN
 
 describe('random graphs from the registry', () => {
   it(`${EXECUTED} of them run alike at every granularity`, { timeout: 900_000 }, async () => {
-    const stages = { ...emptyStages(), refusedAtRun: 0 };
+    const stages = { ...emptyStages(), refusedAtRun: 0, sharedRuns: 0 };
     const failures: string[] = [];
     const disagreements: string[] = [];
     const coverage = new Map<string, number>();
@@ -48,6 +48,7 @@ describe('random graphs from the registry', () => {
       stages.generated++;
       const r: CaseResult = await runCase(doc, registry, engine, s);
       for (const k of ['validate', 'compile', 'load', 'run'] as const) ms[k] += r.ms[k];
+      stages.sharedRuns += r.shared;
       if (r.stage === 'refused') return void failures.push(`seed ${s}: generated but refused: ${r.detail}`);
       stages.validated++;
       if (r.stage === 'compile-error') return void failures.push(`seed ${s}: validated but did not compile: ${r.detail}`);

@@ -27,6 +27,8 @@ export interface CaseResult {
   /** Output name -> largest scaled difference between any granularity and `whole`. */
   diffs: Record<string, number>;
   shapeErrors: string[];
+  /** Granularities whose plan was the same model bytes as another's, so not run again. */
+  shared: number;
   /** Milliseconds spent validating, compiling, creating sessions and running, all granularities. */
   ms: { validate: number; compile: number; load: number; run: number };
   /** `whole`'s plan and outputs, for running the same case elsewhere. */
@@ -66,7 +68,7 @@ export function tensorDiff(a: Tensor, b: Tensor): number {
  */
 export async function runCase(doc: GraphDoc, registry: NodeRegistry, engine: Engine, seed: number): Promise<CaseResult> {
   const ms = { validate: 0, compile: 0, load: 0, run: 0 };
-  const result: CaseResult = { stage: 'refused', diffs: {}, shapeErrors: [], ms };
+  const result: CaseResult = { stage: 'refused', diffs: {}, shapeErrors: [], ms, shared: 0 };
   const file = `random-${seed}.json`;
   let t = performance.now();
   const lap = (k: keyof typeof ms) => {
@@ -95,7 +97,18 @@ export async function runCase(doc: GraphDoc, registry: NodeRegistry, engine: Eng
   const symbols = symbolValues(plan.inputs, SYMBOLS);
   const inputs = randomInputs(plan.inputs, symbols, seed);
   const outs: Partial<Record<Granularity, Record<string, Tensor>>> = {};
+  // Granularities that partition this graph alike compile to the same model bytes (a graph of
+  // one input is one segment, whole or not): running those again would compare a model with itself.
+  const byPlan = new Map<string, Granularity>();
   for (const g of GRANULARITIES) {
+    const same = compiled[g]!.plan.stages.map((st) => `${st.kind}:${st.hash}`).join('|');
+    const twin = byPlan.get(same);
+    if (twin) {
+      outs[g] = outs[twin];
+      result.shared++;
+      continue;
+    }
+    byPlan.set(same, g);
     let program;
     try {
       program = await engine.load(compiled[g]!);
