@@ -97,6 +97,8 @@ const CASES: Case[] = [
   { type: 'reasoning.relation', label: 'question', params: { g_layers: [5], f_layers: [4], out: 3 }, inputs: { objects: f(B, 3, 4), question: f(B, 2) } },
   { type: 'reasoning.san', params: { hops: 2, attention: 5 }, inputs: { question: f(B, 4), regions: f(B, 3, 4), mask: mask(B, 3) } },
   { type: 'encoder.transformer', label: 'pre-norm, causal, final norm', params: { ...stack, norm: 'pre', causal: true, final_norm: true }, inputs: { x: f(B, 3, 8) } },
+  { type: 'decoder.transformer', label: 'pre-norm, tied, cross-attention', params: { vocab: 7, dim: 8, layers: 1, heads: 2, mlp_dim: 6, max_positions: 4 }, inputs: { ids: ids(7, B, 3), memory: f(B, 2, 5) } },
+  { type: 'decoder.transformer', label: 'post-norm, lm_head', params: { vocab: 7, dim: 8, layers: 1, heads: 2, mlp_dim: 6, max_positions: 4, norm: 'post', tie_embeddings: false, activation: 'gelu' }, inputs: { ids: ids(7, B, 3) } },
   // Loss nodes: a linear in front of each float input gives them weights to differentiate.
   { type: 'loss.alignment', inputs: { f: lin(B, 3, 4), g: lin(B, 2, 4) } },
   { type: 'loss.alignment', label: 'mean, weights', params: { reduction: 'mean' }, inputs: { f: lin(B, 3, 4), g: lin(B, 2, 4), weights: f(B, 3, 2) } },

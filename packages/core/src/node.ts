@@ -307,7 +307,7 @@ export function defineNode<const P extends ParamSpecs = {}>(def: DefineInput<P>)
     if (!PORT_RE.test(port)) throw new Error(`${def.type}: port name "${port}" must be an identifier`);
   }
   const role = def.role ?? 'op';
-  if (role === 'op' && !def.lower && !def.host && !def.model && !def.generate) throw new Error(`${def.type}: an op node needs lower(), host(), model() or generate`);
+  if (role === 'op' && !def.lower && !def.host && !def.model && !def.generate) throw new Error(`${def.type}: an op node needs lower(), host() or model() (or generate, for a decoding loop)`);
   if (def.views) {
     const wrong = viewProblems(def.views, { inputs: def.inputs, outputs: def.outputs, params: def.params ?? {} });
     if (wrong.length) throw new Error(`${def.type}: ${wrong.join('; ')}`);
