@@ -280,6 +280,9 @@ export const SHAPE_CASES: Record<string, OpCase[]> = {
     { op: 'Range', inputs: [f64('s', [], [1], true), f64('l', [], [2], true), f64('d', [], [0.3], true)] },
     { op: 'Range', inputs: [i64('s', [], [5]), i64('l', [], [-2]), i64('d', [], [-2])] },
   ],
+  // A float64 signal [batch, length, 1] framed by a window: (20 - 8) / 4 + 1 = 4 frames of 5 bins.
+  STFT: [{ op: 'STFT', inputs: [x('signal', 2, 20, 1), i64('step', [], [4]), f64('window', [8], [0, 0.2, 0.6, 1, 1, 0.6, 0.2, 0], true), i64('length', [], [8])], attrs: { onesided: int(1) } }],
+  MelWeightMatrix: [{ op: 'MelWeightMatrix', inputs: [i64('mels', [], [6]), i64('dft', [], [64]), i64('rate', [], [8000]), f32('lo', [], [0]), f32('hi', [], [4000])] }],
   EyeLike: [
     { op: 'EyeLike', inputs: [x('a', 3, 4)], attrs: { k: int(1) } },
     { op: 'EyeLike', inputs: [x('a', 4, 2)], attrs: { k: int(-1), dtype: int(7) } },
