@@ -5,5 +5,6 @@ import tokenizeHf from './tokenize-hf.ts';
 import clipImage from './clip-image.ts';
 import textSplit from './text-split.ts';
 import classPrompts from './class-prompts.ts';
+import pretrainViews from './pretrain-views.ts';
 
-export const PREPROCESSING_NODES: AnyNodeDef[] = [image, tokenizeWords, tokenizeHf, clipImage, textSplit, classPrompts];
+export const PREPROCESSING_NODES: AnyNodeDef[] = [image, tokenizeWords, tokenizeHf, clipImage, textSplit, classPrompts, pretrainViews];
