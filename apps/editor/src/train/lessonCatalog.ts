@@ -54,6 +54,15 @@ export const MORE_LESSONS: readonly Lesson[] = [
     settings: VQA,
   })),
   {
+    id: 'pretrain',
+    title: 'Lesson: pretrain with ITC, ITM and MLM',
+    description:
+      'Pretrain the encoders and cross-attention fusion of the VQA model on captions alone: match pictures with captions (ITC), tell true captions from swapped ones (ITM), fill in masked words (MLM). Then open the cross-attention VQA lesson, load examples/pretrain-finetune/finetune-start.safetensors and compare its curve with training from scratch.',
+    example: 'pretrain-finetune',
+    file: 'pretrain.json',
+    settings: { ...VQA, steps: 1000 },
+  },
+  {
     id: 'reinforce',
     title: 'Lesson: REINFORCE, learning from a reward',
     description:
