@@ -4,7 +4,7 @@ import { DEFAULT_SETTINGS, type TrainSettings } from './settings.ts';
 /**
  * The lessons after contrastive CLIP, each with the settings its README's command line uses,
  * run shorter where that keeps a browser run to a minute or two. Lessons whose graph starts
- * from another graph's trained weights say which file to load (Weights, Load) before Train.
+ * from another graph's trained weights say which file to load ("Load weights…") before Train.
  */
 const VQA: TrainSettings = {
   ...DEFAULT_SETTINGS,
@@ -82,7 +82,7 @@ export const MORE_LESSONS: readonly Lesson[] = [
     id: 'distillation',
     title: 'Lesson: knowledge distillation',
     description:
-      'A frozen, trained VQA model teaches a student a third of its size through its softened answer distribution. Load examples/distillation/start.safetensors (the trained teacher, the student seeded) with Weights, Load, then Train.',
+      'A frozen, trained VQA model teaches a student a third of its size through its softened answer distribution. Load examples/distillation/start.safetensors (the trained teacher, the student seeded) with "Load weights…", then Train.',
     example: 'distillation',
     file: 'graph.json',
     settings: { ...VQA, steps: 600, fromLoaded: true },
