@@ -7,5 +7,6 @@ import textSplit from './text-split.ts';
 import logMel from './log-mel.ts';
 import teacherForcing from './teacher-forcing.ts';
 import classPrompts from './class-prompts.ts';
+import pretrainViews from './pretrain-views.ts';
 
-export const PREPROCESSING_NODES: AnyNodeDef[] = [image, tokenizeWords, tokenizeHf, clipImage, textSplit, logMel, teacherForcing, classPrompts];
+export const PREPROCESSING_NODES: AnyNodeDef[] = [image, tokenizeWords, tokenizeHf, clipImage, textSplit, logMel, teacherForcing, classPrompts, pretrainViews];

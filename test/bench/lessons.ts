@@ -22,6 +22,7 @@ const FEW_SHOT = ['--data', 'world:shapes?count=4096&seed=1', '--shots', '20', '
 export const LESSONS: Lesson[] = [
   { name: 'clip-contrastive', graph: 'examples/clip/tiny.json', args: ['--data', 'world:shapes?count=2048&seed=1', '--lr', '2e-3', '--warmup', '50', '--clip-norm', '1'], batch: 32 },
   ...['concat', 'gated', 'tensor', 'cross-attention'].map((v) => ({ name: `vqa-fusion-${v}`, graph: `examples/vqa-fusion/${v}.json`, args: VQA, batch: 32 })),
+  { name: 'pretrain-itc-itm-mlm', graph: 'examples/pretrain-finetune/pretrain.json', args: ['--data', 'world:shapes?count=2048&seed=1', '--lr', '3e-3', '--warmup', '50', '--clip-norm', '1'], batch: 32 },
   { name: 'linear-probe', graph: 'examples/linear-probe/graph.json', args: [...FEW_SHOT, '--init', 'examples/linear-probe/clip.safetensors'], batch: 80 },
   { name: 'coop', graph: 'examples/coop/graph.json', args: [...FEW_SHOT, '--init', 'examples/linear-probe/clip.safetensors'], batch: 80 },
   {

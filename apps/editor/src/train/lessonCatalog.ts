@@ -4,7 +4,7 @@ import { DEFAULT_SETTINGS, type TrainSettings } from './settings.ts';
 /**
  * The lessons after contrastive CLIP, each with the settings its README's command line uses,
  * run shorter where that keeps a browser run to a minute or two. Lessons whose graph starts
- * from another graph's trained weights say which file to load (Weights, Load) before Train.
+ * from another graph's trained weights say which file to load ("Load weights…") before Train.
  */
 const VQA: TrainSettings = {
   ...DEFAULT_SETTINGS,
@@ -54,6 +54,15 @@ export const MORE_LESSONS: readonly Lesson[] = [
     settings: VQA,
   })),
   {
+    id: 'pretrain',
+    title: 'Lesson: pretrain with ITC, ITM and MLM',
+    description:
+      'Pretrain the encoders and cross-attention fusion of the VQA model on captions alone: match pictures with captions (ITC), tell true captions from swapped ones (ITM), fill in masked words (MLM). Then open the cross-attention VQA lesson, load examples/pretrain-finetune/finetune-start.safetensors and compare its curve with training from scratch.',
+    example: 'pretrain-finetune',
+    file: 'pretrain.json',
+    settings: { ...VQA, steps: 1000 },
+  },
+  {
     id: 'reinforce',
     title: 'Lesson: REINFORCE, learning from a reward',
     description:
@@ -73,7 +82,7 @@ export const MORE_LESSONS: readonly Lesson[] = [
     id: 'distillation',
     title: 'Lesson: knowledge distillation',
     description:
-      'A frozen, trained VQA model teaches a student a third of its size through its softened answer distribution. Load examples/distillation/start.safetensors (the trained teacher, the student seeded) with Weights, Load, then Train.',
+      'A frozen, trained VQA model teaches a student a third of its size through its softened answer distribution. Load examples/distillation/start.safetensors (the trained teacher, the student seeded) with "Load weights…", then Train.',
     example: 'distillation',
     file: 'graph.json',
     settings: { ...VQA, steps: 600, fromLoaded: true },

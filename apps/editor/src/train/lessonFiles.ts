@@ -8,6 +8,7 @@ const files = import.meta.glob<string>(
     '../../../../examples/distillation/*.json',
     '../../../../examples/linear-probe/*.json',
     '../../../../examples/coop/*.json',
+    '../../../../examples/pretrain-finetune/*.json',
   ],
   { query: '?raw', import: 'default', eager: true },
 );
