@@ -12,7 +12,7 @@ import type { Io } from '../io.ts';
  */
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const MARGIN = 0.05;
+const MARGIN = 0.15;
 
 async function train(args: string[]): Promise<{ code: number; events: Record<string, any>[]; err: string }> {
   let out = '';
