@@ -12,7 +12,7 @@ import type { Io } from '../io.ts';
  */
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const MARGIN = 0.05;
+const MARGIN = 0.15;
 
 async function train(args: string[]): Promise<{ code: number; events: Record<string, any>[]; err: string }> {
   let out = '';
@@ -47,7 +47,7 @@ describe('pretrain then fine-tune lesson', () => {
     ];
     const tuned = await train([...args, '--init', 'examples/pretrain-finetune/pretrained.safetensors']);
     expect(tuned.code, tuned.err).toBe(0);
-    expect(tuned.events.find((e) => e.type === 'init').seeded.sort()).toEqual(expect.arrayContaining(['head.0.weight']));
+    expect(tuned.events.find((e) => e.type === 'init')!.seeded.sort()).toEqual(expect.arrayContaining(['head.0.weight']));
     const scratch = await train(args);
     expect(scratch.code, scratch.err).toBe(0);
     const acc = (r: typeof scratch) => r.events.find((e) => e.type === 'done')!.eval.metrics['loss.accuracy'] as number;
