@@ -192,7 +192,9 @@ describe('nothing lost, nothing surprising', () => {
     const hint = page.getByTestId('software-webgpu-hint');
     expect(await hint.count()).toBe(isSoftwareAdapter(adapter) ? 1 : 0);
     if (!isSoftwareAdapter(adapter)) return;
-    expect(await hint.textContent()).toContain(adapter);
+    expect(await hint.getAttribute('title')).toContain(adapter);
+    // The hint leaves the run status in view.
+    expect(await page.getByTestId('run-status').isVisible()).toBe(true);
     await page.getByTestId('software-webgpu-use-wasm').click();
     expect(await page.getByTestId('run-provider').inputValue()).toBe('wasm');
     expect(await hint.count()).toBe(0);

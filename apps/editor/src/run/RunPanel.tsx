@@ -68,7 +68,7 @@ function ProviderChips() {
     <span className="mf-run__providers" data-testid="provider-chips">
       {software && pref !== 'wasm' && (
         <span className="mf-run__hint" data-testid="software-webgpu-hint" title={`WebGPU here runs on ${software.adapter}, a software adapter that emulates the GPU on the CPU: onnxruntime's WASM kernels are faster on it.`}>
-          WebGPU is a software adapter here ({software.adapter}): WASM is faster.
+          Software WebGPU: WASM is faster
           <button type="button" onClick={() => editor.getState().setProviderPref('wasm')} data-testid="software-webgpu-use-wasm">
             Use WASM
           </button>
@@ -188,7 +188,6 @@ export function RunPanel() {
           {busy && <span className="mf-spinner" />}
           {message ?? (status === 'idle' ? 'Ready' : status)}
         </span>
-        <RunTiming />
         <button type="button" className="mf-icon-btn mf-run__close" aria-label="Close the run panel" onClick={() => ui.getState().set({ runOpen: false })}>
           ×
         </button>
@@ -207,6 +206,7 @@ export function RunPanel() {
         </div>
         <div className="mf-run__col mf-run__stages" data-testid="run-stages">
           <h4>Stages</h4>
+          <RunTiming />
           {problems && problems.length > 0 && (
             <div className="mf-run__problems" data-testid="run-problems">
               <ProblemList problems={[...problems]} />
