@@ -129,7 +129,10 @@ class Stepper {
     if (this.resident) {
       const r = await this.session.runResident!(feeds, present, ['logits', ...present]);
       logits = r.outputs['logits']!;
-      await this.dropPast();
+      // The last cache is freed without waiting: in the browser that is one worker round trip
+      // per token saved, and the runtime frees it in order, before the next run it queues.
+      const old = Object.values(this.past ?? {}).filter(isResident) as ResidentTensor[];
+      if (old.length) this.runtime.resident!.release(old).catch(() => undefined);
       this.past = Object.fromEntries(this.stage.cache.map((c) => [c.past, r.kept[c.present]!]));
     } else {
       const r = await this.session.run(feeds as Record<string, Tensor>, this.useCache ? ['logits', ...present] : ['logits']);
