@@ -89,12 +89,11 @@ class Stepper {
     const next: Record<string, Feed> = {};
     for (const [name, f] of Object.entries(this.past)) {
       const t = isResident(f) ? await this.runtime.resident!.download(f) : f;
-      const [n, h, len, dh] = t.dims as [number, number, number, number];
+      const [, h, len, dh] = t.dims as [number, number, number, number];
       const row = h * len * dh;
       const src = t.data as Float32Array;
       const data = new Float32Array(parents.length * row);
       parents.forEach((p, k) => data.set(src.subarray(p * row, (p + 1) * row), k * row));
-      void n;
       const host: Tensor = { dtype: 'float32', dims: [parents.length, h, len, dh], data };
       next[name] = this.resident ? await this.resident.upload(host) : host;
     }
