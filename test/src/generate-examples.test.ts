@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseGraph, type Tensor } from '@modalflow/core';
@@ -43,10 +43,13 @@ describe('trained generation lessons', () => {
     expect(await reply('what shape is there ? [SEP] square [SEP] where is it ?')).toBe('bottom');
   });
 
-  it.runIf(existsSync(`${ROOT}examples/story-generation/trained.safetensors`))('story generation: tells its three pictures in order', async () => {
+  it('story generation: tells its three pictures in order, and in the other order when they are swapped', async () => {
     const program = await load('story-generation');
     const images = Object.fromEntries([1, 2, 3].map((i) => [`image${i}`, picture(`${ROOT}examples/story-generation/picture${i}.png`)]));
     const story = ((await program.run(images)).outputs['story_text']!.data as string[])[0];
-    expect(story).toBe(JSON.parse(readFileSync(`${ROOT}examples/story-generation/picture-story.json`, 'utf8')).story);
+    const truth: string = JSON.parse(readFileSync(`${ROOT}examples/story-generation/picture-story.json`, 'utf8')).story;
+    expect(story).toBe(truth);
+    const swapped = ((await program.run({ image1: images['image3']!, image2: images['image2']!, image3: images['image1']! })).outputs['story_text']!.data as string[])[0];
+    expect(swapped).toBe(truth.split(' then ').reverse().join(' then '));
   });
 });

@@ -155,7 +155,9 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
       });
       const model = `${id}.onnx`;
       models[model] = built.bytes;
-      return { ...built.stage, id, nodes: seg.nodes, dependsOn: seg.dependsOn, flops, model, hash: built.sha256 ?? sha256Hex(built.bytes) };
+      // The decoder runs inside the loop: listed after the generate node, so its state shows while tokens are written.
+      const loopNodes = built.decoder ? [...seg.nodes, built.decoder] : seg.nodes;
+      return { ...built.stage, id, nodes: loopNodes, dependsOn: seg.dependsOn, flops, model, hash: built.sha256 ?? sha256Hex(built.bytes) };
     }
     if (seg.kind === 'host') {
       const nodeId = seg.nodes[0]!;

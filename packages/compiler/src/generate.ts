@@ -8,6 +8,8 @@ export interface GenerateBuild {
   bytes: Uint8Array;
   /** Set when the bytes are an asset's, whose hash the loader may already know. */
   sha256?: string;
+  /** The decoder node the step model was lowered from, which runs inside the loop. */
+  decoder?: string;
 }
 
 /** Names the step model uses, those of Hugging Face Optimum's decoder exports. */
@@ -147,5 +149,6 @@ export function buildGenerateStage(analysis: Analysis, genId: string, o: Options
       names: { ids: STEP_NAMES.ids, ...(memoryEdge ? { memory: STEP_NAMES.memory } : {}) },
     },
     bytes,
+    decoder: decId,
   };
 }

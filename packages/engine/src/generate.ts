@@ -89,12 +89,11 @@ class Stepper {
     const next: Record<string, Feed> = {};
     for (const [name, f] of Object.entries(this.past)) {
       const t = isResident(f) ? await this.runtime.resident!.download(f) : f;
-      const [n, h, len, dh] = t.dims as [number, number, number, number];
+      const [, h, len, dh] = t.dims as [number, number, number, number];
       const row = h * len * dh;
       const src = t.data as Float32Array;
       const data = new Float32Array(parents.length * row);
       parents.forEach((p, k) => data.set(src.subarray(p * row, (p + 1) * row), k * row));
-      void n;
       const host: Tensor = { dtype: 'float32', dims: [parents.length, h, len, dh], data };
       next[name] = this.resident ? await this.resident.upload(host) : host;
     }
@@ -129,7 +128,10 @@ class Stepper {
     if (this.resident) {
       const r = await this.session.runResident!(feeds, present, ['logits', ...present]);
       logits = r.outputs['logits']!;
-      await this.dropPast();
+      // The last cache is freed without waiting: in the browser that is one worker round trip
+      // per token saved, and the runtime frees it in order, before the next run it queues.
+      const old = Object.values(this.past ?? {}).filter(isResident) as ResidentTensor[];
+      if (old.length) this.runtime.resident!.release(old).catch(() => undefined);
       this.past = Object.fromEntries(this.stage.cache.map((c) => [c.past, r.kept[c.present]!]));
     } else {
       const r = await this.session.run(feeds as Record<string, Tensor>, this.useCache ? ['logits', ...present] : ['logits']);
