@@ -187,10 +187,12 @@ export function explainWebgpuProbe(p: ProbeOutcome): string {
       );
     }
     const warning = /Warning: (.+)/.exec(err)?.[1];
+    const cause = firstLine(msg.replace(/^.*?Failed to get/s, 'Failed to get'));
+    // A driver was found but Dawn turned it down (e.g. Mesa's lavapipe lacks a feature WebGPU needs).
     return (
-      `no WebGPU adapter (${firstLine(msg.replace(/^.*?Failed to get/s, 'Failed to get'))})` +
-      (warning ? `; Dawn: ${warning.trim()}` : '') +
-      softwareVulkanHint()
+      (warning
+        ? `no WebGPU adapter: the Vulkan driver found cannot run WebGPU (Dawn: ${warning.trim()}; ${cause})`
+        : `no WebGPU adapter: ${cause}`) + softwareVulkanHint()
     );
   }
   return `creating a WebGPU session failed: ${firstLine(msg)}${tail(err)}`;
