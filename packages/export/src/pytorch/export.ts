@@ -144,6 +144,7 @@ Inputs: ${args.map((a) => `${a.arg} (${a.tensor})`).join(', ')}.
 """
 import base64
 import json
+import math
 import struct
 
 import numpy as np
