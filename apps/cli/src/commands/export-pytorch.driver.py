@@ -3,8 +3,8 @@ inputs with the exported weights, then takes one SGD step and saves the trained 
 .safetensors. One process serves every job, so torch is imported once.
 Usage: python3 export-pytorch.driver.py <jobs.json>, a list of
 {"model": model.py, "weights": .safetensors or null, "inputs": {tensor: .npy}, "trained": .safetensors or null
-(null: only run it)}.
-Prints a list of {"outputs": ..., "trained": ..., "grads": n} as JSON, in job order."""
+(null: only run it), "step": {step input: .npy} (optional: also run step())}.
+Prints a list of {"outputs": ..., "step": ..., "trained": ..., "grads": n} as JSON, in job order."""
 import importlib.util
 import json
 import sys
@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 
-def job(k, model_file, weights, inputs_file, trained_file):
+def job(k, model_file, weights, inputs_file, trained_file, step_inputs):
     spec = importlib.util.spec_from_file_location(f"exported{k}", model_file)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -29,15 +29,21 @@ def job(k, model_file, weights, inputs_file, trained_file):
             return {name: v.detach().double().reshape(-1).tolist() for name, v in model(*args).items()}
 
     before = run()
+    step = None
+    if step_inputs is not None:
+        # A graph with a decoding loop: its step model on the given tokens, encoder states and cache.
+        with torch.no_grad():
+            feeds = [torch.from_numpy(np.load(step_inputs[name])) for name in model.STEP_INPUTS]
+            step = {name: v.double().reshape(-1).tolist() for name, v in model.step(*feeds).items()}
     if trained_file is None:
-        return {"outputs": before}
+        return {"outputs": before, "step": step}
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     out = model(*args)
     sum(v.float().sum() for v in out.values() if v.dtype.is_floating_point and v.requires_grad).backward()
     opt.step()
     mod.save_safetensors(model.state_dict(), trained_file)
-    return {"outputs": before, "trained": run(), "grads": sum(1 for p in model.parameters() if p.grad is not None)}
+    return {"outputs": before, "step": step, "trained": run(), "grads": sum(1 for p in model.parameters() if p.grad is not None)}
 
 
 jobs = json.load(open(sys.argv[1]))
-print(json.dumps([job(k, j["model"], j["weights"], j["inputs"], j["trained"]) for k, j in enumerate(jobs)]))
+print(json.dumps([job(k, j["model"], j["weights"], j["inputs"], j["trained"], j.get("step")) for k, j in enumerate(jobs)]))
