@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeNpy, type AnyNodeDef, type Tensor } from '@modalflow/core';
+import { writeNpy, type Tensor } from '@modalflow/core';
 import type { GenerateStage, Plan } from '@modalflow/compiler';
 import * as ort from 'onnxruntime-node';
-import { computeHostFeeds } from '@modalflow/engine';
+import { readSafetensors } from '@modalflow/onnx';
 import { createRegistry } from '@modalflow/nodes';
 import { compileFile, loadAssets, loadGraphFile, openGraph } from '@modalflow/node-io';
 import { runCli } from '../cli.ts';
@@ -87,7 +87,7 @@ async function modalflowRun(graph: string, given: Record<string, Tensor>, weight
 /**
  * Exports the weights and the module, runs the graph in ModalFlow, and writes what forward()
  * takes: the graph inputs, the host steps' results (taken from the run as taps) and the
- * host-computed feeds (computed from the input shapes by the node's own hostFeeds).
+ * host-computed feeds (written by `--feeds-for` for the input shapes).
  */
 async function prepare(example: string): Promise<{ prepared: Prepared; job: object }> {
   const graph = `${ROOT}examples/${example}/tiny.json`;
@@ -95,17 +95,16 @@ async function prepare(example: string): Promise<{ prepared: Prepared; job: obje
   const model = path.join(dir, `${example}.py`);
   const o = io();
   expect(await runCli(['weights', 'export', graph, '-o', weights], o), o.stderr).toBe(0);
-  expect(await runCli(['export', 'pytorch', graph, '-o', model], o), o.stderr).toBe(0);
-  const names = JSON.parse(/INPUTS = (\[.*\])/.exec(readFileSync(model, 'utf8'))![1]!) as string[];
   const loaded = await loadGraphFile(graph, ROOT);
   const compiled = await compileFile(loaded, registry, { assets: await loadAssets(loaded, {}, ROOT) }, { cwd: ROOT }, { step: () => {}, time: async (_m, w) => w() });
   const { plan } = compiled;
-  const readStepModel = (_g: string, model: string, _p: Plan) => compiled.models[model]!;
   const given = inputsFor(plan);
-  const feeds = computeHostFeeds(plan, given, (type) => {
-    const def = registry.get(type) as AnyNodeDef | undefined;
-    return def?.hostFeeds ? { version: def.version, compute: def.hostFeeds } : undefined;
-  });
+  // Resampling matrices come from the command, for the shapes of the pictures given.
+  const feedsFor = [...new Set((plan.feeds ?? []).flatMap((f) => Object.values(f.inputs)))].map((t) => plan.inputs.find((i) => i.tensor === t)!.name);
+  expect(await runCli(['export', 'pytorch', graph, '-o', model, ...feedsFor.flatMap((n) => ['--feeds-for', `${n}=${given[n]!.dims.join('x')}`])], o), o.stderr).toBe(0);
+  const names = JSON.parse(/INPUTS = (\[.*\])/.exec(readFileSync(model, 'utf8'))![1]!) as string[];
+  const feeds = new Map(feedsFor.length ? [...readSafetensors(readFileSync(model.replace(/\.py$/, '.feeds.safetensors'))).tensors] : []);
+  expect([...feeds.keys()].sort()).toEqual(names.filter((n) => n.includes('.#')).sort());
   const loop = plan.stages.find((st): st is GenerateStage => st.kind === 'generate');
   const loopTaps = Object.fromEntries((loop?.inputs ?? []).map((b) => [b.name, b.tensor]));
   const taps = [...new Set([...names.filter((n) => !(n in given) && !feeds.has(n)), ...Object.values(loopTaps)])];
@@ -128,7 +127,7 @@ async function prepare(example: string): Promise<{ prepared: Prepared; job: obje
     const stepFeeds: Record<string, Tensor> = { [loop.names.ids]: { dtype: 'int64', dims: [rows, 3], data: BigInt64Array.from({ length: rows * 3 }, (_, k) => BigInt(2 + ((k * 5) % 7))) } };
     if (loop.names.memory) stepFeeds[loop.names.memory] = memory;
     for (const c of loop.cache) stepFeeds[c.past] = { dtype: 'float32', dims: [rows, c.heads, 0, c.headDim], data: new Float32Array(0) };
-    const session = await ort.InferenceSession.create(readStepModel(graph, loop.model, plan));
+    const session = await ort.InferenceSession.create(compiled.models[loop.model]!);
     const got = await session.run(Object.fromEntries(Object.entries(stepFeeds).map(([n, t]) => [n, new ort.Tensor(t.dtype as 'float32', t.data as Float32Array, [...t.dims])])));
     await session.release();
     step = Object.fromEntries(Object.entries(got).map(([n, t]) => [n, Array.from(t.data as Float32Array, Number)]));
