@@ -186,7 +186,14 @@ ${stepOutputs.map((o) => `            ${JSON.stringify(o)}: ${local.get(o)},`).j
 Parameters carry the graph's weight names, so \`model.load_state_dict(load_safetensors(path))\`
 takes the file \`modalflow weights export\` writes, and \`save_safetensors(model.state_dict(),
 path)\` writes one \`modalflow run --weights\` reads. forward() returns a dict of the graph's outputs.
-Inputs: ${args.map((a) => `${a.arg} (${a.tensor})`).join(', ')}.
+Inputs: ${args.map((a) => `${a.arg} (${a.tensor})`).join(', ')}.${
+    args.some((a) => a.tensor.includes('.#'))
+      ? `
+Inputs named <node>.#<name> are host-computed feeds (preprocess.image: Pillow's resampling matrices), which
+depend only on input shapes: \`modalflow export pytorch --feeds-for <input>=<dims>\` writes them
+to <out>.feeds.safetensors (load_safetensors reads it); they are not trained.`
+      : ''
+  }${loop ? `\nstep() is the decoding loop's step model; the loop itself stays with ModalFlow.` : ''}
 """
 import base64
 import json
