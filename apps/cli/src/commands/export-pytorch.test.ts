@@ -190,3 +190,20 @@ describe.skipIf(!hasTorch)(`modalflow export pytorch (needs ${PYTHON} with torch
 });
 
 it.skipIf(hasTorch)(`modalflow export pytorch: skipped, ${PYTHON} has no torch`, () => {});
+
+describe('modalflow export pytorch --feeds-for', () => {
+  it('refuses a shape for no input, of the wrong rank, or a graph without feeds, as usage errors', async () => {
+    const clip = `${ROOT}examples/clip/tiny.json`;
+    const cases: [string, string[], RegExp][] = [
+      [clip, ['--feeds-for', 'picture=1x40x48x3'], /--feeds-for "picture=1x40x48x3".*\(image, text\)/],
+      [clip, ['--feeds-for', 'image=40x48'], /input "image" has 4 axes/],
+      [clip, ['--feeds-for', 'text=2'], /node "preprocess" computes its feeds from input "image"/],
+      [`${ROOT}examples/late-fusion/tiny.json`, ['--feeds-for', 'text=2x16'], /has no host-computed feeds/],
+    ];
+    for (const [graph, extra, message] of cases) {
+      const o = io();
+      expect(await runCli(['export', 'pytorch', graph, '-o', path.join(dir, 'bad.py'), ...extra], o)).toBe(2);
+      expect(o.stderr).toMatch(message);
+    }
+  });
+});
