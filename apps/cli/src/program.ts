@@ -236,6 +236,7 @@ export function createProgram(io: Io): Command {
     .requiredOption('-o, --out <file>', 'the Python file to write, e.g. model.py')
     .option('--class-name <name>', 'the module class name', 'Model')
     .option('--weights <file>', 'weights .safetensors file (overrides the one the graph names)')
+    .option('--feeds-for <input=dims>', "also write the host-computed feeds (resampling matrices) for inputs of this shape, e.g. image=1x480x640x3, to <out>.feeds.safetensors (repeatable)", collect)
     .option('--verbose', 'report progress on stderr even when it is not a terminal'))
     .action(lazy(async () => (await import('./commands/export-pytorch.ts')).exportPytorchCommand, io));
 

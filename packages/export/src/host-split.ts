@@ -1,16 +1,21 @@
 import { ModalflowError } from '@modalflow/core';
-import type { HostStage, OnnxStage, Plan, Stage } from '@modalflow/compiler';
+import type { GenerateStage, HostStage, OnnxStage, Plan, Stage } from '@modalflow/compiler';
 
 /**
  * A plan's stages as another engine sees them: its ONNX stages, the host steps before every
  * ONNX stage (tokenisers, image preprocessing: their results become inputs the caller sends)
  * and those after (label lookup: left to the caller). A host step between ONNX stages cannot
- * be left to the caller, so it is refused.
+ * be left to the caller, so it is refused. A decoding loop is refused unless the caller takes
+ * it (`loop`: the PyTorch module exports its step model), and always when its decoder is imported.
  */
-export function splitHostSteps(plan: Plan, engine: string): { onnx: OnnxStage[]; before: HostStage[]; after: HostStage[] } {
+export function splitHostSteps(
+  plan: Plan,
+  engine: string,
+  options: { loop?: boolean } = {},
+): { onnx: OnnxStage[]; before: HostStage[]; after: HostStage[]; loop?: GenerateStage } {
   const onnx = plan.stages.filter((s): s is OnnxStage => s.kind === 'onnx');
-  const loop = plan.stages.find((s) => s.kind === 'generate');
-  if (loop) {
+  const loop = plan.stages.find((s): s is GenerateStage => s.kind === 'generate');
+  if (loop && (!options.loop || loop.external)) {
     throw new ModalflowError(
       'MF_EXPORT_GENERATE',
       `node "${loop.nodes[0]}" runs a decoding loop token by token, which ${engine} is not given; export the graph without its generate node and run the loop in ModalFlow`,
@@ -43,7 +48,7 @@ export function splitHostSteps(plan: Plan, engine: string): { onnx: OnnxStage[];
     }
   }
   if (!onnx.length) throw new ModalflowError('MF_EXPORT_EMPTY', 'the graph has no ONNX stage to export', {});
-  return { onnx, before, after };
+  return { onnx, before, after, ...(loop ? { loop } : {}) };
 }
 
 /** Tensors produced by one stage and read by another, with who produces each. */

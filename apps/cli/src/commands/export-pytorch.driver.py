@@ -1,7 +1,10 @@
-"""Test driver for `modalflow export pytorch`: runs the generated module on .npy inputs with the
-exported weights, then takes one SGD step and saves the trained state_dict as .safetensors.
-Usage: python3 export-pytorch.driver.py <model.py> <weights.safetensors> <inputs.json> <trained.safetensors>
-Prints {"outputs": ..., "trained": ...} as JSON."""
+"""Test driver for `modalflow export pytorch`: for each job, runs the generated module on .npy
+inputs with the exported weights, then takes one SGD step and saves the trained state_dict as
+.safetensors. One process serves every job, so torch is imported once.
+Usage: python3 export-pytorch.driver.py <jobs.json>, a list of
+{"model": model.py, "weights": .safetensors or null, "inputs": {tensor: .npy}, "trained": .safetensors or null
+(null: only run it), "step": {step input: .npy} (optional: also run step())}.
+Prints a list of {"outputs": ..., "step": ..., "trained": ..., "grads": n} as JSON, in job order."""
 import importlib.util
 import json
 import sys
@@ -9,26 +12,38 @@ import sys
 import numpy as np
 import torch
 
-model_file, weights, inputs_file, trained_file = sys.argv[1:5]
-spec = importlib.util.spec_from_file_location("exported", model_file)
-mod = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(mod)
 
-model = mod.Model()
-model.load_state_dict(mod.load_safetensors(weights))
-inputs = {k: torch.from_numpy(np.load(v)) for k, v in json.load(open(inputs_file)).items()}
-args = [inputs[name] for name in model.INPUTS]
+def job(k, model_file, weights, inputs_file, trained_file, step_inputs):
+    spec = importlib.util.spec_from_file_location(f"exported{k}", model_file)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+
+    model = mod.Model()
+    if weights is not None:
+        model.load_state_dict(mod.load_safetensors(weights))
+    inputs = {name: torch.from_numpy(np.load(path)) for name, path in inputs_file.items()}
+    args = [inputs[name] for name in model.INPUTS]
+
+    def run():
+        with torch.no_grad():
+            return {name: v.detach().double().reshape(-1).tolist() for name, v in model(*args).items()}
+
+    before = run()
+    step = None
+    if step_inputs is not None:
+        # A graph with a decoding loop: its step model on the given tokens, encoder states and cache.
+        with torch.no_grad():
+            feeds = [torch.from_numpy(np.load(step_inputs[name])) for name in model.STEP_INPUTS]
+            step = {name: v.double().reshape(-1).tolist() for name, v in model.step(*feeds).items()}
+    if trained_file is None:
+        return {"outputs": before, "step": step}
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    out = model(*args)
+    sum(v.float().sum() for v in out.values() if v.dtype.is_floating_point and v.requires_grad).backward()
+    opt.step()
+    mod.save_safetensors(model.state_dict(), trained_file)
+    return {"outputs": before, "step": step, "trained": run(), "grads": sum(1 for p in model.parameters() if p.grad is not None)}
 
 
-def run():
-    with torch.no_grad():
-        return {k: v.detach().double().reshape(-1).tolist() for k, v in model(*args).items()}
-
-
-before = run()
-opt = torch.optim.SGD(model.parameters(), lr=0.1)
-out = model(*args)
-sum(v.float().sum() for v in out.values() if v.dtype.is_floating_point).backward()
-opt.step()
-mod.save_safetensors(model.state_dict(), trained_file)
-print(json.dumps({"outputs": before, "trained": run(), "grads": sum(1 for p in model.parameters() if p.grad is not None)}))
+jobs = json.load(open(sys.argv[1]))
+print(json.dumps([job(k, j["model"], j["weights"], j["inputs"], j["trained"], j.get("step")) for k, j in enumerate(jobs)]))

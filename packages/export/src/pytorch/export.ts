@@ -11,6 +11,8 @@ export interface PytorchExport {
   inputs: { arg: string; tensor: string }[];
   outputs: string[];
   weights: string[];
+  /** A graph with a decoding loop: its step model's input and output names (step() takes and returns them). */
+  step?: { inputs: string[]; outputs: string[] };
 }
 
 const PY_DTYPE: Record<string, string> = {
@@ -35,17 +37,21 @@ function tensorLiteral(t: Tensor): string {
  * (`<node>.<weight>`, PyTorch's state_dict layout), so `load_state_dict` takes the file
  * `modalflow weights export` writes and a trained state_dict saved as .safetensors goes back
  * to `modalflow run --weights`. Host steps before the model (tokenisers, preprocessing) are
- * the caller's: their results are forward's arguments, as in the Triton export.
+ * the caller's: their results are forward's arguments, as in the Triton export. A decoding loop
+ * stays with ModalFlow: forward() returns what the loop reads (encoder states, prompt) and step()
+ * is the loop's step model, so the decoder trains (teacher-forced) with the rest.
  */
 export function exportPytorch(compiled: CompiledPlan, options: { className?: string } = {}): PytorchExport {
   const { plan } = compiled;
-  const { onnx } = splitHostSteps(plan, 'a PyTorch module');
+  const { onnx, loop } = splitHostSteps(plan, 'a PyTorch module', { loop: true });
   const producedBy = producers(plan);
   const outputs = plan.outputs.filter((o) => producedBy.get(o.tensor)?.kind === 'onnx');
+  // A decoding loop's inputs (encoder states, prompt) are returned, for step() to take.
+  const loopInputs = loop?.inputs ?? [];
 
   // Only stages something returned depends on: a loss stage would need its labels for nothing.
   const needed = new Set<OnnxStage>();
-  const want = outputs.map((o) => o.tensor);
+  const want = [...outputs.map((o) => o.tensor), ...loopInputs.map((b) => b.tensor)];
   while (want.length) {
     const s = producedBy.get(want.pop()!);
     if (!s || s.kind !== 'onnx' || needed.has(s)) continue;
@@ -54,7 +60,8 @@ export function exportPytorch(compiled: CompiledPlan, options: { className?: str
   }
   const stages = onnx.filter((s) => needed.has(s));
   const fromOnnx = new Set(stages.flatMap((s) => s.outputs.map((b) => b.tensor)));
-  const inputTensors = [...new Set(stages.flatMap((s) => s.inputs.map((b) => b.tensor)).filter((t) => !fromOnnx.has(t)))];
+  const read = [...stages.flatMap((s) => s.inputs.map((b) => b.tensor)), ...loopInputs.map((b) => b.tensor)];
+  const inputTensors = [...new Set(read.filter((t) => !fromOnnx.has(t)))];
   const inputName = (t: string) => plan.inputs.find((i) => i.tensor === t)?.name ?? t;
   const args = inputTensors.map((t) => ({ arg: pyIdent(inputName(t)), tensor: inputName(t) }));
 
@@ -72,15 +79,9 @@ export function exportPytorch(compiled: CompiledPlan, options: { className?: str
     return name;
   };
 
-  const body: string[] = [];
-  const env = new Map<string, string>(inputTensors.map((t, k) => [t, args[k]!.arg]));
   let counter = 0;
-  for (const s of stages) {
-    const bytes = compiled.models[s.model]!;
-    const { graph } = readModel(bytes, { file: s.model }) as { graph: OnnxGraph };
-    body.push(`        # stage ${s.id}: ${s.nodes.join(', ')}`);
-    const local = new Map<string, string>();
-    for (const b of s.inputs) local.set(b.name, env.get(b.tensor)!);
+  /** One ONNX model's nodes as Python lines; `local` maps its input names to Python values and gets its outputs. */
+  const translate = (graph: OnnxGraph, stageId: string, node0: string, local: Map<string, string>, body: string[]) => {
     for (const [name, t] of graph.initializers) {
       // Weights are named <node>.<weight>; the compiler's own constants carry a "/".
       if (!name.includes('/') && (t.dtype === 'float32' || t.dtype === 'float16' || t.dtype === 'float64')) {
@@ -91,19 +92,19 @@ export function exportPytorch(compiled: CompiledPlan, options: { className?: str
     for (const node of graph.nodes) {
       const emit = OPS[node.opType];
       if (!emit || (node.domain && node.domain !== 'ai.onnx')) {
-        throw new ModalflowError('MF_EXPORT_OP', `ONNX operator ${node.domain ? `${node.domain}.` : ''}${node.opType} (in stage ${s.id}) has no PyTorch translation yet`, { node: s.nodes[0]! });
+        throw new ModalflowError('MF_EXPORT_OP', `ONNX operator ${node.domain ? `${node.domain}.` : ''}${node.opType} (in stage ${stageId}) has no PyTorch translation yet`, { node: node0 });
       }
       const a = node.inputs.map((n) => {
         if (n === '') return '';
         const v = local.get(n);
-        if (!v) throw new ModalflowError('MF_EXPORT_OP', `stage ${s.id}: value "${n}" is read before it is made`, { node: s.nodes[0]! });
+        if (!v) throw new ModalflowError('MF_EXPORT_OP', `stage ${stageId}: value "${n}" is read before it is made`, { node: node0 });
         return v;
       });
       let expr: string;
       try {
         expr = withConstants((at: Attr) => addConst(at.value as Tensor), () => emit(a, (k) => node.attrs[k], node));
       } catch (e) {
-        throw new ModalflowError('MF_EXPORT_OP', `ONNX operator ${node.opType} (in stage ${s.id}): ${(e as Error).message}`, { node: s.nodes[0]! });
+        throw new ModalflowError('MF_EXPORT_OP', `ONNX operator ${node.opType} (in stage ${stageId}): ${(e as Error).message}`, { node: node0 });
       }
       const outs = node.outputs.map((o) => {
         const v = `v${counter++}`;
@@ -112,10 +113,53 @@ export function exportPytorch(compiled: CompiledPlan, options: { className?: str
       });
       body.push(`        ${outs.length === 1 ? outs[0] : outs.join(', ')} = ${expr}  # ${node.opType}`);
     }
+  };
+
+  const body: string[] = [];
+  const env = new Map<string, string>(inputTensors.map((t, k) => [t, args[k]!.arg]));
+  for (const s of stages) {
+    const bytes = compiled.models[s.model]!;
+    const { graph } = readModel(bytes, { file: s.model }) as { graph: OnnxGraph };
+    body.push(`        # stage ${s.id}: ${s.nodes.join(', ')}`);
+    const local = new Map<string, string>();
+    for (const b of s.inputs) local.set(b.name, env.get(b.tensor)!);
+    translate(graph, s.id, s.nodes[0]!, local, body);
     for (const b of s.outputs) {
       const v = local.get(b.name);
       if (v) env.set(b.tensor, v);
     }
+  }
+
+  // The loop's step model: one decoder step over new tokens and the cache, as the engine runs it.
+  let step = '';
+  let stepInputs: string[] = [];
+  let stepOutputs: string[] = [];
+  if (loop) {
+    const { graph } = readModel(compiled.models[loop.model]!, { file: loop.model }) as { graph: OnnxGraph };
+    const local = new Map<string, string>();
+    stepInputs = graph.inputs.map((i) => i.name);
+    stepOutputs = graph.outputs.map((o) => o.name);
+    const stepArgs = stepInputs.map((n) => pyIdent(n));
+    stepInputs.forEach((n, k) => local.set(n, stepArgs[k]!));
+    const lines: string[] = [];
+    translate(graph, loop.id, loop.nodes[0]!, local, lines);
+    const settings = { ...loop.settings };
+    delete settings['vocabulary'];
+    step = `
+    # The decoding loop of node "${loop.nodes[0]}" stays with ModalFlow (${JSON.stringify(settings)});
+    # step() is its model: logits for the new tokens and each layer's cache, given the cache so far
+    # (empty: [batch, heads, 0, head_dim]). Over a whole sequence with an empty cache it gives the
+    # teacher-forced logits a training loss reads.
+    STEP_INPUTS = ${JSON.stringify(stepInputs)}
+    STEP_OUTPUTS = ${JSON.stringify(stepOutputs)}
+    CACHE = ${JSON.stringify(loop.cache.map((c) => ({ past: c.past, present: c.present, heads: c.heads, head_dim: c.headDim })))}
+
+    def step(self, ${stepArgs.join(', ')}):
+${lines.join('\n')}
+        return {
+${stepOutputs.map((o) => `            ${JSON.stringify(o)}: ${local.get(o)},`).join('\n')}
+        }
+`;
   }
 
   // Parameters live in nested modules, so state_dict keys are exactly the graph's weight names.
@@ -134,16 +178,26 @@ export function exportPytorch(compiled: CompiledPlan, options: { className?: str
   }
 
   const className = options.className ?? 'Model';
-  const ret = outputs.map((o) => `            ${JSON.stringify(o.name)}: ${env.get(o.tensor)},`);
+  const ret = [...outputs.map((o) => [o.name, o.tensor] as const), ...loopInputs.map((b) => [b.name, b.tensor] as const)].map(
+    ([name, tensor]) => `            ${JSON.stringify(name)}: ${env.get(tensor)},`,
+  );
   const source = `"""${plan.title || 'ModalFlow graph'}: a torch.nn.Module written by \`modalflow export pytorch\`.
 
 Parameters carry the graph's weight names, so \`model.load_state_dict(load_safetensors(path))\`
 takes the file \`modalflow weights export\` writes, and \`save_safetensors(model.state_dict(),
 path)\` writes one \`modalflow run --weights\` reads. forward() returns a dict of the graph's outputs.
-Inputs: ${args.map((a) => `${a.arg} (${a.tensor})`).join(', ')}.
+Inputs: ${args.map((a) => `${a.arg} (${a.tensor})`).join(', ')}.${
+    args.some((a) => a.tensor.includes('.#'))
+      ? `
+Inputs named <node>.#<name> are host-computed feeds (preprocess.image: Pillow's resampling matrices), which
+depend only on input shapes: \`modalflow export pytorch --feeds-for <input>=<dims>\` writes them
+to <out>.feeds.safetensors (load_safetensors reads it); they are not trained.`
+      : ''
+  }${loop ? `\nstep() is the decoding loop's step model; the loop itself stays with ModalFlow.` : ''}
 """
 import base64
 import json
+import math
 import struct
 
 import numpy as np
@@ -203,7 +257,7 @@ ${HELPERS}
 
 class ${className}(nn.Module):
     INPUTS = ${JSON.stringify(args.map((a) => a.tensor))}
-    OUTPUTS = ${JSON.stringify(outputs.map((o) => o.name))}
+    OUTPUTS = ${JSON.stringify([...outputs.map((o) => o.name), ...loopInputs.map((b) => b.name)])}
 
     def __init__(self):
         super().__init__()
@@ -220,6 +274,12 @@ ${body.join('\n')}
         return {
 ${ret.join('\n')}
         }
-`;
-  return { source, inputs: args, outputs: outputs.map((o) => o.name), weights: [...weights.keys()] };
+${step}`;
+  return {
+    source,
+    inputs: args,
+    outputs: [...outputs.map((o) => o.name), ...loopInputs.map((b) => b.name)],
+    weights: [...weights.keys()],
+    ...(loop ? { step: { inputs: stepInputs, outputs: stepOutputs } } : {}),
+  };
 }

@@ -79,6 +79,25 @@ export const OPS: Record<string, Emit> = {
     const call = `_lstm(${a[0]}, ${a[1]}, ${a[2]}, ${a[3] || 'None'}, ${a[4] || 'None'}, ${a[5] || 'None'}, ${a[6] || 'None'}, ${int(attr('hidden_size'), 0)}, "${attr('direction')?.value ?? 'forward'}")`;
     return node.outputs.length === 1 ? `${call}[0]` : `${call}[:${node.outputs.length}]`;
   },
+  Pad: (a, attr) => {
+    const mode = String(attr('mode')?.value ?? 'constant');
+    if (!['constant', 'reflect', 'edge', 'wrap'].includes(mode)) throw new Error(`Pad mode "${mode}" is not an ONNX mode`);
+    return `_pad(${a[0]}, ${a[1]}, ${a[2] || 'None'}, ${a[3] || 'None'}, "${mode}")`;
+  },
+  Resize: (a, attr) => {
+    const str = (k: string, d: string) => String(attr(k)?.value ?? d);
+    const ctm = str('coordinate_transformation_mode', 'half_pixel');
+    const mode = str('mode', 'nearest');
+    if (!['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric'].includes(ctm)) {
+      throw new Error(`Resize with coordinate_transformation_mode "${ctm}" has no PyTorch translation yet`);
+    }
+    if (!['nearest', 'linear', 'cubic'].includes(mode)) throw new Error(`Resize mode "${mode}" is not an ONNX mode`);
+    if (int(attr('antialias'), 0) || attr('axes') || attr('keep_aspect_ratio_policy')) {
+      throw new Error('Resize with antialias, axes or keep_aspect_ratio_policy (opset 18) has no PyTorch translation yet');
+    }
+    const a3 = attr('cubic_coeff_a')?.value ?? -0.75;
+    return `_resize(${a[0]}, ${a[2] || 'None'}, ${a[3] || 'None'}, "${mode}", "${ctm}", ${Number(a3)}, ${int(attr('exclude_outside'), 0)}, "${str('nearest_mode', 'round_prefer_floor')}")`;
+  },
   Conv: (a, attr) =>
     `_conv(${a[0]}, ${a[1]}, ${a[2] || 'None'}, ${ints(attr('strides'))}, ${ints(attr('pads'))}, ${ints(attr('dilations'))}, ${int(attr('group'), 1)})`,
 };
@@ -290,4 +309,106 @@ def _conv(x, w, b, strides, pads, dilations, group):
         pads = [0] * (2 * n)
     conv = [None, F.conv1d, F.conv2d, F.conv3d][n]
     return conv(x, w, b, stride=strides, padding=pads[:n], dilation=dilations, groups=group)
+
+
+def _pad(x, pads, value, axes, mode):
+    pads = _ints(pads)
+    n = len(pads) // 2
+    axes = [a % x.dim() for a in _ints(axes)] if axes is not None else list(range(n))
+    for k, a in enumerate(axes):
+        begin, end = pads[k], pads[k + n]
+        if begin == 0 and end == 0:
+            continue
+        size = x.shape[a]
+        if mode == "constant":
+            v = value.reshape(-1)[0].item() if value is not None and value.numel() else 0
+            # F.pad pads the last axis; negative amounts crop, as ONNX's do.
+            x = F.pad(x.movedim(a, -1), [begin, end], value=v).movedim(-1, a)
+            continue
+        i = torch.arange(-begin, size + end)
+        if mode == "edge":
+            i = i.clamp(0, size - 1)
+        elif mode == "wrap":
+            i = torch.remainder(i, size)
+        elif size == 1:
+            i = torch.zeros_like(i)
+        else:
+            # Reflection without repeating the edge: the index walks back and forth over 0..size-1.
+            period = 2 * (size - 1)
+            i = torch.remainder(i, period)
+            i = torch.where(i >= size, period - i, i)
+        x = torch.index_select(x, a, i)
+    return x
+
+
+def _resize_source(out, scale, size, ctm):
+    # Where output pixel o lies in the input, in float32 as onnxruntime computes it.
+    o = torch.arange(out, dtype=torch.float32)
+    s = torch.tensor(scale, dtype=torch.float32)
+    if ctm == "half_pixel":
+        return (o + 0.5) / s - 0.5
+    if ctm == "pytorch_half_pixel":
+        return (o + 0.5) / s - 0.5 if out > 1 else torch.zeros(out)
+    if ctm == "align_corners":
+        return o * (size - 1) / (out - 1) if out > 1 else torch.zeros(out)
+    return o / s
+
+
+def _resize_taps(size, out, scale, mode, ctm, a, exclude, nearest):
+    # Per output pixel: input indices and weights, one column per tap.
+    x = _resize_source(out, scale, size, ctm)
+    if mode == "nearest":
+        f = torch.floor(x)
+        frac = x - f
+        if nearest == "round_prefer_floor":
+            i = torch.where(frac <= 0.5, f, f + 1)
+        elif nearest == "round_prefer_ceil":
+            i = torch.where(frac < 0.5, f, f + 1)
+        elif nearest == "floor":
+            i = f
+        else:
+            i = torch.ceil(x)
+        return i.long().clamp(0, size - 1).unsqueeze(1), torch.ones(out, 1)
+    if mode == "linear":
+        x = x.clamp(0, size - 1)
+        f = torch.floor(x)
+        t = (x - f).unsqueeze(1)
+        i = torch.stack([f, f + 1], 1).long().clamp(0, size - 1)
+        return i, torch.cat([1 - t, t], 1)
+    f = torch.floor(x)
+    t = (x - f).unsqueeze(1)
+    i = torch.stack([f - 1, f, f + 1, f + 2], 1).long()
+    # Keys' cubic convolution kernel with coefficient a, at distances 1 + t, t, 1 - t, 2 - t.
+    d = torch.cat([1 + t, t, 1 - t, 2 - t], 1)
+    near = ((a + 2) * d - (a + 3)) * d * d + 1
+    far = ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+    w = torch.where(d <= 1, near, far)
+    if exclude:
+        w = w * ((i >= 0) & (i < size)).float()
+        w = w / w.sum(1, keepdim=True)
+    return i.clamp(0, size - 1), w
+
+
+def _resize(x, scales, sizes, mode, ctm, a, exclude, nearest):
+    shape = list(x.shape)
+    if sizes is not None and sizes.numel():
+        out = _ints(sizes)
+        scale = [o / s for o, s in zip(out, shape)]
+    else:
+        scale = [float(v) for v in scales.tolist()]
+        out = [int(math.floor(s * f)) for s, f in zip(shape, scale)]
+    for axis in range(x.dim()):
+        if out[axis] == shape[axis] and scale[axis] == 1:
+            continue
+        i, w = _resize_taps(shape[axis], out[axis], scale[axis], mode, ctm, a, exclude, nearest)
+        view = [1] * x.dim()
+        view[axis] = out[axis]
+        y = None
+        for k in range(i.shape[1]):
+            term = torch.index_select(x, axis, i[:, k])
+            if mode != "nearest":
+                term = term * w[:, k].to(x.dtype).reshape(view)
+            y = term if y is None else y + term
+        x = y
+    return x
 `;
