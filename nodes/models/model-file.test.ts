@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { OnnxGraph, decodeModel, encodeModel, writeSafetensors } from '@modalflow/onnx';
+import { OnnxGraph, encodeModel, scanModel, writeSafetensors } from '@modalflow/onnx';
 import { analyze, importGraph } from './run-imported.ts';
 import { sniff } from './model-file.ts';
 
-// Counts decodes, so the test of the per-file memo can tell a second decode from a remembered answer.
+// Counts reads of the model (its signature scan), so the test of the per-file memo can tell a second decode from a remembered answer.
 vi.mock('@modalflow/onnx', async (original) => {
   const mod = await original<typeof import('@modalflow/onnx')>();
-  return { ...mod, decodeModel: vi.fn(mod.decodeModel) };
+  return { ...mod, scanModel: vi.fn(mod.scanModel) };
 });
 
 function identity(edit: (g: OnnxGraph) => void = () => {}): Uint8Array {
@@ -71,7 +71,7 @@ describe('model.onnx on a bad file', () => {
   }
 
   it('reports the same bad file again without decoding it again', () => {
-    const decode = vi.mocked(decodeModel);
+    const decode = vi.mocked(scanModel);
     const bytes = identity().subarray(0, 40);
     decode.mockClear();
     const first = problemFor(bytes);
