@@ -79,6 +79,17 @@ async function dragOnce(page: Page, nodeId: string, steps: number) {
   };
 }
 
+/** A mounted node well inside the pane, clear of the panels on its right edge. */
+function centralNode(page: Page, pane: { x: number; y: number; width: number; height: number }) {
+  return page.evaluate((p) => {
+    const el = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].find((n) => {
+      const r = n.getBoundingClientRect();
+      return r.left > p.x + 40 && r.top > p.y + 40 && r.right < p.x + p.width - 260 && r.bottom < p.y + p.height - 40;
+    });
+    return el?.dataset['id'] ?? null;
+  }, pane);
+}
+
 async function measure(app: { url: string }, size: number) {
   const dir = mkdtempSync(join(tmpdir(), 'modalflow-bench-'));
   const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1920, height: 1080 } });
@@ -105,10 +116,19 @@ async function measure(app: { url: string }, size: number) {
       return { nodes: s.doc.nodes.length, edges: s.doc.edges.length };
     });
     await page.waitForTimeout(500);
-    const zoomedOut = await dragOnce(page, 'n_0_5', 60);
+    const pane = (await page.locator('.react-flow').boundingBox())!;
+    // A document opens at a readable zoom; zoomed out is the whole graph fitted to the window.
+    await page.getByTestId('zoom-fit').click();
+    await page.waitForTimeout(800);
+    const fitted = await page.evaluate(() => {
+      const m = /scale\(([\d.]+)\)/.exec((document.querySelector('.react-flow__viewport') as HTMLElement).style.transform);
+      return { zoom: m ? Number(m[1]) : 1, mountedNodes: document.querySelectorAll('.react-flow__node').length };
+    });
+    const outTarget = await centralNode(page, pane);
+    if (!outTarget) throw new Error('no node in view after fitting the graph');
+    const zoomedOut = { zoom: Number(fitted.zoom.toFixed(3)), mountedNodes: fitted.mountedNodes, ...(await dragOnce(page, outTarget, 60)) };
 
     // At 100% zoom only the nodes in view are mounted, each with its widgets and labels.
-    const pane = (await page.locator('.react-flow').boundingBox())!;
     await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
     const zoom = () =>
       page.evaluate(() => {
@@ -121,13 +141,7 @@ async function measure(app: { url: string }, size: number) {
     }
     await page.waitForTimeout(600);
     const visibleAtDetail = await page.locator('.react-flow__node').count();
-    const target = await page.evaluate((p) => {
-      const el = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].find((n) => {
-        const r = n.getBoundingClientRect();
-        return r.left > p.x + 40 && r.top > p.y + 40 && r.right < p.x + p.width - 260 && r.bottom < p.y + p.height - 40;
-      });
-      return el?.dataset['id'] ?? null;
-    }, pane);
+    const target = await centralNode(page, pane);
     const detail = target ? { zoom: Number((await zoom()).toFixed(2)), mountedNodes: visibleAtDetail, ...(await dragOnce(page, target, 60)) } : null;
 
     return {
