@@ -44,6 +44,17 @@ for (const file of files.filter((f) => !only.length || only.includes(f))) {
     moved++;
     return `${head}"x": ${p.x}, "y": ${p.y}`;
   });
+  if (moved === 0) {
+    // A file not written one node per line: set the positions on the parsed JSON instead.
+    const raw = JSON.parse(text) as { nodes: { id: string; ui?: { x: number; y: number } }[] };
+    for (const n of raw.nodes) {
+      const p = pos[n.id];
+      if (p) n.ui = { ...n.ui, x: p.x, y: p.y };
+    }
+    writeFileSync(path, JSON.stringify(raw, null, 1) + '\n');
+    console.log(`${file}: laid out ${raw.nodes.length} nodes`);
+    continue;
+  }
   if (moved !== doc.nodes.length) throw new Error(`${file}: found ${moved} of ${doc.nodes.length} node positions`);
   writeFileSync(path, out);
   console.log(`${file}: laid out ${moved} nodes`);
