@@ -37,6 +37,10 @@ export default defineNode({
     if (typeof d === 'number' && d !== p.dim) throw new NodeError(`x has width ${d} but dim is ${p.dim}`, { port: 'x' });
     if (p.mode === 'transformer' && p.dim % p.heads !== 0) throw new NodeError(`dim ${p.dim} is not divisible by ${p.heads} heads`, { param: 'heads' });
     let b: Dim = p.clips;
+    if (n === p.clips && p.frames !== 1) {
+      // The rows are clips x frames, so they cannot share the clip axis's symbol.
+      throw new NodeError(`x has ${n} rows, the same symbol as the clip axis "${p.clips}", but it holds ${p.frames} frames per clip; give clips another name`, { param: 'clips' });
+    }
     if (typeof n === 'number') {
       if (n % p.frames !== 0) throw new NodeError(`${n} frame vectors are not a whole number of ${p.frames}-frame clips`, { port: 'x' });
       b = n / p.frames;

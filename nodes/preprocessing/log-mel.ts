@@ -24,6 +24,12 @@ function checkParams(p: Params): void {
   const fMax = p.f_max > 0 ? p.f_max : nyquist;
   if (fMax > nyquist) throw new NodeError(`f_max ${fMax} Hz is above the Nyquist frequency ${nyquist} Hz`, { param: 'f_max' });
   if (p.f_min >= fMax) throw new NodeError(`f_min ${p.f_min} Hz must be below f_max ${fMax} Hz`, { param: 'f_min' });
+  // MelWeightMatrix puts the top edge in FFT bin floor((n_fft + 1) * f_max / sample_rate), which
+  // must be one of the floor(n_fft / 2) + 1 bins; with an odd n_fft the Nyquist frequency is not.
+  const bins = Math.floor(p.n_fft / 2) + 1;
+  if (p.mel_scale === 'onnx' && Math.floor(((p.n_fft + 1) * fMax) / p.sample_rate) >= bins) {
+    throw new NodeError(`with mel_scale onnx, f_max ${fMax} Hz falls past the last of the ${bins} FFT bins of n_fft ${p.n_fft} at ${p.sample_rate} Hz; lower f_max or use an even n_fft`, { param: 'f_max' });
+  }
 }
 
 /** Shortest clip the STFT accepts: one frame, and reflect padding needs more samples than it pads. */

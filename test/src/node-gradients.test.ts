@@ -97,6 +97,9 @@ const CASES: Case[] = [
   { type: 'reasoning.relation', label: 'question', params: { g_layers: [5], f_layers: [4], out: 3 }, inputs: { objects: f(B, 3, 4), question: f(B, 2) } },
   { type: 'reasoning.san', params: { hops: 2, attention: 5 }, inputs: { question: f(B, 4), regions: f(B, 3, 4), mask: mask(B, 3) } },
   { type: 'encoder.transformer', label: 'pre-norm, causal, final norm', params: { ...stack, norm: 'pre', causal: true, final_norm: true }, inputs: { x: f(B, 3, 8) } },
+  { type: 'encoder.audio', params: { ...stack, n_mels: 3, max_positions: 4, positions: 'learned' }, inputs: { mel: f(B, 3, 6) } },
+  { type: 'encoder.audio', label: 'sinusoidal positions', params: { ...stack, n_mels: 3, max_positions: 4 }, inputs: { mel: f(B, 3, 5) } },
+  { type: 'pool.temporal', params: { ...stack, frames: 2, mode: 'transformer', clips: 'C' }, inputs: { x: f(4, 8) } },
   { type: 'decoder.transformer', label: 'pre-norm, tied, cross-attention', params: { vocab: 7, dim: 8, layers: 1, heads: 2, mlp_dim: 6, max_positions: 4 }, inputs: { ids: ids(7, B, 3), memory: f(B, 2, 5) } },
   { type: 'decoder.transformer', label: 'post-norm, lm_head', params: { vocab: 7, dim: 8, layers: 1, heads: 2, mlp_dim: 6, max_positions: 4, norm: 'post', tie_embeddings: false, activation: 'gelu' }, inputs: { ids: ids(7, B, 3) } },
   // Loss nodes: a linear in front of each float input gives them weights to differentiate.

@@ -23,9 +23,11 @@ export function derivedCosts(analysis: Analysis, nodeId: string, symbols: Record
   const { graph } = lowerSegment(analysis, `costs_${nodeId}`, [nodeId], outputs, undefined, symbols);
   for (const v of graph.inputs) v.shape = (v.shape ?? []).map((d) => dimValue(d ?? 1, symbols));
   let params = 0;
+  // Weights carry the node's weight prefix: its id, or a shared block's name for every instance.
+  const prefix = `${info.weightPrefix}.`;
   for (const [name, t] of graph.initializers) {
-    if (!name.startsWith(`${nodeId}.`)) continue;
-    if (info.weights[name.slice(nodeId.length + 1)]?.buffer) continue;
+    if (!name.startsWith(prefix)) continue;
+    if (info.weights[name.slice(prefix.length)]?.buffer) continue;
     params += numel(t.dims);
   }
   let flops: number | undefined;

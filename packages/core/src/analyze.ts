@@ -255,6 +255,24 @@ function analyzeFlat(
   const symbols = options.symbols ?? {};
   const size = (d: Dim) => dimValue(d, symbols);
 
+  // A decoding loop runs the step model of the decoder wired to its `logits` (or an imported
+  // decoder named in `model`): checked here so that validation catches what compiling would refuse.
+  const generateSourceOk = (id: string, params: Record<string, unknown>): boolean => {
+    const edge = incoming.get(key(id, 'logits'));
+    if (!edge) {
+      if (params['model']) return true;
+      report('MF_GENERATE_NO_DECODER', 'the generate node needs a decoder: wire a decoder\'s "logits" to it, or name an imported decoder in "model"', { node: id, port: 'logits', path: `/nodes/${nodes.get(id)!.index}` });
+      return false;
+    }
+    const from = nodes.get(edge.from[0]);
+    if (from && !from.def.decoderStep) {
+      const index = edgeIndex.get(key(id, 'logits'))!;
+      report('MF_GENERATE_NOT_DECODER', `"${edge.from[0]}" (${from.def.type}) cannot run one token at a time; wire a decoder (such as decoder.transformer) to "logits"`, { node: id, port: 'logits', edge: index, path: `/edges/${index}` });
+      return false;
+    }
+    return true;
+  };
+
   for (const id of order) {
     const info = nodes.get(id)!;
     const { def, params } = info;
@@ -286,6 +304,10 @@ function analyzeFlat(
     }
     info.ok = upstreamOk;
     if (!info.ok) continue;
+    if (def.generate && !generateSourceOk(id, params)) {
+      info.ok = false;
+      continue;
+    }
 
     const shapeCtx: ShapeContext<any> = { node: id, params, inputs: info.inputShapes, dims: info.dims };
     try {

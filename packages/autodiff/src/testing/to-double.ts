@@ -60,8 +60,8 @@ function wrapFloatOnly(g: OnnxGraph): void {
 /**
  * onnxruntime has no double Conv either, and a Conv holds weights, so casting around it would
  * spoil the check. It is rewritten as what it computes: the input's patches gathered by
- * precomputed indices (im2col), times the flattened kernel. Group 1, any stride, padding and
- * dilation; shapes must be concrete.
+ * precomputed indices (im2col), times the flattened kernel. 1-D or 2-D, group 1, any stride,
+ * padding and dilation; shapes must be concrete.
  */
 function convAsGather(g: OnnxGraph): void {
   if (!g.nodes.some((n) => n.opType === 'Conv')) return;
@@ -79,19 +79,24 @@ function convAsGather(g: OnnxGraph): void {
       g.nodes.push(node);
       continue;
     }
-    const [n, c, h, w] = types.get(node.inputs[0]!)!.shape as number[];
-    const [co, ci, kh, kw] = types.get(node.inputs[1]!)!.shape as number[];
+    const rank = types.get(node.inputs[0]!)!.shape.length;
+    const group = node.attrs['group'];
+    if ((group && Number(group.value) !== 1) || (rank !== 3 && rank !== 4)) throw new Error('toDouble: only 1-D and 2-D group-1 Conv is rewritten');
+    // A 1-D Conv is a 2-D one over pictures one row high.
+    const oneD = rank === 3;
+    const xShape = types.get(node.inputs[0]!)!.shape as number[];
+    const kShape = types.get(node.inputs[1]!)!.shape as number[];
+    const [nn, cc0, hh, ww] = oneD ? [xShape[0]!, xShape[1]!, 1, xShape[2]!] : xShape;
+    const [co, ci, kh, kw] = oneD ? [kShape[0]!, kShape[1]!, 1, kShape[2]!] : kShape;
     const ints = (name: string, fallback: number[]) => {
       const a = node.attrs[name];
       return a && a.kind === 'ints' ? a.value.map(Number) : fallback;
     };
-    const group = node.attrs['group'];
-    if ((group && Number(group.value) !== 1) || types.get(node.inputs[0]!)!.shape.length !== 4) throw new Error('toDouble: only 2-D group-1 Conv is rewritten');
-    const [sh, sw] = ints('strides', [1, 1]) as [number, number];
-    const [dh, dw] = ints('dilations', [1, 1]) as [number, number];
-    const [pt, pl, pb, pr] = ints('pads', [0, 0, 0, 0]) as [number, number, number, number];
-    const hp = h! + pt + pb;
-    const wp = w! + pl + pr;
+    const [sh, sw] = (oneD ? [1, ...ints('strides', [1])] : ints('strides', [1, 1])) as [number, number];
+    const [dh, dw] = (oneD ? [1, ...ints('dilations', [1])] : ints('dilations', [1, 1])) as [number, number];
+    const [pt, pl, pb, pr] = (oneD ? (([a, b]) => [0, a, 0, b])(ints('pads', [0, 0])) : ints('pads', [0, 0, 0, 0])) as [number, number, number, number];
+    const hp = hh! + pt + pb;
+    const wp = ww! + pl + pr;
     const ho = Math.floor((hp - dh * (kh! - 1) - 1) / sh) + 1;
     const wo = Math.floor((wp - dw * (kw! - 1) - 1) / sw) + 1;
     const idx: number[] = [];
@@ -99,13 +104,14 @@ function convAsGather(g: OnnxGraph): void {
       for (let a = 0; a < kh!; a++)
         for (let b = 0; b < kw!; b++)
           for (let y = 0; y < ho; y++) for (let x = 0; x < wo; x++) idx.push(cc * hp * wp + (y * sh + a * dh) * wp + (x * sw + b * dw));
-    const padded = emit('Pad', [node.inputs[0]!, i64([0, 0, pt, pl, 0, 0, pb, pr])]);
-    const flat = emit('Reshape', [padded, i64([n!, c! * hp * wp])]);
-    const patches = emit('Reshape', [emit('Gather', [flat, i64(idx)], { axis: { kind: 'int', value: 1 } }), i64([n!, ci! * kh! * kw!, ho * wo])]);
+    const x4 = oneD ? emit('Reshape', [node.inputs[0]!, i64([nn!, cc0!, 1, ww!])]) : node.inputs[0]!;
+    const padded = emit('Pad', [x4, i64([0, 0, pt, pl, 0, 0, pb, pr])]);
+    const flat = emit('Reshape', [padded, i64([nn!, cc0! * hp * wp])]);
+    const patches = emit('Reshape', [emit('Gather', [flat, i64(idx)], { axis: { kind: 'int', value: 1 } }), i64([nn!, ci! * kh! * kw!, ho * wo])]);
     const kernel = emit('Reshape', [node.inputs[1]!, i64([co!, ci! * kh! * kw!])]);
     let y = emit('MatMul', [kernel, patches]);
     if (node.inputs[2]) y = emit('Add', [y, emit('Reshape', [node.inputs[2], i64([co!, 1])])]);
-    emit('Reshape', [y, i64([n!, co!, ho, wo])], {}, node.outputs[0]);
+    emit('Reshape', [y, i64(oneD ? [nn!, co!, wo] : [nn!, co!, ho, wo])], {}, node.outputs[0]);
   }
 }
 
