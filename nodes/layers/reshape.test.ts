@@ -8,7 +8,7 @@ describe('layer.reshape', () => {
     const x = randomTensor([2, 3, 2, 2], 4);
     const { outputs } = await runNode(reshape, { inputs: { x } });
     expect(outputs['y']!.dims).toEqual([2, 12]);
-    expect(Array.from(outputs['y']!.data as Float32Array)).toEqual(Array.from(x.data));
+    expect(Array.from(outputs['y']!.data as Float32Array)).toEqual(Array.from(x.data as Float32Array));
   });
 
   it('splits the last axis into rows, filling in -1', async () => {
