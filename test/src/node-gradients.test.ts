@@ -38,6 +38,7 @@ const stack = { layers: 1, dim: 8, heads: 2, mlp_dim: 6 };
 
 const CASES: Case[] = [
   { type: 'encoder.mlp', params: { layers: [5, 3] }, inputs: { x: f(B, 4) } },
+  { type: 'pool.temporal', label: 'transformer', params: { ...stack, frames: 2, mode: 'transformer' }, inputs: { x: f(4, 8) } },
   { type: 'encoder.mlp', label: 'layer norm, no bias, gelu', params: { layers: [5, 3], layer_norm: true, bias: false, activation: 'gelu', last_activation: true }, inputs: { x: f(B, 4) } },
   { type: 'encoder.patch_embed', params: { patch: 4, dim: 6, image_size: 8 }, inputs: { pixels: f(B, 3, 8, 8) } },
   { type: 'encoder.patch_embed', label: 'bias, no class token', params: { patch: 4, dim: 6, image_size: 8, bias: true, class_token: false }, inputs: { pixels: f(B, 3, 8, 8) } },
