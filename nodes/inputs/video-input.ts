@@ -18,7 +18,7 @@ export default defineNode({
   title: 'Video input',
   doc: 'A video clip given at run time (a file from the command line or dropped on the run panel). `frames` pictures are taken from it: spread evenly over the whole clip, or, with `fps` set, that many per second from the start. They arrive as RGB pixels scaled to `height` x `width`, one picture after another: with 2 clips of 8 frames the output holds 16 pictures. Connect it to *Image preprocessing* and an image encoder, then to *Temporal pooling* with the same `frames`, which turns the 16 picture vectors back into 2 clip vectors.',
   formula: 'i_k = \\lfloor k (n-1)/(F-1) \\rfloor \\ \\text{or}\\ \\lfloor (k / r) \\cdot \\text{rate} \\rfloor',
-  source: 'CLIP4Clip rawvideo_util (uniform frame sampling); frames decoded by ffmpeg (Node) or the video element (browser)',
+  source: 'CLIP4Clip rawvideo_util (uniform frame sampling); frames decoded by ffmpeg (Node) or mediabunny and WebCodecs (browser)',
   role: 'input',
   inputKind: 'video',
   inputs: {},

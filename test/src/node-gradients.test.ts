@@ -38,6 +38,7 @@ const stack = { layers: 1, dim: 8, heads: 2, mlp_dim: 6 };
 
 const CASES: Case[] = [
   { type: 'encoder.mlp', params: { layers: [5, 3] }, inputs: { x: f(B, 4) } },
+  { type: 'pool.temporal', label: 'transformer', params: { ...stack, frames: 2, mode: 'transformer' }, inputs: { x: f(4, 8) } },
   { type: 'encoder.mlp', label: 'layer norm, no bias, gelu', params: { layers: [5, 3], layer_norm: true, bias: false, activation: 'gelu', last_activation: true }, inputs: { x: f(B, 4) } },
   { type: 'encoder.patch_embed', params: { patch: 4, dim: 6, image_size: 8 }, inputs: { pixels: f(B, 3, 8, 8) } },
   { type: 'encoder.patch_embed', label: 'bias, no class token', params: { patch: 4, dim: 6, image_size: 8, bias: true, class_token: false }, inputs: { pixels: f(B, 3, 8, 8) } },
@@ -90,6 +91,9 @@ const CASES: Case[] = [
   { type: 'layer.linear', label: 'no bias', params: { out: 3, bias: false }, inputs: { x: f(B, 4) } },
   { type: 'layer.maxout', params: { out: 3, pieces: 2 }, inputs: { x: f(B, 4) } },
   { type: 'layer.maxout', label: 'no bias', params: { out: 3, pieces: 3, bias: false }, inputs: { x: f(B, 4) } },
+  // Weightless: a linear in front gives the gradient something to reach through the reshape.
+  { type: 'layer.reshape', label: 'flatten', inputs: { x: lin(B, 2, 3) } },
+  { type: 'layer.reshape', label: 'unflatten', params: { shape: [3, -1] }, inputs: { x: lin(B, 6) } },
   ...(['exact', 'nwgm', 'attention'] as const).map((mode) => ({ type: 'reasoning.causal_intervention', label: mode, params: { classes: 3, confounders: 4, mode, prior: 'learned', embedding: 5 }, inputs: { x: f(B, 4) } })),
   { type: 'reasoning.causal_intervention', label: 'uniform prior', params: { classes: 3, confounders: 4, confounder_dim: 2 }, inputs: { x: f(B, 4) } },
   { type: 'reasoning.lxmert_cross', params: stack, inputs: { lang: f(B, 3, 8), vision: f(B, 2, 8), lang_mask: mask(B, 3) } },
@@ -208,7 +212,7 @@ describe('every weighted node and loss node trains with correct gradients', () =
   it.each(CASES.map((c) => [nameOf(c), c] as const))('%s', async (_name, c) => {
     const { doc, feeds } = buildCase(c);
     const setup = prepareTraining(doc, registry, { train });
-    const own = setup.params.filter((p) => p.node === NODE_ID || c.type.startsWith('loss.'));
+    const own = setup.params.filter((p) => p.node === NODE_ID || c.type.startsWith('loss.') || p.node.startsWith('lin_'));
     expect(own.length).toBeGreaterThan(0);
     const shapes = Object.fromEntries(setup.boundary.map((b) => [b.tensor, [...feeds[b.tensor]!.dims]]));
     const { graph, loss, params } = lossGraph(setup, shapes, setup.initial);

@@ -7,6 +7,7 @@ import type { ImageItem, InputValue, Sizes } from './inputValues.ts';
 import { SAMPLES, sampleImage, sampleUrl, type Sample } from './samples.ts';
 import { readTensorFile } from './tensorFiles.ts';
 import { AudioField } from './AudioField.tsx';
+import { VideoField } from './VideoField.tsx';
 
 const IMAGE_TYPES = 'image/png,image/jpeg';
 
@@ -219,6 +220,8 @@ export function InputField({ input, value, sizes }: { input: GraphInput; value: 
         <TextField input={input} value={value?.kind === 'text' ? value : undefined} />
       ) : input.kind === 'audio' ? (
         <AudioField input={input} value={value?.kind === 'tensor' ? value : undefined} />
+      ) : input.kind === 'video' ? (
+        <VideoField input={input} value={value?.kind === 'tensor' ? value : undefined} />
       ) : (
         <TensorField input={input} value={value?.kind === 'tensor' ? value : undefined} dims={desc} />
       )}
