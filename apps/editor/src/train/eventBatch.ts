@@ -35,8 +35,8 @@ export function applyTrainEvents(t: TrainRunState, events: readonly TrainWorkerE
   return state;
 }
 
-/** Milliseconds between store updates at most: a few a second keeps the curves live without redrawing the panel every frame. */
-export const MIN_FLUSH_INTERVAL_MS = 100;
+/** Milliseconds between store updates at most: four a second keeps the curves live, and each update costs the page a frame or two on a busy CPU. */
+export const MIN_FLUSH_INTERVAL_MS = 250;
 
 /**
  * Collects the worker's events and hands them on together, at most once per animation frame and
