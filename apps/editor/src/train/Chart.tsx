@@ -35,7 +35,8 @@ export function Chart({ title, x, series, range, log, testId, height = 120 }: {
     const opts: uPlot.Options = {
       width: Math.max(160, el.clientWidth),
       height,
-      legend: { show: series.length > 1 },
+      // Not live: values written into the legend on every update would lay the panel out again.
+      legend: { show: series.length > 1, live: false },
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: { time: false },

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { css, textOn, viridis } from '../results/colormap.ts';
 import type { SimilaritySnapshot } from '../store/trainSlice.ts';
 import { diagonalWins } from './metrics.ts';
@@ -34,6 +34,102 @@ function softmaxRows(n: number, data: Float32Array): Float32Array {
   return out;
 }
 
+const CELL = 36;
+const GAP = 2;
+
+/**
+ * The cells drawn on one canvas: the matrix changes every few steps, and as n² elements it made
+ * the page lay out and paint them all each time; a canvas repaints in place and never moves
+ * anything around it. The tooltip names the cell under the pointer.
+ */
+function MatrixCanvas({ n, data, probs, captions }: { n: number; data: Float32Array; probs: Float32Array; captions: readonly string[] }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const [width, setWidth] = useState(0);
+  const height = n * CELL + (n - 1) * GAP;
+  useEffect(() => {
+    const c = ref.current;
+    if (!c) return;
+    const observer = new ResizeObserver((entries) => setWidth(Math.round(entries[0]!.contentRect.width)));
+    observer.observe(c);
+    return () => observer.disconnect();
+  }, []);
+  useEffect(() => {
+    const c = ref.current;
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx || width <= 0) return;
+    const dpr = window.devicePixelRatio || 1;
+    if (c.width !== Math.round(width * dpr) || c.height !== Math.round(height * dpr)) {
+      c.width = Math.round(width * dpr);
+      c.height = Math.round(height * dpr);
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    const cw = (width - (n - 1) * GAP) / n;
+    const text = getComputedStyle(c).getPropertyValue('--mf-text').trim() || '#222';
+    ctx.font = '600 10.5px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const p = probs[i * n + j]!;
+        const color = viridis(p);
+        const x = j * (cw + GAP);
+        const y = i * (CELL + GAP);
+        ctx.fillStyle = css(color);
+        ctx.beginPath();
+        ctx.roundRect(x, y, cw, CELL, 4);
+        ctx.fill();
+        if (i === j) {
+          ctx.strokeStyle = text;
+          ctx.lineWidth = 2;
+          ctx.beginPath();
+          ctx.roundRect(x + 1, y + 1, cw - 2, CELL - 2, 4);
+          ctx.stroke();
+        }
+        ctx.fillStyle = textOn(color);
+        ctx.fillText((p * 100).toFixed(0), x + cw / 2, y + CELL / 2);
+      }
+    }
+  }, [n, probs, width, height]);
+  const onMove = (e: MouseEvent<HTMLCanvasElement>) => {
+    const c = e.currentTarget;
+    const box = c.getBoundingClientRect();
+    const j = Math.min(n - 1, Math.max(0, Math.floor(((e.clientX - box.left) / box.width) * n)));
+    const i = Math.min(n - 1, Math.max(0, Math.floor(((e.clientY - box.top) / box.height) * n)));
+    c.title = `picture ${i + 1} · “${captions[j] ?? ''}”: ${(probs[i * n + j]! * 100).toFixed(1)}% (logit ${data[i * n + j]!.toFixed(2)})`;
+  };
+  return (
+    <canvas
+      ref={ref}
+      className="mf-simview__cells"
+      style={{ gridColumn: `2 / span ${n}`, gridRow: `2 / span ${n}`, height }}
+      onMouseMove={onMove}
+      role="img"
+      aria-label="Each held-out picture's scores over the captions, as percentages; its own caption on the outlined diagonal"
+      data-testid="train-similarity-cells"
+    />
+  );
+}
+
+/** Captions and pictures: fixed for the run, so they are not re-rendered with every new matrix. */
+const Labels = memo(function Labels({ n, pictures, captions }: { n: number; pictures: readonly ViewPicture[]; captions: readonly string[] }) {
+  return (
+    <>
+      <span />
+      {captions.slice(0, n).map((c, j) => (
+        <span key={`c${j}`} className="mf-simview__col" title={c}>
+          {c}
+        </span>
+      ))}
+      {Array.from({ length: n }, (_, i) => (
+        <span key={`r${i}`} className="mf-simview__rowhead" style={{ gridColumn: 1, gridRow: i + 2 }}>
+          {pictures[i] && <Picture picture={pictures[i]!} label={`held-out picture ${i + 1}: ${captions[i] ?? ''}`} />}
+        </span>
+      ))}
+    </>
+  );
+});
+
 /**
  * The image–text similarity of a fixed batch of held-out pictures, each row softmaxed over the
  * captions: before training the rows are flat or wrong; as the model learns, each picture's own
@@ -48,33 +144,9 @@ export function SimilarityView({ snapshot, pictures, captions }: { snapshot: Sim
       <p className="mf-simview__caption">
         Step {step}: <strong data-testid="train-diagonal">{wins} of {n}</strong> pictures score their own caption highest.
       </p>
-      <div className="mf-simview__grid" style={{ gridTemplateColumns: `40px repeat(${n}, minmax(30px, 1fr))` }} role="table">
-        <span />
-        {captions.map((c, j) => (
-          <span key={`c${j}`} className="mf-simview__col" title={c} role="columnheader">
-            {c}
-          </span>
-        ))}
-        {Array.from({ length: n }, (_, i) => (
-          <div key={`r${i}`} className="mf-simview__row" role="row">
-            <span role="rowheader">{pictures[i] && <Picture picture={pictures[i]!} label={`held-out picture ${i + 1}: ${captions[i] ?? ''}`} />}</span>
-            {Array.from({ length: n }, (_, j) => {
-              const p = probs[i * n + j]!;
-              const color = viridis(p);
-              return (
-                <span
-                  key={j}
-                  className={`mf-simview__cell${i === j ? ' is-diag' : ''}`}
-                  style={{ background: css(color), color: textOn(color) }}
-                  title={`picture ${i + 1} · “${captions[j] ?? ''}”: ${(p * 100).toFixed(1)}% (logit ${data[i * n + j]!.toFixed(2)})`}
-                  role="cell"
-                >
-                  {(p * 100).toFixed(0)}
-                </span>
-              );
-            })}
-          </div>
-        ))}
+      <div className="mf-simview__grid" style={{ gridTemplateColumns: `40px repeat(${n}, minmax(30px, 1fr))`, gridTemplateRows: `auto repeat(${n}, ${CELL}px)` }}>
+        <Labels n={n} pictures={pictures} captions={captions} />
+        <MatrixCanvas n={n} data={data} probs={probs} captions={captions} />
       </div>
     </div>
   );

@@ -315,9 +315,12 @@ export function TrainPanel() {
           </select>
         </label>
         <span className={`mf-run__status is-${status}`} data-testid="train-status" data-status={status} data-provider={provider ?? ''}>
-          {running && <span className="mf-spinner" />}
-          {message ?? (status === 'idle' ? 'Ready' : status)}
-          {provider && <span className="mf-muted"> · {provider}{compileMs !== null ? ` · step built in ${(compileMs / 1000).toFixed(1)} s` : ''}</span>}
+          <span className="mf-train__status-line">
+            {/* No spinner while the steps run: the step count moves instead, and an animation there repainted the page on every frame. */}
+            {running && status !== 'training' && <span className="mf-spinner" />}
+            {message ?? (status === 'idle' ? 'Ready' : status)}
+            {provider && <span className="mf-muted"> · {provider}{compileMs !== null ? ` · step built in ${(compileMs / 1000).toFixed(1)} s` : ''}</span>}
+          </span>
         </span>
         <button type="button" className="mf-icon-btn mf-run__close" aria-label="Close the train panel" onClick={() => ui.getState().set({ trainOpen: false })}>
           ×

@@ -5,6 +5,7 @@ import { readSafetensors, writeSafetensors } from '@modalflow/onnx';
 import type { EditorStore } from '../store/createEditorStore.ts';
 import { PROVIDER_ORDER } from '../store/runSlice.ts';
 import { TRAIN_ACTIVE } from '../store/trainSlice.ts';
+import { EventBatcher, applyTrainEvents } from './eventBatch.ts';
 import { docHash } from '../run/docHash.ts';
 import { graphInputs } from '../run/graphInputs.ts';
 import type { ImageItem } from '../run/inputValues.ts';
@@ -46,9 +47,15 @@ export class Trainer {
   #worker: Worker | null = null;
   #api: Remote<TrainWorkerApi> | null = null;
   #run = 0;
+  readonly #events: EventBatcher;
 
   constructor(editor: EditorStore) {
     this.#editor = editor;
+    this.#events = new EventBatcher((events) => {
+      const t = editor.getState().train;
+      const next = applyTrainEvents(t, events);
+      if (next !== t) editor.setState({ train: next });
+    });
     // A new document forgets the run; a run still going trained the old graph.
     editor.subscribe((s, prev) => {
       if (s.train.status === 'idle' && TRAIN_ACTIVE.includes(prev.train.status)) this.#drop();
@@ -69,6 +76,7 @@ export class Trainer {
 
   #drop(): void {
     this.#run++;
+    this.#events.clear();
     this.#api?.[releaseProxy]();
     this.#api = null;
     this.#worker?.terminate();
@@ -84,10 +92,12 @@ export class Trainer {
     const problems = settingsProblems(settings, rows);
     if (!s.analysis.ok) problems.unshift({ code: 'MF_GRAPH_INVALID', message: 'the graph has problems; fix those listed in the inspector first', at: {} });
     if (problems.length) {
+      this.#events.clear();
       s.trainFailed(problems, 'Check the settings');
       return;
     }
     const hash = docHash(s.doc);
+    this.#events.clear();
     s.trainStarted(settings.steps, hash);
     const run = ++this.#run;
     const loaded = settings.fromLoaded ? s.weights : null;
@@ -106,7 +116,9 @@ export class Trainer {
       viewSize: VIEW_SIZE,
     };
     const onWorkerError = (e: ErrorEvent) => {
-      if (run === this.#run) store.getState().trainFailed([{ code: 'MF_TRAIN_WORKER', message: `the training worker failed: ${e.message || 'it could not start'}`, at: {} }]);
+      if (run !== this.#run) return;
+      this.#events.flush();
+      store.getState().trainFailed([{ code: 'MF_TRAIN_WORKER', message: `the training worker failed: ${e.message || 'it could not start'}`, at: {} }]);
     };
     try {
       const api = this.#ensure();
@@ -114,13 +126,16 @@ export class Trainer {
       const ended = await api.train(
         request,
         proxy((e) => {
-          if (run === this.#run) store.getState().trainEvent(e);
+          if (run === this.#run) this.#events.push(e);
         }),
       );
       if (run !== this.#run) return;
+      this.#events.flush();
       if (ended !== 'failed') await this.#adoptTrained();
     } catch (e) {
-      if (run === this.#run) store.getState().trainFailed(problemsOf(e));
+      if (run !== this.#run) return;
+      this.#events.flush();
+      store.getState().trainFailed(problemsOf(e));
     }
   }
 
@@ -134,18 +149,21 @@ export class Trainer {
 
   pause(): void {
     if (!this.#api) return;
+    this.#events.flush();
     this.#editor.getState().trainRequested('pausing');
     void this.#api.pause();
   }
 
   resume(): void {
     if (!this.#api) return;
+    this.#events.flush();
     this.#editor.getState().trainRequested('training');
     void this.#api.resume();
   }
 
   stop(): void {
     if (!this.#api) return;
+    this.#events.flush();
     this.#editor.getState().trainRequested('stopping');
     void this.#api.stop();
   }
