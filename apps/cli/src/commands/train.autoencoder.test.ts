@@ -34,7 +34,7 @@ describe('modalflow train and run on the multimodal autoencoder', () => {
     expect(done.eval.examples).toBeGreaterThan(90);
     // Predicting the mean training picture scores 0.168 on the 4096-example world's test split.
     expect(done.eval.metrics['pixel_loss.loss']).toBeLessThan(0.12);
-    expect(steps[0].metrics['pixel_loss.loss']).toBeGreaterThan(0.5);
+    expect(steps[0]!.metrics['pixel_loss.loss']).toBeGreaterThan(0.5);
     expect(done.eval.metrics['word_loss.accuracy']).toBeGreaterThanOrEqual(0.95);
   }, 300_000);
 
