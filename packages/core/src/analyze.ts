@@ -270,6 +270,11 @@ function analyzeFlat(
       report('MF_GENERATE_NOT_DECODER', `"${edge.from[0]}" (${from.def.type}) cannot run one token at a time; wire a decoder (such as decoder.transformer) to "logits"`, { node: id, port: 'logits', edge: index, path: `/edges/${index}` });
       return false;
     }
+    // The loop writes one sequence per prompt row, else per row of the decoder's encoder states.
+    if (!incoming.has(key(id, 'prompt')) && !incoming.has(key(edge.from[0], 'memory'))) {
+      report('MF_GENERATE_NO_BATCH', 'the decoding loop cannot tell how many sequences to write: wire a prompt to the generate node, or encoder states to the decoder\'s "memory"', { node: id, port: 'prompt', path: `/nodes/${nodes.get(id)!.index}` });
+      return false;
+    }
     return true;
   };
 
