@@ -5,9 +5,10 @@ import { createRegistry } from '../index.ts';
 
 const registry = createRegistry();
 
-function doc(gen: Record<string, unknown>, via: 'decoder' | 'linear' | 'none' = 'decoder'): GraphDoc {
+function doc(gen: Record<string, unknown>, via: 'decoder' | 'linear' | 'none' = 'decoder', memory = true): GraphDoc {
   const nodes: GraphDoc['nodes'] = [
     { id: 'ids', type: 'input.tensor', typeVersion: 1, params: { dtype: 'int64', shape: 'B, T' } },
+    { id: 'mem', type: 'input.tensor', typeVersion: 1, params: { dtype: 'float32', shape: 'B, S, 8' } },
     { id: 'x', type: 'input.tensor', typeVersion: 1, params: { dtype: 'float32', shape: 'B, T, 8' } },
     { id: 'dec', type: 'decoder.transformer', typeVersion: 1, params: { vocab: 11, dim: 8, layers: 1, heads: 2, mlp_dim: 16, max_positions: 8 } },
     { id: 'lin', type: 'layer.linear', typeVersion: 1, params: { out: 11 } },
@@ -19,6 +20,7 @@ function doc(gen: Record<string, unknown>, via: 'decoder' | 'linear' | 'none' = 
     { from: ['x', 'value'], to: ['lin', 'x'] },
     { from: ['gen', 'tokens'], to: ['out', 'value'] },
   ];
+  if (memory) edges.push({ from: ['mem', 'value'], to: ['dec', 'memory'] });
   if (via === 'decoder') edges.push({ from: ['dec', 'logits'], to: ['gen', 'logits'] });
   if (via === 'linear') edges.push({ from: ['lin', 'y'], to: ['gen', 'logits'] });
   return { format: 'modalflow.graph', version: 1, meta: { title: 'generate' }, seed: 1, nodes, edges };
@@ -40,6 +42,11 @@ describe('head.generate', () => {
   it('needs a decoder: a coded error without one, or with logits that cannot be run a step at a time', () => {
     expect(() => compileGraph(doc({}, 'none'), registry)).toThrow(expect.objectContaining({ code: 'MF_GENERATE_NO_DECODER' }));
     expect(() => compileGraph(doc({}, 'linear'), registry)).toThrow(expect.objectContaining({ code: 'MF_GENERATE_NOT_DECODER' }));
+  });
+
+  it('needs a prompt or encoder states to know how many sequences to write', () => {
+    const a = analyzeGraph(doc({}, 'decoder', false), registry);
+    expect(a.problems).toEqual([expect.objectContaining({ code: 'MF_GENERATE_NO_BATCH', at: expect.objectContaining({ node: 'gen', port: 'prompt' }) })]);
   });
 
   it('compiles to one generate stage whose step model names its cache as Optimum does', () => {
