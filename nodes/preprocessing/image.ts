@@ -253,6 +253,12 @@ export default defineNode({
     const resized: [number, number] = params.resize > 0
       ? (resizedSize(h, w, params.resize, params.resize_mode, params.size_divisor) ?? [params.resize, params.resize])
       : [h, w];
+    const fixed = inputs['image']!.slice(1, 3).every((d) => typeof d === 'number');
+    if (params.resize > 0 && params.interpolation !== 'nearest' && fixed) {
+      // A fixed picture size lowers to Pillow's two matrix products over the kept rows and columns.
+      const [ch, cw] = params.crop > 0 ? [params.crop, params.crop] : resized;
+      return b * 3 * 2 * (h * w * cw + ch * h * cw) + 2 * out;
+    }
     const perPixel = params.resize > 0 ? { cubic: 32, linear: 8, nearest: 0 }[params.interpolation] : 0;
     return b * 3 * resized[0] * resized[1] * perPixel + 2 * out;
   },
