@@ -53,3 +53,8 @@ export function makeTensor(dtype: DType, dims: number[], data: TensorData): Tens
 export function bytesPerElement(dtype: Exclude<DType, 'string'>): number {
   return CTORS[dtype].BYTES_PER_ELEMENT;
 }
+
+/** The dtype's typed array over these bytes (aligned to its element size): a view, not a copy. */
+export function typedArrayOver(dtype: Exclude<DType, 'string'>, buffer: ArrayBuffer): Exclude<TensorData, string[]> {
+  return new CTORS[dtype](buffer);
+}

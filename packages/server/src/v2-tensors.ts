@@ -1,4 +1,4 @@
-import { halfToFloat, numel, type DType, type Tensor, type TensorData } from '@modalflow/core';
+import { halfToFloat, numel, typedArrayOver, type DType, type Tensor, type TensorData } from '@modalflow/core';
 import type { PlanInput } from '@modalflow/compiler';
 import { decodeImage, jsonInputToTensor } from '@modalflow/node-io';
 import { ELEMENT_BYTES, fromV2Datatype, toV2Datatype, type V2Datatype } from './datatypes.ts';
@@ -22,17 +22,6 @@ export interface V2ResponseTensor {
 }
 
 const bad = (input: string, message: string, code = 'MF_BAD_INPUT') => new HttpError(400, code, `input "${input}": ${message}`, { node: input });
-
-const CTORS: Partial<Record<DType, { new (buffer: ArrayBuffer): TensorData }>> = {
-  float32: Float32Array,
-  float64: Float64Array,
-  float16: Uint16Array,
-  int64: BigInt64Array,
-  int32: Int32Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  bool: Uint8Array,
-};
 
 function checkShape(input: string, shape: unknown): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
@@ -136,7 +125,8 @@ export function decodeRequestTensor(t: V2RequestTensor, spec: PlanInput, options
     }
     // Copied so the typed array is aligned and does not keep the whole request alive.
     const buffer = Uint8Array.prototype.slice.call(options.binary).buffer;
-    return { dtype, dims: shape, data: new CTORS[dtype]!(buffer) };
+    // BYTES returned above, so the dtype here has a typed array.
+    return { dtype, dims: shape, data: typedArrayOver(dtype as Exclude<DType, 'string'>, buffer) };
   }
   if (t.data === undefined) throw bad(input, 'has neither "data" nor parameters.binary_data_size');
   const flat = flatten(t.data);
