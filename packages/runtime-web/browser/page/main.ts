@@ -4,7 +4,7 @@ import { createEngine, HostSteps } from '@modalflow/engine';
 import { encodeModel, OnnxGraph } from '@modalflow/onnx';
 import { createRegistry } from '@modalflow/nodes';
 import { connectProgramWorker, createInlineWebRuntime, createWebRuntime, type WebRuntime } from '@modalflow/runtime-web';
-import type { GraphRunRequest, HarnessApi, PlainTensor, Where } from '../wire.ts';
+import type { GraphRunRequest, GraphRunResult, HarnessApi, PlainTensor, Where } from '../wire.ts';
 
 const registry = createRegistry();
 const hostSteps = HostSteps.fromRegistry(registry);
@@ -75,6 +75,28 @@ function concreteDims(compiled: CompiledPlan, tensor: string, batch: number): nu
   return compiled.plan.tensors[tensor]!.shape.map((d) => (typeof d === 'number' ? d : batch));
 }
 
+/** A loaded program's first run and `req.reps` more, each on fresh inputs, then released. */
+async function timeRuns(
+  program: { run(inputs: Record<string, Tensor>, options: { cache: boolean }): Promise<{ outputs: Record<string, Tensor> }>; providers: GraphRunResult['providers']; release(): Promise<void> },
+  req: GraphRunRequest,
+) {
+  const inputs = () => Object.fromEntries(Object.entries(req.inputs).map(([k, v]) => [k, toTensor(v)]));
+  const f0 = performance.now();
+  let result = await program.run(inputs(), { cache: false });
+  const firstRunMs = performance.now() - f0;
+  const runMs: number[] = [];
+  for (let r = 0; r < (req.reps ?? 0); r++) {
+    const fresh = inputs();
+    const s = performance.now();
+    result = await program.run(fresh, { cache: false });
+    runMs.push(performance.now() - s);
+  }
+  const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, t]) => [k, toPlain(t)]));
+  const providers = program.providers;
+  await program.release();
+  return { outputs, providers, crossOriginIsolated, firstRunMs, runMs };
+}
+
 /** runGraph with the engine inside the worker: load once, then one message per run. */
 async function runGraphInProgramWorker(req: GraphRunRequest) {
   const options = { providers: [req.provider], ...(req.wasmThreads ? { wasmThreads: req.wasmThreads } : {}) };
@@ -90,21 +112,7 @@ async function runGraphInProgramWorker(req: GraphRunRequest) {
       program = await client.load(compile(req.graph), { providers: [req.provider] });
       reloadMs = performance.now() - t1;
     }
-    const inputs = () => Object.fromEntries(Object.entries(req.inputs).map(([k, v]) => [k, toTensor(v)]));
-    const f0 = performance.now();
-    let result = await program.run(inputs(), { cache: false });
-    const firstRunMs = performance.now() - f0;
-    const runMs: number[] = [];
-    for (let r = 0; r < (req.reps ?? 0); r++) {
-      const fresh = inputs();
-      const s = performance.now();
-      result = await program.run(fresh, { cache: false });
-      runMs.push(performance.now() - s);
-    }
-    const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, t]) => [k, toPlain(t)]));
-    const providers = program.providers;
-    await program.release();
-    return { outputs, providers, loadMs, ...(reloadMs !== undefined ? { reloadMs } : {}), crossOriginIsolated, firstRunMs, runMs };
+    return { ...(await timeRuns(program, req)), loadMs, ...(reloadMs !== undefined ? { reloadMs } : {}) };
   } finally {
     await client.close();
   }
@@ -128,21 +136,7 @@ async function runGraph(req: GraphRunRequest) {
       program = await engine.load(compiled, { providers: [req.provider] });
       reloadMs = performance.now() - t1;
     }
-    const inputs = () => Object.fromEntries(Object.entries(req.inputs).map(([k, v]) => [k, toTensor(v)]));
-    const f0 = performance.now();
-    let result = await program.run(inputs(), { cache: false });
-    const firstRunMs = performance.now() - f0;
-    const runMs: number[] = [];
-    for (let r = 0; r < (req.reps ?? 0); r++) {
-      const fresh = inputs();
-      const s = performance.now();
-      result = await program.run(fresh, { cache: false });
-      runMs.push(performance.now() - s);
-    }
-    const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, t]) => [k, toPlain(t)]));
-    const providers = program.providers;
-    await program.release();
-    return { outputs, providers, loadMs, ...(reloadMs !== undefined ? { reloadMs } : {}), crossOriginIsolated, firstRunMs, runMs };
+    return { ...(await timeRuns(program, req)), loadMs, ...(reloadMs !== undefined ? { reloadMs } : {}) };
   } finally {
     await rt.close();
   }
