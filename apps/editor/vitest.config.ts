@@ -16,7 +16,8 @@ export default defineConfig({
           environment: 'node',
           globalSetup: ['e2e/global-setup.ts'],
           fileParallelism: false,
-          testTimeout: 60_000,
+          // A Chromium test does real work (compiling, training on wasm); on a busy 2-core machine it can take minutes.
+          testTimeout: 120_000,
           hookTimeout: 120_000,
         },
       },

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createRegistry } from '@modalflow/nodes';
 import { loadExamplesFromDisk } from './exampleFiles.ts';
@@ -70,32 +70,41 @@ describe('readable at first sight', () => {
     expect(shot.length).toBeGreaterThan(10_000);
   });
 
-  it('renders no two cards of any example over each other, and the size rule covers every rendered card', async () => {
-    const page = await start();
+  // One test per example (each with its own time limit) in one shared browser: the gallery keeps growing.
+  describe('renders no two cards over each other, and the size rule covers every rendered card', () => {
     const registry = createRegistry();
-    const examples = loadExamplesFromDisk();
-    const misfits: string[] = [];
-    for (const ex of examples) {
-      for (const tiny of [false, true]) {
+    const cases = loadExamplesFromDisk().flatMap((ex) =>
+      [false, true].flatMap((tiny) => {
         const doc = tiny ? ex.tiny : ex.graph;
-        if (!doc) continue;
-        await openExample(page, tiny ? `tiny-${ex.id}` : ex.id);
-        await expect.poll(() => page.locator('.react-flow__node').count()).toBe(doc.nodes.length);
-        // Zoomed in, so every card is drawn in full detail.
-        await page.getByTestId('zoom-level').click();
-        await expect.poll(() => exactZoom(page)).toBe(1);
-        await expect.poll(() => page.locator('.mf-node.is-far').count()).toBe(0);
-        const rendered = await renderedBoxes(page);
-        expect(overlappingPairs(rendered), `${ex.id}${tiny ? ' tiny' : ''}`).toEqual([]);
-        const s = createEditorStore({ registry, doc }).getState();
-        const rule = new Map(nodeBoxes(s.view, s.types, s.nodeViews).map((b) => [b.id, b]));
-        for (const r of rendered) {
-          const want = rule.get(r.id)!;
-          if (r.height > want.height + 0.5 || Math.abs(r.width - want.width) > 1) misfits.push(`${ex.id}${tiny ? ' tiny' : ''} ${r.id}: ${r.width}×${r.height} > ${want.width}×${want.height}`);
-        }
+        return doc ? [{ name: `${ex.id}${tiny ? ' tiny' : ''}`, galleryId: tiny ? `tiny-${ex.id}` : ex.id, doc }] : [];
+      }),
+    );
+    let shared: Session | null = null;
+    beforeAll(async () => {
+      shared = await openEditor(baseUrl);
+    });
+    afterAll(async () => {
+      await shared?.close();
+    });
+    it.each(cases)('$name', async ({ name, galleryId, doc }) => {
+      const page = shared!.page;
+      await openExample(page, galleryId);
+      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(doc.nodes.length);
+      // Zoomed in, so every card is drawn in full detail.
+      await page.getByTestId('zoom-level').click();
+      await expect.poll(() => exactZoom(page)).toBe(1);
+      await expect.poll(() => page.locator('.mf-node.is-far').count()).toBe(0);
+      const rendered = await renderedBoxes(page);
+      expect(overlappingPairs(rendered), name).toEqual([]);
+      const s = createEditorStore({ registry, doc }).getState();
+      const rule = new Map(nodeBoxes(s.view, s.types, s.nodeViews).map((b) => [b.id, b]));
+      const misfits: string[] = [];
+      for (const r of rendered) {
+        const want = rule.get(r.id)!;
+        if (r.height > want.height + 0.5 || Math.abs(r.width - want.width) > 1) misfits.push(`${name} ${r.id}: ${r.width}×${r.height} > ${want.width}×${want.height}`);
       }
-    }
-    expect(misfits).toEqual([]);
+      expect(misfits).toEqual([]);
+    });
   });
 
   it('zooms with buttons that show the percentage, fits with the minimap clear of every card, and hides the minimap', async () => {
