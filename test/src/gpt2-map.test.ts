@@ -116,7 +116,7 @@ describe.each(CASES)('a tiny GPT-2 loaded through the map equals the PyTorch ref
     programs.push(program);
     return program;
   };
-  const memory = c.memory ? { mem: f32(c.memory) } : {};
+  const memory: Record<string, Tensor> = c.memory ? { mem: f32(c.memory) } : {};
 
   it('teacher-forced logits at every position to 1e-4', async () => {
     const program = await load(true);
@@ -126,6 +126,7 @@ describe.each(CASES)('a tiny GPT-2 loaded through the map equals the PyTorch ref
     let worst = 0;
     c.logits.data.forEach((x, k) => (worst = Math.max(worst, Math.abs(got[k]! - x) / max)));
     expect(outputs['logits']!.dims).toEqual(c.logits.dims);
+    console.log(`${c.name}: worst logit error ${worst.toExponential(2)} of the largest logit`);
     expect(worst).toBeLessThan(1e-4);
   });
 

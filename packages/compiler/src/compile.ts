@@ -43,6 +43,12 @@ export interface CompileOptions {
    * (LowerContext.feed; default true). False lowers as a training step model does.
    */
   hostFeeds?: boolean;
+  /**
+   * Decoding loops compute cross-attention keys and values once per sequence in a model of
+   * their own (default true). False projects the encoder states again in every step, as a
+   * single step model that takes them as an input (what the benchmark compares against).
+   */
+  crossOnce?: boolean;
 }
 
 /** Analyses a document and throws one error listing every problem, or returns the analysis. */
@@ -149,7 +155,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
     }
     if (seg.kind === 'generate') {
       const built = buildGenerateStage(analysis, seg.nodes[0]!, {
-        file: options.file, weights: options.weights, symbols: options.symbols, asset: needAsset, opset: OPSET,
+        file: options.file, weights: options.weights, symbols: options.symbols, asset: needAsset, opset: OPSET, crossOnce: options.crossOnce ?? true,
         producer: { name: PRODUCER, version: PRODUCER_VERSION },
         metadata: { 'modalflow.graph_hash': hash, 'modalflow.stage': id },
       });

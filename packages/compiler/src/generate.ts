@@ -45,6 +45,8 @@ interface Options {
   metadata: Record<string, string>;
   opset: number;
   producer: { name: string; version: string };
+  /** Compute cross-attention keys and values once per sequence (CompileOptions.crossOnce). */
+  crossOnce?: boolean;
 }
 
 /**
@@ -138,7 +140,7 @@ export function buildGenerateStage(analysis: Analysis, genId: string, o: Options
     const src = analysis.nodes.get(memoryEdge.from[0])!;
     const mshape = src.outputShapes[memoryEdge.from[1]]!;
     inputs.push({ name: 'encoder_hidden_states', tensor: tensorOf(memoryEdge) });
-    if (step.cross) {
+    if (step.cross && o.crossOnce !== false) {
       // Keys and values of the encoder states are the same for every token: one model computes
       // them once per sequence and the step model reads them from the runtime.
       const cg = new OnnxGraph(`${genId}-cross`);
