@@ -1,7 +1,7 @@
 import { NodeError, bool, choice, defineNode, float, int, tensor, type Shape } from '@modalflow/core';
 import { ACTIVATIONS } from '../lib/ops.ts';
 import { NORM_PLACEMENTS, transformerLayerFlops } from '../lib/transformer.ts';
-import { decoderLayerConfig, decoderWeightSpecs, lowerDecoder, lowerDecoderStep, type DecoderParams } from '../lib/decoder.ts';
+import { decoderLayerConfig, decoderWeightSpecs, lowerCrossKeyValues, lowerDecoder, lowerDecoderStep, type DecoderParams } from '../lib/decoder.ts';
 import '../lib/lowering.ts';
 
 function crossDim(inputs: Record<string, Shape | undefined>, need: (d: Shape[number] | undefined, what: string) => number): number | undefined {
@@ -70,6 +70,7 @@ export default defineNode({
   },
   decoderStep: {
     cache: (p) => ({ layers: p.layers, heads: p.heads, headDim: p.dim / p.heads }),
-    lower: ({ g, x, w, params, past }) => lowerDecoderStep(g, x['ids']!, x['memory'], w, params as DecoderParams, past),
+    lower: ({ g, x, w, params, past, cross }) => lowerDecoderStep(g, x['ids']!, x['memory'], w, params as DecoderParams, past, cross),
+    cross: ({ g, x, w, params }) => lowerCrossKeyValues(g, x['memory']!, w, params as DecoderParams),
   },
 });

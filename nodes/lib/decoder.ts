@@ -101,10 +101,40 @@ function cachedSelfAttention(
   return { out: linear(g, merged, w[`${prefix}out_proj.weight`]!, w[`${prefix}out_proj.bias`]), key, value };
 }
 
-/** One decoding step: logits of the new tokens and every layer's grown cache. */
+/**
+ * Each layer's cross-attention keys and values [B, heads, S, dh] from the encoder states, as
+ * multiHeadAttention projects them: fixed while a sequence is written, so computed once.
+ */
+export function lowerCrossKeyValues(g: OnnxGraph, memory: string, w: Record<string, string>, p: DecoderParams): { key: string; value: string }[] {
+  const dh = p.dim / p.heads;
+  return Array.from({ length: p.layers }, (_, l) => {
+    const pre = `layers.${l}.cross_attn.`;
+    return {
+      key: heads(g, linear(g, memory, w[`${pre}k_proj.weight`]!, w[`${pre}k_proj.bias`]), p.heads, dh),
+      value: heads(g, linear(g, memory, w[`${pre}v_proj.weight`]!, w[`${pre}v_proj.bias`]), p.heads, dh),
+    };
+  });
+}
+
+/** Cross-attention of the new tokens over precomputed keys and values [B, heads, S, dh]. */
+function cachedCrossAttention(g: OnnxGraph, h: string, w: Record<string, string>, prefix: string, p: DecoderParams, kv: { key: string; value: string }): string {
+  const dh = p.dim / p.heads;
+  const q = heads(g, linear(g, h, w[`${prefix}q_proj.weight`]!, w[`${prefix}q_proj.bias`]), p.heads, dh);
+  const kt = g.op('Transpose', [kv.key], { perm: ints([0, 1, 3, 2]) });
+  const scores = g.op('Mul', [g.op('MatMul', [q, kt]), g.scalarFloat(1 / Math.sqrt(dh))]);
+  const weights = g.op('Softmax', [scores], { axis: i(-1) });
+  const ctx = g.op('Transpose', [g.op('MatMul', [weights, kv.value])], { perm: ints([0, 2, 1, 3]) });
+  const merged = g.op('Reshape', [ctx, g.constInt64([0, 0, p.dim])]);
+  return linear(g, merged, w[`${prefix}out_proj.weight`]!, w[`${prefix}out_proj.bias`]);
+}
+
+/**
+ * One decoding step: logits of the new tokens and every layer's grown cache. Cross-attention
+ * reads `cross` (keys and values computed once per sequence) when given, else projects `memory`.
+ */
 export function lowerDecoderStep(
   g: OnnxGraph, ids: string, memory: string | undefined, w: Record<string, string>, p: DecoderParams,
-  past: { key: string; value: string }[],
+  past: { key: string; value: string }[], cross?: { key: string; value: string }[],
 ): { logits: string; present: { key: string; value: string }[] } {
   const pastLen = g.op('Shape', [past[0]!.key], { start: i(2), end: i(3) });
   const len = g.op('Shape', [ids], { start: i(1), end: i(2) });
@@ -119,7 +149,9 @@ export function lowerDecoderStep(
       return r.out;
     });
     present.push(kv);
-    if (memory) {
+    if (cross) {
+      h = residual(g, h, w, `${pre}layer_norm_cross.`, p.norm, p.eps, (x) => cachedCrossAttention(g, x, w, `${pre}cross_attn.`, p, cross[l]!));
+    } else if (memory) {
       h = residual(g, h, w, `${pre}layer_norm_cross.`, p.norm, p.eps, (x) =>
         multiHeadAttention(g, { query: x, context: memory, dim: p.dim, heads: p.heads, w, prefix: `${pre}cross_attn.` }).out,
       );

@@ -7,6 +7,9 @@ export const DECODER_SIZES: DecoderSize[] = [
   { label: 'small (dim 256, 4 layers, vocab 8000)', dim: 256, layers: 4, heads: 4, vocab: 8000, memory: 50, tokens: 128 },
 ];
 
+/** The WebGPU rows: the tiny decoder writing a few tokens, so a software adapter finishes. */
+export const WEBGPU_DECODER: DecoderSize = { label: 'tiny (dim 32, 2 layers, vocab 41), 8 tokens', dim: 32, layers: 2, heads: 4, vocab: 41, memory: 17, tokens: 8 };
+
 /** Encoder states -> decoder -> generate, with no stop token: every run writes exactly `tokens` tokens. */
 export function decoderGraph(s: DecoderSize, useCache: boolean, strategy: string): GraphDoc {
   return {

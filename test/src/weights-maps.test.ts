@@ -37,6 +37,9 @@ const CASES: Case[] = [
   { example: 'vilt', map: 'hf', seeded: /^itm_head\./ },
   { example: 'vilt', map: 'hf', base: 'vilt.', seeded: /^(itm_head|vqa_head)\./ },
   { example: 'lxmert', map: 'hf', base: 'lxmert.', seeded: /^(mlm_head|match_head|region_head|qa_head)\./ },
+  // GPT-2 fills the decoder; the image encoder, and plain GPT-2's missing cross-attention, stay seeded.
+  { example: 'image-captioning', map: 'gpt2', seeded: /^(?!decoder\.)|^decoder\.layers\.\d+\.(cross_attn|layer_norm_cross)\./ },
+  { example: 'image-captioning', map: 'gpt2', keys: 'gpt2-cross', seeded: /^(?!decoder\.)/ },
 ];
 
 function standIns(file: string, base?: string): Map<string, Tensor> {

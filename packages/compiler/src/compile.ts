@@ -17,7 +17,7 @@ import { lowerSegment } from './lower.ts';
 import { checkWeights, type WeightSource } from './weights.ts';
 import { assetHash } from './asset-hash.ts';
 import { buildGenerateStage } from './generate.ts';
-import type { CompiledPlan, Granularity, HostFeed, InputCheck, Plan, PlanInput, Stage } from './plan.ts';
+import type { CompiledPlan, GenerateStage, Granularity, HostFeed, InputCheck, Plan, PlanInput, Stage } from './plan.ts';
 
 export const OPSET = 17;
 export const PRODUCER = 'modalflow';
@@ -43,6 +43,12 @@ export interface CompileOptions {
    * (LowerContext.feed; default true). False lowers as a training step model does.
    */
   hostFeeds?: boolean;
+  /**
+   * Decoding loops compute cross-attention keys and values once per sequence in a model of
+   * their own (default true). False projects the encoder states again in every step, as a
+   * single step model that takes them as an input (what the benchmark compares against).
+   */
+  crossOnce?: boolean;
 }
 
 /** Analyses a document and throws one error listing every problem, or returns the analysis. */
@@ -149,7 +155,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
     }
     if (seg.kind === 'generate') {
       const built = buildGenerateStage(analysis, seg.nodes[0]!, {
-        file: options.file, weights: options.weights, symbols: options.symbols, asset: needAsset, opset: OPSET,
+        file: options.file, weights: options.weights, symbols: options.symbols, asset: needAsset, opset: OPSET, crossOnce: options.crossOnce ?? true,
         producer: { name: PRODUCER, version: PRODUCER_VERSION },
         metadata: { 'modalflow.graph_hash': hash, 'modalflow.stage': id },
       });
@@ -157,7 +163,17 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
       models[model] = built.bytes;
       // The decoder runs inside the loop: listed after the generate node, so its state shows while tokens are written.
       const loopNodes = built.decoder ? [...seg.nodes, built.decoder] : seg.nodes;
-      return { ...built.stage, id, nodes: loopNodes, dependsOn: seg.dependsOn, flops, model, hash: built.sha256 ?? sha256Hex(built.bytes) };
+      let cross: GenerateStage['cross'];
+      if (built.cross) {
+        cross = { model: `${id}-cross.onnx`, hash: sha256Hex(built.cross.bytes), outputs: built.cross.outputs };
+        models[cross.model] = built.cross.bytes;
+      }
+      // The stage's hash keys the engine's cache: it covers both models.
+      const stepHash = built.sha256 ?? sha256Hex(built.bytes);
+      return {
+        ...built.stage, id, nodes: loopNodes, dependsOn: seg.dependsOn, flops, model,
+        hash: cross ? sha256Hex(`${stepHash}+${cross.hash}`) : stepHash, ...(cross ? { cross } : {}),
+      };
     }
     if (seg.kind === 'host') {
       const nodeId = seg.nodes[0]!;
@@ -233,6 +249,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeRegistry, options: Com
   }
   for (const input of inputs) if (!options.hostOnly && !needed.has(input.tensor)) input.optional = true;
   for (const stage of stages) if (!kept.includes(stage) && stage.kind !== 'host') delete models[stage.model];
+  for (const stage of stages) if (!kept.includes(stage) && stage.kind === 'generate' && stage.cross) delete models[stage.cross.model];
   stages.splice(0, stages.length, ...kept);
 
   // The shapes of graph inputs are known before the first stage runs, so a node they feed

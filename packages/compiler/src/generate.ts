@@ -1,4 +1,4 @@
-import { ModalflowError, NodeError, dimValue, type Analysis, type AssetData, type DecoderStepContext, type Dim } from '@modalflow/core';
+import { ModalflowError, NodeError, dimValue, type Analysis, type AssetData, type DecoderStepContext, type Dim, type Tensor } from '@modalflow/core';
 import { OnnxGraph, decodeModel, encodeModel } from '@modalflow/onnx';
 import type { Binding, CacheBinding, GenerateStage } from './plan.ts';
 import { nodeWeights, type WeightSource } from './weights.ts';
@@ -10,12 +10,32 @@ export interface GenerateBuild {
   sha256?: string;
   /** The decoder node the step model was lowered from, which runs inside the loop. */
   decoder?: string;
+  /** The model that turns encoder states into every layer's cross-attention keys and values. */
+  cross?: { bytes: Uint8Array; outputs: string[] };
 }
 
 /** Names the step model uses, those of Hugging Face Optimum's decoder exports. */
 export const STEP_NAMES = { ids: 'input_ids', memory: 'encoder_hidden_states', logits: 'logits' } as const;
 export const pastName = (layer: number, kv: 'key' | 'value') => `past_key_values.${layer}.${kv}`;
 export const presentName = (layer: number, kv: 'key' | 'value') => `present.${layer}.${kv}`;
+/** Cross-attention keys and values, outputs of the cross model and inputs of the step model. */
+export const crossName = (layer: number, kv: 'key' | 'value') => `cross_key_values.${layer}.${kv}`;
+
+/**
+ * A decoder's weights as initializers added on first use, so each model holds only what it
+ * reads (the cross model just the cross-attention projections, the step model none of them).
+ */
+function lazyWeights(g: OnnxGraph, prefix: string, tensors: Record<string, Tensor>): Record<string, string> {
+  const added: Record<string, string> = {};
+  return new Proxy(added, {
+    get(target, name) {
+      if (typeof name !== 'string') return undefined;
+      if (!(name in target) && name in tensors) target[name] = g.addInitializer(`${prefix}.${name}`, tensors[name]!);
+      return target[name];
+    },
+    has: (_t, name) => typeof name === 'string' && name in tensors,
+  });
+}
 
 interface Options {
   file?: string;
@@ -25,6 +45,8 @@ interface Options {
   metadata: Record<string, string>;
   opset: number;
   producer: { name: string; version: string };
+  /** Compute cross-attention keys and values once per sequence (CompileOptions.crossOnce). */
+  crossOnce?: boolean;
 }
 
 /**
@@ -98,17 +120,61 @@ export function buildGenerateStage(analysis: Analysis, genId: string, o: Options
     throw new ModalflowError('MF_GENERATE_NOT_DECODER', `"${decId}" (${dec.def.type}) cannot run one token at a time; wire a decoder (such as decoder.transformer) to "logits"`, { ...at, port: 'logits' });
   }
   const memoryEdge = edge(decId, 'memory');
+  const tensors = nodeWeights(analysis, decId, o.weights);
   const g = new OnnxGraph(`${genId}-step`);
   const batch: Dim = 'batch_size';
   const ids = g.addInput(STEP_NAMES.ids, 'int64', [batch, 'sequence_length']);
   const x: Record<string, string | undefined> = { ids };
+  const shape = step.cache(dec.params);
+  const lowerCtx = (graph: OnnxGraph, xs: Record<string, string | undefined>) => ({
+    node: decId, params: dec.params, inputs: dec.inputShapes, outputs: dec.outputShapes, dims: dec.dims,
+    size: (d: Dim) => dimValue(d, o.symbols ?? {}), g: graph, x: xs, w: lazyWeights(graph, dec.weightPrefix, tensors),
+  });
+  const fail = (e: unknown, what: string): never => {
+    const port = e instanceof NodeError ? e.port : undefined;
+    throw new ModalflowError('MF_LOWERING', `could not lower ${what} of "${dec.def.type}": ${(e as Error).message}`, { node: decId, ...(port ? { port } : {}) });
+  };
+  let crossModel: GenerateBuild['cross'];
+  let cross: { key: string; value: string }[] | undefined;
   if (memoryEdge) {
     const src = analysis.nodes.get(memoryEdge.from[0])!;
-    const shape = src.outputShapes[memoryEdge.from[1]]!;
-    x['memory'] = g.addInput(STEP_NAMES.memory, 'float32', [batch, shape[1]!, shape[2]!]);
+    const mshape = src.outputShapes[memoryEdge.from[1]]!;
     inputs.push({ name: 'encoder_hidden_states', tensor: tensorOf(memoryEdge) });
+    if (step.cross && o.crossOnce !== false) {
+      // Keys and values of the encoder states are the same for every token: one model computes
+      // them once per sequence and the step model reads them from the runtime.
+      const cg = new OnnxGraph(`${genId}-cross`);
+      const memory = cg.addInput(STEP_NAMES.memory, 'float32', [batch, mshape[1]!, mshape[2]!]);
+      let kvs: { key: string; value: string }[] = [];
+      try {
+        kvs = cg.scope(decId, () => step.cross!(lowerCtx(cg, { memory })));
+      } catch (e) {
+        fail(e, 'the cross-attention keys and values');
+      }
+      const crossShape: Dim[] = [batch, shape.heads, mshape[1]!, shape.headDim];
+      const names: string[] = [];
+      kvs.forEach((kv, l) => {
+        for (const k of ['key', 'value'] as const) {
+          cg.addOutput(cg.identity(kv[k], crossName(l, k)), 'float32', crossShape);
+          names.push(crossName(l, k));
+        }
+      });
+      crossModel = {
+        outputs: names,
+        bytes: encodeModel(cg, {
+          opset: o.opset, producerName: o.producer.name, producerVersion: o.producer.version,
+          docString: `cross-attention keys and values of ${decId}, computed once per sequence by ${genId}`,
+          metadata: { ...o.metadata, 'modalflow.nodes': `${decId},${genId}` },
+        }),
+      };
+      cross = kvs.map((_, l) => ({
+        key: g.addInput(crossName(l, 'key'), 'float32', crossShape),
+        value: g.addInput(crossName(l, 'value'), 'float32', crossShape),
+      }));
+    } else {
+      x['memory'] = g.addInput(STEP_NAMES.memory, 'float32', [batch, mshape[1]!, mshape[2]!]);
+    }
   }
-  const shape = step.cache(dec.params);
   const past: { key: string; value: string }[] = [];
   const cache: CacheBinding[] = [];
   for (let l = 0; l < shape.layers; l++) {
@@ -116,19 +182,14 @@ export function buildGenerateStage(analysis: Analysis, genId: string, o: Options
     past.push({ key: kv('key'), value: kv('value') });
     for (const k of ['key', 'value'] as const) cache.push({ past: pastName(l, k), present: presentName(l, k), heads: shape.heads, headDim: shape.headDim });
   }
-  const w: Record<string, string> = {};
-  for (const [name, t] of Object.entries(nodeWeights(analysis, decId, o.weights))) w[name] = g.addInitializer(`${dec.weightPrefix}.${name}`, t);
-  const ctx: DecoderStepContext<any> = {
-    node: decId, params: dec.params, inputs: dec.inputShapes, outputs: dec.outputShapes, dims: dec.dims,
-    size: (d: Dim) => dimValue(d, o.symbols ?? {}), g, x, w, past,
-  };
-  let out: ReturnType<typeof step.lower>;
+  const ctx: DecoderStepContext<any> = { ...lowerCtx(g, x), past, ...(cross ? { cross } : {}) };
+  let out: ReturnType<typeof step.lower> | undefined;
   try {
     out = g.scope(decId, () => step.lower(ctx));
   } catch (e) {
-    const port = e instanceof NodeError ? e.port : undefined;
-    throw new ModalflowError('MF_LOWERING', `could not lower one step of "${dec.def.type}": ${(e as Error).message}`, { node: decId, ...(port ? { port } : {}) });
+    fail(e, 'one step');
   }
+  out = out!;
   // Output shapes are declared so the model passes the ONNX checker's full check.
   const vocab = dec.outputShapes['logits']?.[2] ?? 'vocab';
   g.addOutput(g.identity(out.logits, STEP_NAMES.logits), 'float32', [batch, 'sequence_length', vocab]);
@@ -146,9 +207,10 @@ export function buildGenerateStage(analysis: Analysis, genId: string, o: Options
     stage: {
       kind: 'generate', inputs, outputs, settings, cache, params: dec.paramCount,
       ...(typeof dec.params['max_positions'] === 'number' ? { maxPositions: dec.params['max_positions'] as number } : {}),
-      names: { ids: STEP_NAMES.ids, ...(memoryEdge ? { memory: STEP_NAMES.memory } : {}) },
+      names: { ids: STEP_NAMES.ids, ...(memoryEdge && !crossModel ? { memory: STEP_NAMES.memory } : {}) },
     },
     bytes,
     decoder: decId,
+    ...(crossModel ? { cross: crossModel } : {}),
   };
 }

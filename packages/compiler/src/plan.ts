@@ -76,6 +76,12 @@ export interface GenerateStage extends StageBase {
   maxPositions?: number;
   /** Model input names for the new tokens and the encoder states. */
   names: { ids: string; memory?: string; mask?: string; positions?: string; useCache?: string };
+  /**
+   * Set when cross-attention keys and values are computed once per sequence: `model` (a key into
+   * CompiledPlan.models) reads the encoder states as `encoder_hidden_states` and gives `outputs`,
+   * which the step model takes as inputs of the same names.
+   */
+  cross?: { model: string; hash: string; outputs: string[] };
 }
 
 export type Stage = OnnxStage | HostStage | GenerateStage;

@@ -154,6 +154,12 @@ export interface ExternalModel {
 export interface DecoderStepContext<P> extends LowerContext<P> {
   /** Key and value cache of each layer, [B, heads, P, head_dim] (P = 0 on the first step). */
   past: { key: string; value: string }[];
+  /**
+   * Cross-attention keys and values of each layer, [B, heads, S, head_dim], when the loop
+   * computes them once per sequence with `DecoderStep.cross`; the step then reads these instead
+   * of projecting `x.memory` again on every token.
+   */
+  cross?: { key: string; value: string }[];
 }
 
 /** A decoder's one-step model: the cache it keeps, and how to lower a step over new tokens. */
@@ -165,6 +171,11 @@ export interface DecoderStep<P> {
    * positions. Positions continue from the cache's length.
    */
   lower: (ctx: DecoderStepContext<P>) => { logits: string; present: { key: string; value: string }[] };
+  /**
+   * Each layer's cross-attention keys and values [B, heads, S, head_dim] from the encoder states
+   * `x.memory`: they do not change while a sequence is written, so the loop computes them once.
+   */
+  cross?: (ctx: LowerContext<P>) => { key: string; value: string }[];
 }
 
 export interface Migration {

@@ -10,6 +10,7 @@ import { computeHostFeeds } from './host-feeds.ts';
 import { hashReady, hashString, hashTensor } from './tensor-hash.ts';
 import { halveFeeds, widenResults } from './float16-boundary.ts';
 import { runGenerate } from './generate.ts';
+import { beamReorderModel, reorderOut } from './beam-reorder.ts';
 
 export interface EngineOptions {
   /** Host steps by node type; taken from `registry` when absent. */
@@ -85,6 +86,8 @@ export class Program {
     private readonly nodeTypes: NodeLookup = () => undefined,
     /** The runtime the sessions came from: generate stages keep their caches in it. */
     private readonly runtime?: Runtime,
+    /** A generate stage's other models (cross-attention keys and values, beam reorder), by stage id. */
+    private readonly loopSessions: Map<string, { cross?: RuntimeSession; reorder?: RuntimeSession }> = new Map(),
   ) {}
 
   private readonly asset = (name: string) => {
@@ -167,7 +170,8 @@ export class Program {
         if (stage.kind === 'generate') {
           const session = this.sessions.get(stage.id)!;
           provider = session.provider;
-          result = await runGenerate({ stage, session, runtime: this.runtime!, signal, onEvent }, feeds);
+          const loop = this.loopSessions.get(stage.id) ?? {};
+          result = await runGenerate({ stage, session, runtime: this.runtime!, signal, onEvent, crossSession: loop.cross, reorderSession: loop.reorder }, feeds);
         } else if (stage.kind === 'onnx') {
           const session = this.sessions.get(stage.id)!;
           provider = session.provider;
@@ -223,6 +227,8 @@ export class Program {
   async release(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.release()));
     this.sessions.clear();
+    await Promise.all([...this.loopSessions.values()].flatMap((l) => [l.cross, l.reorder]).map((s) => s?.release()));
+    this.loopSessions.clear();
   }
 }
 
@@ -242,6 +248,7 @@ export function createEngine(runtime: Runtime, options: EngineOptions = {}): Eng
     async load(compiled, loadOptions = {}) {
       await hashReady();
       const sessions = new Map<string, RuntimeSession>();
+      const loopSessions = new Map<string, { cross?: RuntimeSession; reorder?: RuntimeSession }>();
       try {
         for (const stage of compiled.plan.stages) {
           if (stage.kind === 'host') {
@@ -260,13 +267,29 @@ export function createEngine(runtime: Runtime, options: EngineOptions = {}): Eng
           const keep = stage.kind === 'generate' && runtime.resident ? { keepOutputs: stage.cache.map((c) => c.present) } : {};
           const session = await runtime.createSession(bytes, { providers: loadOptions.providers, label: stage.id, ...keep });
           sessions.set(stage.id, session);
+          if (stage.kind === 'generate') {
+            const loop: { cross?: RuntimeSession; reorder?: RuntimeSession } = {};
+            loopSessions.set(stage.id, loop);
+            if (stage.cross) {
+              const cross = compiled.models[stage.cross.model];
+              if (!cross) throw new ModalflowError('MF_PLAN_MODEL_MISSING', `the plan's model "${stage.cross.model}" is missing`, { file: stage.cross.model });
+              const kept = runtime.resident ? { keepOutputs: stage.cross.outputs } : {};
+              loop.cross = await runtime.createSession(cross, { providers: loadOptions.providers, label: `${stage.id}-cross`, ...kept });
+            }
+            // Only a runtime that keeps values can reorder beams in place; elsewhere the cache is on the host anyway.
+            if (runtime.resident && stage.settings['strategy'] === 'beam' && stage.settings['use_cache'] !== false && stage.cache.length) {
+              const outs = stage.cache.map((c) => reorderOut(c.past));
+              loop.reorder = await runtime.createSession(beamReorderModel(stage.cache), { providers: loadOptions.providers, label: `${stage.id}-reorder`, keepOutputs: outs });
+            }
+          }
           loadOptions.onEvent?.({ type: 'session', stage: stage.id, provider: session.provider, ms: performance.now() - t0 });
         }
       } catch (e) {
         await Promise.all([...sessions.values()].map((s) => s.release()));
+        await Promise.all([...loopSessions.values()].flatMap((l) => [l.cross, l.reorder]).map((s) => s?.release()));
         throw e;
       }
-      return new Program(compiled.plan, sessions, hostSteps, new StageCache(options.cacheBytes ?? 256 * 2 ** 20), compiled.assets ?? {}, nodeTypes, runtime);
+      return new Program(compiled.plan, sessions, hostSteps, new StageCache(options.cacheBytes ?? 256 * 2 ** 20), compiled.assets ?? {}, nodeTypes, runtime, loopSessions);
     },
     async train(setup, trainOptions = {}) {
       const prefix = await this.load(setup.prefix, { providers: trainOptions.providers });

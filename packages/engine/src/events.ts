@@ -16,4 +16,9 @@ export type EngineEvent =
   | {
       type: 'generate-end'; stage: string; node: string; steps: number; ms: number; tokensPerSecond: number; maxLength: number;
       rows: { tokens: number[]; text: string; stopped: boolean }[];
+      /**
+       * Where the loop's values went: runs of the cross-attention key/value model, runs of the
+       * beam reorder model, and cache tensors read back to the host to reorder beams.
+       */
+      transfers?: { crossRuns: number; reorderRuns: number; hostCopies: number };
     };

@@ -2,6 +2,7 @@ import { ModalflowError, type Tensor } from '@modalflow/core';
 import type { GenerateStage } from '@modalflow/compiler';
 import type { EngineEvent } from './events.ts';
 import { isResident, type Feed, type ResidentTensor, type Runtime, type RuntimeSession } from './runtime.ts';
+import { REORDER_ROWS, reorderIn, reorderOut } from './beam-reorder.ts';
 import { argmax, beamStep, bestHypothesis, logSoftmax, sampleToken, samplerRng, type Beam, type Hypothesis } from './decoding.ts';
 
 export interface GenerateSettings {
@@ -41,8 +42,14 @@ class Stepper {
   private past: Record<string, Feed> | undefined;
   private memoryRows: number[] | undefined;
   private memoryFeed: Feed | undefined;
+  /** Cross-attention keys and values of the rows in `memoryRows`, when the stage has a cross model. */
+  private crossFeeds: Record<string, Feed> | undefined;
   private seen = 0;
   steps = 0;
+  /** Runs of the cross model and of the reorder model, and cache tensors copied through the host. */
+  crossRuns = 0;
+  reorderRuns = 0;
+  hostCopies = 0;
 
   constructor(
     private readonly stage: GenerateStage,
@@ -50,7 +57,14 @@ class Stepper {
     private readonly runtime: Runtime,
     private readonly memory: Tensor | undefined,
     private readonly useCache: boolean,
+    private readonly crossSession?: RuntimeSession,
+    private readonly reorderSession?: RuntimeSession,
   ) {}
+
+  /** Whether values can stay in the runtime between runs at all (with or without the self-attention cache). */
+  private get canKeep() {
+    return this.runtime.resident && this.session.runResident ? this.runtime.resident : undefined;
+  }
 
   private get resident() {
     return this.useCache && this.runtime.resident && this.session.runResident ? this.runtime.resident : undefined;
@@ -73,6 +87,17 @@ class Stepper {
     const host: Tensor = { dtype: 'float32', dims: [rows.length, s, d], data };
     await this.dropMemory();
     this.memoryRows = [...rows];
+    if (this.stage.cross) {
+      // The step model never sees the states themselves, only their keys and values, computed
+      // here once for these rows and left in the runtime for every step that follows.
+      const cross = this.stage.cross;
+      const keep = this.canKeep && this.crossSession!.runResident ? this.canKeep : undefined;
+      if (keep) this.crossFeeds = (await this.crossSession!.runResident!({ encoder_hidden_states: host }, cross.outputs, cross.outputs)).kept;
+      else this.crossFeeds = await this.crossSession!.run({ encoder_hidden_states: host }, cross.outputs);
+      this.crossRuns++;
+      this.memoryFeed = host;
+      return host;
+    }
     this.memoryFeed = this.resident ? await this.resident.upload(host) : host;
     return this.memoryFeed;
   }
@@ -80,6 +105,10 @@ class Stepper {
   private async dropMemory(): Promise<void> {
     if (this.memoryFeed && isResident(this.memoryFeed)) await this.runtime.resident!.release([this.memoryFeed]);
     this.memoryFeed = undefined;
+    const cross = Object.values(this.crossFeeds ?? {}).filter(isResident) as ResidentTensor[];
+    if (cross.length) await this.runtime.resident!.release(cross);
+    this.crossFeeds = undefined;
+    this.memoryRows = undefined;
   }
 
   /** Reorders the cache rows (beam search): row k of the new cache is row parents[k] of the old. */
@@ -87,15 +116,27 @@ class Stepper {
     if (!this.past || !this.useCache) return;
     if (parents.length === this.seenRows && parents.every((p, k) => p === k)) return;
     const next: Record<string, Feed> = {};
-    for (const [name, f] of Object.entries(this.past)) {
-      const t = isResident(f) ? await this.runtime.resident!.download(f) : f;
-      const [, h, len, dh] = t.dims as [number, number, number, number];
-      const row = h * len * dh;
-      const src = t.data as Float32Array;
-      const data = new Float32Array(parents.length * row);
-      parents.forEach((p, k) => data.set(src.subarray(p * row, (p + 1) * row), k * row));
-      const host: Tensor = { dtype: 'float32', dims: [parents.length, h, len, dh], data };
-      next[name] = this.resident ? await this.resident.upload(host) : host;
+    const resident = this.resident;
+    if (resident && this.reorderSession?.runResident && Object.values(this.past).every(isResident)) {
+      // One Gather per cache tensor inside the runtime: the cache never leaves it.
+      const feeds: Record<string, Feed> = { [REORDER_ROWS]: { dtype: 'int64', dims: [parents.length], data: toBig(parents) } };
+      for (const [name, f] of Object.entries(this.past)) feeds[reorderIn(name)] = f;
+      const outs = Object.keys(this.past).map(reorderOut);
+      const r = await this.reorderSession.runResident(feeds, outs, outs);
+      for (const name of Object.keys(this.past)) next[name] = r.kept[reorderOut(name)]!;
+      this.reorderRuns++;
+    } else {
+      for (const [name, f] of Object.entries(this.past)) {
+        const t = isResident(f) ? await this.runtime.resident!.download(f) : f;
+        const [, h, len, dh] = t.dims as [number, number, number, number];
+        const row = h * len * dh;
+        const src = t.data as Float32Array;
+        const data = new Float32Array(parents.length * row);
+        parents.forEach((p, k) => data.set(src.subarray(p * row, (p + 1) * row), k * row));
+        const host: Tensor = { dtype: 'float32', dims: [parents.length, h, len, dh], data };
+        next[name] = resident ? await resident.upload(host) : host;
+        if (isResident(f)) this.hostCopies++;
+      }
     }
     await this.dropPast();
     this.past = next;
@@ -117,6 +158,7 @@ class Stepper {
     Object.assign(feeds, past);
     const memory = await this.memoryFor(memoryRows);
     if (this.stage.names.memory && memory) feeds[this.stage.names.memory] = memory;
+    if (this.crossFeeds) Object.assign(feeds, this.crossFeeds);
     if (this.stage.names.mask) feeds[this.stage.names.mask] = { dtype: 'int64', dims: [rows, pastLen + t], data: new BigInt64Array(rows * (pastLen + t)).fill(1n) };
     if (this.stage.names.positions) {
       const pos = Array.from({ length: rows * t }, (_, k) => pastLen + (k % t));
@@ -134,7 +176,11 @@ class Stepper {
       if (old.length) this.runtime.resident!.release(old).catch(() => undefined);
       this.past = Object.fromEntries(this.stage.cache.map((c) => [c.past, r.kept[c.present]!]));
     } else {
-      const r = await this.session.run(feeds as Record<string, Tensor>, this.useCache ? ['logits', ...present] : ['logits']);
+      const fetches = this.useCache ? ['logits', ...present] : ['logits'];
+      // Without the self-attention cache the cross keys and values may still be resident.
+      const r = Object.values(feeds).some(isResident)
+        ? (await this.session.runResident!(feeds, [], fetches)).outputs
+        : await this.session.run(feeds as Record<string, Tensor>, fetches);
       logits = r['logits']!;
       if (this.useCache) this.past = Object.fromEntries(this.stage.cache.map((c) => [c.past, r[c.present]!]));
     }
@@ -169,6 +215,10 @@ export interface GenerateContext {
   stage: GenerateStage;
   session: RuntimeSession;
   runtime: Runtime;
+  /** The session of `stage.cross.model`, when the stage has one. */
+  crossSession?: RuntimeSession;
+  /** A session of beamReorderModel(stage.cache): beams reorder the cache inside the runtime. */
+  reorderSession?: RuntimeSession;
   signal?: AbortSignal;
   onEvent?: (e: EngineEvent) => void;
 }
@@ -207,7 +257,10 @@ export async function runGenerate(ctx: GenerateContext, feeds: Record<string, Te
       { node, param: 'max_length' },
     );
   }
-  const stepper = new Stepper(stage, ctx.session, ctx.runtime, memory, s.use_cache);
+  if (stage.cross && memory && !ctx.crossSession) {
+    throw new ModalflowError('MF_PLAN_MODEL_MISSING', `the generate stage's cross-attention model "${stage.cross.model}" was not loaded`, { node, file: stage.cross.model });
+  }
+  const stepper = new Stepper(stage, ctx.session, ctx.runtime, memory, s.use_cache, ctx.crossSession, ctx.reorderSession);
   const started = performance.now();
   const check = () => {
     if (signal?.aborted) throw abortError();
@@ -232,7 +285,10 @@ export async function runGenerate(ctx: GenerateContext, feeds: Record<string, Te
   }
   const ms = performance.now() - started;
   const generated = rows.reduce((a, r) => a + r.tokens.length, 0);
-  onEvent?.({ type: 'generate-end', stage: stage.id, node, rows, steps: stepper.steps, ms, tokensPerSecond: generated / (ms / 1000), maxLength: s.max_length });
+  onEvent?.({
+    type: 'generate-end', stage: stage.id, node, rows, steps: stepper.steps, ms, tokensPerSecond: generated / (ms / 1000), maxLength: s.max_length,
+    transfers: { crossRuns: stepper.crossRuns, reorderRuns: stepper.reorderRuns, hostCopies: stepper.hostCopies },
+  });
 
   const tokens = new BigInt64Array(batch * s.max_length).fill(BigInt(s.pad_token));
   rows.forEach((r, b) => tokens.set(toBig(r.tokens), b * s.max_length));

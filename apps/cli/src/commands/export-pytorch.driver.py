@@ -33,7 +33,11 @@ def job(k, model_file, weights, inputs_file, trained_file, step_inputs):
     if step_inputs is not None:
         # A graph with a decoding loop: its step model on the given tokens, encoder states and cache.
         with torch.no_grad():
-            feeds = [torch.from_numpy(np.load(step_inputs[name])) for name in model.STEP_INPUTS]
+            given = {name: torch.from_numpy(np.load(f)) for name, f in step_inputs.items()}
+            if hasattr(model, "cross"):
+                # Cross-attention keys and values, once per sequence, from the encoder states.
+                given.update(model.cross(given["encoder_hidden_states"]))
+            feeds = [given[name] for name in model.STEP_INPUTS]
             step = {name: v.double().reshape(-1).tolist() for name, v in model.step(*feeds).items()}
     if trained_file is None:
         return {"outputs": before, "step": step}

@@ -127,8 +127,17 @@ async function prepare(example: string): Promise<{ prepared: Prepared; job: obje
     const stepFeeds: Record<string, Tensor> = { [loop.names.ids]: { dtype: 'int64', dims: [rows, 3], data: BigInt64Array.from({ length: rows * 3 }, (_, k) => BigInt(2 + ((k * 5) % 7))) } };
     if (loop.names.memory) stepFeeds[loop.names.memory] = memory;
     for (const c of loop.cache) stepFeeds[c.past] = { dtype: 'float32', dims: [rows, c.heads, 0, c.headDim], data: new Float32Array(0) };
+    const toOrt = (feeds: Record<string, Tensor>) => Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, new ort.Tensor(t.dtype as 'float32', t.data as Float32Array, [...t.dims])]));
+    const ortFeeds = toOrt(stepFeeds);
+    if (loop.cross) {
+      // The step reads cross-attention keys and values from the cross model; the driver calls cross() on the same states.
+      const crossSession = await ort.InferenceSession.create(compiled.models[loop.cross.model]!);
+      Object.assign(ortFeeds, await crossSession.run(toOrt({ encoder_hidden_states: memory })));
+      await crossSession.release();
+      stepFeeds['encoder_hidden_states'] = memory;
+    }
     const session = await ort.InferenceSession.create(compiled.models[loop.model]!);
-    const got = await session.run(Object.fromEntries(Object.entries(stepFeeds).map(([n, t]) => [n, new ort.Tensor(t.dtype as 'float32', t.data as Float32Array, [...t.dims])])));
+    const got = await session.run(ortFeeds);
     await session.release();
     step = Object.fromEntries(Object.entries(got).map(([n, t]) => [n, Array.from(t.data as Float32Array, Number)]));
     job['step'] = Object.fromEntries(Object.entries(stepFeeds).map(([n, t]) => {

@@ -4,7 +4,7 @@ import { bundledWeightsMaps } from './weights-maps.ts';
 describe('bundled checkpoint maps', () => {
   it("offers every example's maps by example and name, and not the key lists", () => {
     expect(bundledWeightsMaps().map((m) => m.id)).toEqual([
-      'albef/albef', 'clip/hf', 'clip/openai', 'lxmert/airsplay', 'lxmert/hf', 'uniter/uniter', 'vilbert/vilbert', 'vilt/hf', 'vilt/vilt',
+      'albef/albef', 'clip/hf', 'clip/openai', 'image-captioning/gpt2', 'lxmert/airsplay', 'lxmert/hf', 'uniter/uniter', 'vilbert/vilbert', 'vilt/hf', 'vilt/vilt',
     ]);
   });
 

@@ -145,7 +145,26 @@ export function exportPytorch(compiled: CompiledPlan, options: { className?: str
     translate(graph, loop.id, loop.nodes[0]!, local, lines);
     const settings = { ...loop.settings };
     delete settings['vocabulary'];
-    step = `
+    // Cross-attention keys and values come from their own model, run once per sequence.
+    let cross = '';
+    if (loop.cross) {
+      const c = readModel(compiled.models[loop.cross.model]!, { file: loop.cross.model }) as { graph: OnnxGraph };
+      const crossLocal = new Map<string, string>([['encoder_hidden_states', 'encoder_hidden_states']]);
+      const crossLines: string[] = [];
+      translate(c.graph, loop.id, loop.nodes[0]!, crossLocal, crossLines);
+      cross = `
+    # cross() gives every layer's cross-attention keys and values from the encoder states, which
+    # step() takes as inputs of the same names: the loop computes them once per sequence.
+    CROSS_OUTPUTS = ${JSON.stringify(loop.cross.outputs)}
+
+    def cross(self, encoder_hidden_states):
+${crossLines.join('\n')}
+        return {
+${loop.cross.outputs.map((o) => `            ${JSON.stringify(o)}: ${crossLocal.get(o)},`).join('\n')}
+        }
+`;
+    }
+    step = `${cross}
     # The decoding loop of node "${loop.nodes[0]}" stays with ModalFlow (${JSON.stringify(settings)});
     # step() is its model: logits for the new tokens and each layer's cache, given the cache so far
     # (empty: [batch, heads, 0, head_dim]). Over a whole sequence with an empty cache it gives the
