@@ -57,6 +57,31 @@ async function loadAudio(path: string, input: InputSpec, loaders: Partial<Loader
   }
 }
 
+async function loadVideo(path: string, input: InputSpec, loaders: Partial<Loaders>): Promise<Tensor> {
+  try {
+    return await loaders.decodeVideo!(path, input);
+  } catch (e) {
+    throw new CellError(DataCodes.badFile, `cannot decode "${path}": ${reason(e)}`);
+  }
+}
+
+/**
+ * A video example is one clip, [F, H, W, 3]: the input's frame count and picture size. Batches
+ * put clips one after another on the frame axis, as the video input does.
+ */
+function checkClipShape(t: Tensor, input: InputSpec, path?: string): Tensor {
+  const frames = input.media?.frames;
+  const picture = input.shape?.slice(1) ?? [];
+  const want = [frames ?? t.dims[0], ...picture];
+  const wrong = t.dims.length !== 4 || want.length !== 4 || want.some((d, i) => d !== undefined && isKnown(d) && d !== t.dims[i]);
+  if (wrong) {
+    const from = path === undefined ? 'the clip' : `"${path}"`;
+    const shown = want.map((d) => (d !== undefined && isKnown(d) ? d : '?'));
+    throw new CellError(DataCodes.shape, `${from} has shape [${t.dims.join(', ')}], but each clip of "${input.name}" is [${shown.join(', ')}] (frames, height, width, 3)`);
+  }
+  return t;
+}
+
 function reason(e: unknown): string {
   if (isModalflowError(e)) return `${e.code}: ${e.problems[0]?.message ?? e.message}`;
   return e instanceof Error ? e.message : String(e);
@@ -127,6 +152,10 @@ export async function decodeCell(raw: unknown, input: InputSpec, loaders: Partia
     case 'tensor':
     case 'regions':
     case 'video': {
+      if (input.kind === 'video' && typeof raw === 'string' && !NPY.test(raw.trim())) {
+        if (!loaders.decodeVideo) throw new CellError(DataCodes.badFile, `"${raw.trim()}" is a video file, but no decodeVideo was given to read it`);
+        return checkClipShape(await loadVideo(raw.trim(), input, loaders), input, raw.trim());
+      }
       let t: Tensor;
       if (typeof raw === 'string' && NPY.test(raw.trim())) {
         const path = raw.trim();
@@ -150,7 +179,7 @@ export async function decodeCell(raw: unknown, input: InputSpec, loaders: Partia
       } else {
         t = converted(raw, input);
       }
-      return checkExampleShape(t, input);
+      return input.kind === 'video' ? checkClipShape(t, input, typeof raw === 'string' ? raw.trim() : undefined) : checkExampleShape(t, input);
     }
   }
 }

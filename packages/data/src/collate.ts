@@ -39,7 +39,8 @@ export function collate(input: InputSpec, examples: readonly Example[], where: r
       : dataProblem(DataCodes.shape, `examples of one batch must have one shape; found ${list}`, at);
   }
   const per = numel(first.dims);
-  const dims = [b, ...first.dims];
+  // Clips [F, H, W, 3] follow one another on the frame axis, [B*F, H, W, 3], as input.video gives them.
+  const dims = input.kind === 'video' && first.dims.length === 4 ? [b * first.dims[0]!, ...first.dims.slice(1)] : [b, ...first.dims];
   if (first.dtype === 'string') {
     return { dtype: 'string', dims, data: tensors.flatMap((t) => t.data as string[]) };
   }

@@ -11,7 +11,7 @@ export interface InputSpec {
   /** Declared shape with the batch axis first; known sizes after it are checked per example. */
   shape?: Shape;
   /** Audio and video inputs: the rate and length a file becomes (a PlanInput's `media`). */
-  media?: { sampleRate?: number; samples?: number };
+  media?: { sampleRate?: number; samples?: number; frames?: number; fps?: number; height?: number; width?: number };
 }
 
 /** Platform services: this package never touches a file system or an image codec itself. */
@@ -23,6 +23,11 @@ export interface Loaders {
   decodeNpy(bytes: Uint8Array, file: string): Tensor;
   /** Sound file bytes to mono float32 [S] at the input's rate (optional: only audio inputs need it). */
   decodeAudio?(bytes: Uint8Array, file: string, input: InputSpec): Promise<Tensor>;
+  /**
+   * A video file to its sampled frames, uint8 [F, H, W, 3], as the input samples them (optional:
+   * only video inputs need it). Given the path as written, since decoders such as ffmpeg read files.
+   */
+  decodeVideo?(path: string, input: InputSpec): Promise<Tensor>;
 }
 
 export interface DatasetOptions extends Partial<Loaders> {

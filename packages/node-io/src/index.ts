@@ -11,5 +11,5 @@ export { parseInputValue, splitInputArg } from './inputs/parse-input.ts';
 export { jsonInputToTensor, jsonToTensor, nestedShape, parseJsonValue } from '@modalflow/data';
 export { writeTensors } from './outputs.ts';
 export { openGraph, loadCompiled, type GraphRunOptions, type GraphRunner } from './open-graph.ts';
-export { parseAudioInput, parseVideoInput, decodeAudio, mediaFiles, AUDIO_EXTENSIONS, VIDEO_EXTENSIONS } from './inputs/media.ts';
+export { parseAudioInput, parseVideoInput, decodeAudio, videoDecoder, mediaFiles, AUDIO_EXTENSIONS, VIDEO_EXTENSIONS } from './inputs/media.ts';
 export { mapLoadedWeights, loadWeightsMapFile, MAPS_DIR } from './weights-map-file.ts';

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fromNpyFolder, fromRows, openManifest, type Dataset, type InputSpec } from '@modalflow/data';
 import { WORLD_SCHEME, examplesOf, generateWorld, parseWorldSpec, worldRow, type World } from '@modalflow/world';
-import { readUserFile, readUserText, decodeImage, decodeAudio } from '@modalflow/node-io';
+import { readUserFile, readUserText, decodeImage, decodeAudio, videoDecoder } from '@modalflow/node-io';
 import { ModalflowError, readNpy } from '@modalflow/core';
 
 export interface DataSource {
@@ -49,7 +49,7 @@ export async function openDataSource(spec: string, inputs: readonly InputSpec[],
   const text = await readUserText(abs, 'dataset manifest');
   return {
     // Manifests often carry ids, splits and labels beside the inputs; a missing input column is still an error.
-    dataset: openManifest({ text, file: spec, format: ext === '.csv' ? 'csv' : 'jsonl' }, { inputs, readFile, decodeImage, decodeNpy: readNpy, decodeAudio, extraColumns: 'ignore' }),
+    dataset: openManifest({ text, file: spec, format: ext === '.csv' ? 'csv' : 'jsonl' }, { inputs, readFile, decodeImage, decodeNpy: readNpy, decodeAudio, decodeVideo: videoDecoder(dir), extraColumns: 'ignore' }),
     label: spec,
   };
 }

@@ -85,15 +85,18 @@ export function ResultsPane() {
   const matrixCards = sources.matrices.flatMap((src) => {
     const t = tensors[src.tap];
     if (!t || t.dims.length !== 2 || t.dtype !== 'float32') return [];
+    // Rows are whatever the row input holds: a dual encoder over sound or video is not about images.
+    const rowKind = src.rows ? analysis.nodes.get(src.rows)?.def.inputKind : undefined;
+    const row = rowKind === 'audio' ? { title: 'Audio', name: 'clip' } : rowKind === 'video' ? { title: 'Video', name: 'video' } : { title: 'Image', name: 'image' };
     return [
       <MatrixCard
         key={src.node}
-        title="Image–text similarity"
+        title={`${row.title}–text similarity`}
         source={src.tap}
         tensor={t}
         rowLabels={src.rows ? result.labels[src.rows] : undefined}
         colLabels={src.cols ? result.labels[src.cols] : undefined}
-        rowName="image"
+        rowName={row.name}
         colName="text"
         testId={`similarity-${src.node}`}
       />,

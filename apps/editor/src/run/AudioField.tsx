@@ -92,7 +92,7 @@ export function AudioField({ input, value }: { input: GraphInput; value: Extract
         <button type="button" onClick={() => file.current?.click()} title={`WAV, FLAC or MP3; resampled to ${rate} Hz`} data-testid={`audio-${input.name}-file`}>
           Sound file…
         </button>
-        <button type="button" className={recorder ? 'is-on' : ''} onClick={() => void record()} title="Record from the microphone">
+        <button type="button" className={recorder ? 'is-on' : ''} onClick={() => void record()} title="Record from the microphone" data-testid={`audio-${input.name}-record`}>
           {recorder ? 'Stop' : 'Record'}
         </button>
       </div>

@@ -1,4 +1,4 @@
-import { ALL_FORMATS, BlobSource, Input, VideoSampleSink } from 'mediabunny';
+import { ALL_FORMATS, BlobSource, Input, VideoSample, VideoSampleSink } from 'mediabunny';
 import { ModalflowError, type Tensor } from '@modalflow/core';
 import { sampleFrameIndices, type FrameSampling } from './sample.ts';
 
@@ -11,6 +11,33 @@ export interface BrowserVideoFrames {
   frames: Tensor;
   indices: number[];
   probe: { codec: string; frames: number; rate: number; width: number; height: number };
+}
+
+/**
+ * A frame whose stream leaves its YUV matrix unspecified (most small WebM and MP4 files) is
+ * converted to RGB by ffmpeg with BT.601 and by Chromium with BT.709, which moves saturated
+ * colours by up to 20 levels: enough to change a small model's answer. Such a frame is given
+ * BT.601 (SMPTE 170M) explicitly, with sRGB primaries and transfer so that only the matrix
+ * changes, and both routes read the same colours. Frames that name their matrix keep it.
+ */
+async function withFfmpegMatrix(sample: VideoSample, unspecified: boolean): Promise<VideoSample> {
+  const cs = sample.colorSpace;
+  // The decoder reports its own guess (BT.709) for an unspecified matrix: the stream says whether it was one.
+  if (!unspecified || !sample.format || sample.format.startsWith('RGB') || sample.format.startsWith('BGR')) return sample;
+  const data = new Uint8Array(sample.allocationSize());
+  const layout = await sample.copyTo(data);
+  return new VideoSample(data, {
+    format: sample.format,
+    // copyTo copies the visible rectangle only.
+    codedWidth: sample.visibleRect.width,
+    codedHeight: sample.visibleRect.height,
+    rotation: sample.rotation,
+    flip: sample.flip,
+    timestamp: sample.timestamp,
+    duration: sample.duration,
+    layout,
+    colorSpace: { matrix: 'smpte170m', primaries: 'bt709', transfer: 'iec61966-2-1', fullRange: cs.fullRange ?? false },
+  });
 }
 
 /**
@@ -45,6 +72,7 @@ export async function decodeVideoFrames(file: Blob, o: BrowserVideoOptions, name
     if (!(stats.packetCount > 0)) throw new ModalflowError('MF_VIDEO_EMPTY', `"${name}" holds no frames (a zero-length clip)`, { file: name });
     const indices = sampleFrameIndices(stats.packetCount, stats.averagePacketRate, o);
     const wanted = new Set(indices);
+    const unspecified = !(await track.getColorSpace()).matrix;
     const last = Math.max(...indices);
     const canvas = new OffscreenCanvas(o.width, o.height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
@@ -57,7 +85,12 @@ export async function decodeVideoFrames(file: Blob, o: BrowserVideoOptions, name
       try {
         if (wanted.has(n)) {
           ctx.clearRect(0, 0, o.width, o.height);
-          sample.draw(ctx, 0, 0, o.width, o.height);
+          const tagged = await withFfmpegMatrix(sample, unspecified);
+          try {
+            tagged.draw(ctx, 0, 0, o.width, o.height);
+          } finally {
+            if (tagged !== sample) tagged.close();
+          }
           const rgba = ctx.getImageData(0, 0, o.width, o.height).data;
           const rgb = new Uint8Array(size);
           for (let p = 0, q = 0; q < size; p += 4, q += 3) {

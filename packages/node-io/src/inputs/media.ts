@@ -76,3 +76,26 @@ export async function parseVideoInput(name: string, value: string, media: MediaS
   const [f, h, w] = parts[0]!.dims as [number, number, number];
   return { dtype: 'uint8', dims: [f * parts.length, h, w, 3], data };
 }
+
+/**
+ * Video files of a training manifest -> uint8 [F, H, W, 3], sampled as input.video samples them
+ * (ffmpeg). Paths are resolved against `dir` (the manifest's folder). Each file is decoded once
+ * and kept: a training run reads every clip once per epoch, and a clip's frames are a few kB
+ * against tens of milliseconds for starting ffmpeg.
+ */
+export function videoDecoder(dir: string): (file: string, input: { media?: MediaSpec }) => Promise<Tensor> {
+  const seen = new Map<string, Promise<Tensor>>();
+  return (file, input) => {
+    const m = input.media ?? {};
+    const abs = path.resolve(dir, file);
+    const key = [abs, m.frames, m.fps, m.height, m.width].join('|');
+    let clip = seen.get(key);
+    if (!clip) {
+      clip = readVideoFrames(abs, { frames: m.frames ?? 8, fps: m.fps ?? 0, height: m.height ?? 224, width: m.width ?? 224 }).then((r) => r.frames);
+      // A failure is not kept, so the message names the file each time it is read.
+      clip.catch(() => seen.delete(key));
+      seen.set(key, clip);
+    }
+    return clip;
+  };
+}
