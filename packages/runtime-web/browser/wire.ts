@@ -97,6 +97,26 @@ export interface InterleavedResult {
   programWorker: number[];
   /** The program worker's runs as the engine inside it timed them: the rest is the trip. */
   programWorkerEngine: number[];
+  /** A message to the program worker and straight back, once per turn. */
+  ping: number[];
+  /** Where each program-worker run's time went. */
+  programWorkerPhases: TripPhases[];
   /** Largest difference of the program worker's outputs from the inline run's. */
   maxAbsDiff: number;
+}
+
+/**
+ * One program-worker run in ms, from the page's clock and the worker's (aligned through
+ * performance.timeOrigin): packing the feeds on the page, the message reaching the worker, waiting
+ * there before the engine starts, the engine's run, packing the reply, the reply reaching the page,
+ * and the page's promise resolving.
+ */
+export interface TripPhases {
+  pack: number;
+  toWorker: number;
+  workerQueue: number;
+  engine: number;
+  workerReply: number;
+  toPage: number;
+  resolve: number;
 }

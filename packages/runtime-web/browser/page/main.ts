@@ -3,8 +3,8 @@ import { parseGraph, type Tensor } from '@modalflow/core';
 import { createEngine, HostSteps } from '@modalflow/engine';
 import { encodeModel, OnnxGraph } from '@modalflow/onnx';
 import { createRegistry } from '@modalflow/nodes';
-import { connectProgramWorker, createInlineWebRuntime, createWebRuntime, type WebRuntime } from '@modalflow/runtime-web';
-import type { GraphRunRequest, GraphRunResult, HarnessApi, PlainTensor, Where } from '../wire.ts';
+import { connectProgramWorker, createInlineWebRuntime, createWebRuntime, type RunTrip, type WebRuntime } from '@modalflow/runtime-web';
+import type { GraphRunRequest, GraphRunResult, HarnessApi, PlainTensor, TripPhases, Where } from '../wire.ts';
 
 const registry = createRegistry();
 const hostSteps = HostSteps.fromRegistry(registry);
@@ -142,6 +142,21 @@ async function runGraph(req: GraphRunRequest) {
   }
 }
 
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/** A program-worker run's stamps as the durations between them. */
+function phases(start: number, trip: RunTrip, done: number): TripPhases {
+  return {
+    pack: trip.posted - start,
+    toWorker: trip.received - trip.posted,
+    workerQueue: trip.engineStart - trip.received,
+    engine: trip.engineEnd - trip.engineStart,
+    workerReply: trip.replied - trip.engineEnd,
+    toPage: trip.returned - trip.replied,
+    resolve: done - trip.returned,
+  };
+}
+
 async function interleaved(req: { graph: string; inputs: Record<string, PlainTensor>; provider: 'webgpu' | 'wasm'; reps: number }) {
   const options = { providers: [req.provider] };
   const inlineRt = createInlineWebRuntime(options);
@@ -157,8 +172,9 @@ async function interleaved(req: { graph: string; inputs: Record<string, PlainTen
       ['worker', (x: Record<string, Tensor>) => worker.run(x, { cache: false })],
       ['programWorker', (x: Record<string, Tensor>) => inWorker.run(x, { cache: false })],
     ] as const;
-    const times: Record<string, number[]> = { inline: [], worker: [], programWorker: [] };
+    const times: Record<string, number[]> = { inline: [], worker: [], programWorker: [], ping: [] };
     const engineMs: number[] = [];
+    const trips: TripPhases[] = [];
     let maxAbsDiff = 0;
     for (let r = -3; r < req.reps; r++) {
       const outs: Record<string, Record<string, Tensor>> = {};
@@ -166,12 +182,22 @@ async function interleaved(req: { graph: string; inputs: Record<string, PlainTen
       for (let k = 0; k < runners.length; k++) {
         const [name, run] = runners[(k + Math.max(r, 0)) % runners.length]!;
         const x = inputs();
+        const start = epochNow();
         const t0 = performance.now();
         const result = await run(x);
+        const t1 = performance.now();
+        const done = epochNow();
         outs[name] = result.outputs;
-        if (r >= 0) times[name]!.push(performance.now() - t0);
-        if (r >= 0 && name === 'programWorker') engineMs.push(result.ms);
+        if (r >= 0) times[name]!.push(t1 - t0);
+        if (r >= 0 && name === 'programWorker') {
+          engineMs.push(result.ms);
+          trips.push(phases(start, (result as Awaited<ReturnType<typeof inWorker.run>>).trip, done));
+        }
       }
+      // The bare trip, in the same turn: the floor under any program-worker run.
+      const p0 = performance.now();
+      await client.ping();
+      if (r >= 0) times['ping']!.push(performance.now() - p0);
       for (const [k, t] of Object.entries(outs['inline']!)) {
         const a = t.data as Float32Array;
         const b = outs['programWorker']![k]!.data as Float32Array;
@@ -181,7 +207,7 @@ async function interleaved(req: { graph: string; inputs: Record<string, PlainTen
     await inline.release();
     await worker.release();
     await inWorker.release();
-    return { inline: times['inline']!, worker: times['worker']!, programWorker: times['programWorker']!, programWorkerEngine: engineMs, maxAbsDiff };
+    return { inline: times['inline']!, worker: times['worker']!, programWorker: times['programWorker']!, programWorkerEngine: engineMs, programWorkerPhases: trips, ping: times['ping']!, maxAbsDiff };
   } finally {
     await inlineRt.close();
     await workerRt.close();
