@@ -4,7 +4,7 @@ import type { CompiledPlanLike } from './program-worker.ts';
 import { epochMs, type EngineEventWire, type LoadEvent, type LoadReply, type ProgramMessage, type ProgramRequest, type RunTrip } from './program-protocol.ts';
 import { packFeeds, packModel } from './transfer.ts';
 import type { WebRuntimeOptions } from './types.ts';
-import { fromWire, unwrap, type Reply } from './wire.ts';
+import { fromWire, unwrap, type ProviderStatus, type Reply } from './wire.ts';
 
 export type { RunTrip } from './program-protocol.ts';
 
@@ -13,9 +13,16 @@ export interface WorkerRunResult extends RunResult {
   trip: RunTrip;
 }
 
+export interface WorkerRunOptions extends Pick<RunOptions, 'taps' | 'cache' | 'onEvent' | 'signal'> {
+  /** Send copies of the inputs, leaving the caller's arrays whole (default: move them). */
+  keepInputs?: boolean;
+}
+
 /** A plan loaded in a program worker: the page's handle. */
 export interface WorkerProgram {
   readonly providers: Record<string, StageProvider>;
+  /** The loaded plan (its models went to the worker). */
+  readonly plan: CompiledPlanLike['plan'];
   /**
    * Runs the whole plan in the worker. Inputs whose typed array spans its whole buffer are
    * moved there (the caller's array is left detached, so pass fresh tensors each run); others
@@ -23,7 +30,7 @@ export interface WorkerProgram {
    * stage cache keeps its own). `onEvent` gets the engine's events as the worker sends them;
    * aborting `signal` cancels the run in the worker between stages (and between tokens).
    */
-  run(inputs: Record<string, Tensor>, options?: Pick<RunOptions, 'taps' | 'cache' | 'onEvent' | 'signal'>): Promise<WorkerRunResult>;
+  run(inputs: Record<string, Tensor>, options?: WorkerRunOptions): Promise<WorkerRunResult>;
   clearCache(): Promise<void>;
   release(): Promise<void>;
 }
@@ -33,11 +40,20 @@ export interface ProgramWorkerClient {
   load(compiled: CompiledPlanLike, options?: { providers?: Provider[]; onEvent?: LoadOptions['onEvent'] }): Promise<WorkerProgram>;
   /** A message to the worker and straight back: what any run pays for crossing threads. */
   ping(): Promise<RunTrip>;
+  /** Which providers onnxruntime-web can use in the worker, and why the others are missing. */
+  describeProviders(): Promise<ProviderStatus[]>;
   /** Releases every program and ends the worker. */
   close(): Promise<void>;
+  /**
+   * Ends the worker at once, even mid-run (onnxruntime cannot stop a run half way); calls still
+   * waiting reject with RUNTIME_WORKER_FAILED.
+   */
+  terminate(): void;
 }
 
 type Pending = { resolve(m: Extract<ProgramMessage, { reply: unknown }>, at: number): void; reject(e: Error): void; onEvent?: (e: unknown) => void };
+
+const cancelled = () => new DOMException('the run was cancelled', 'AbortError');
 
 function eventFromWire(e: EngineEventWire): EngineEvent {
   return e.type === 'stage-failed' ? { ...e, error: fromWire(e.error) } : e;
@@ -105,22 +121,28 @@ export async function connectProgramWorker(worker: Worker, options: WebRuntimeOp
       );
       return {
         providers,
+        plan: compiled.plan,
         async run(inputs, runOptions = {}) {
           const { signal, onEvent } = runOptions;
-          if (signal?.aborted) throw new DOMException('the run was cancelled', 'AbortError');
-          const packed = packFeeds(inputs);
+          if (signal?.aborted) throw cancelled();
+          const packed = packFeeds(inputs, runOptions.keepInputs);
           const posted = epochMs();
           const { id, reply } = send(
             { method: 'run', program, inputs: packed.value, options: { taps: runOptions.taps, cache: runOptions.cache }, events: !!onEvent, posted },
             packed.transfer,
             onEvent ? (e) => onEvent(eventFromWire(e as EngineEventWire)) : undefined,
           );
-          const onAbort = () => {
-            if (!failed) worker.postMessage({ id: nextId++, method: 'abort', run: id } satisfies ProgramRequest);
-          };
+          // The worker stops the run at its next stage boundary; the caller hears at once.
+          let onAbort = () => {};
+          const stopped = new Promise<never>((_, reject) => {
+            onAbort = () => {
+              if (!failed) worker.postMessage({ id: nextId++, method: 'abort', run: id } satisfies ProgramRequest);
+              reject(cancelled());
+            };
+          });
           signal?.addEventListener('abort', onAbort, { once: true });
           try {
-            const { m, at } = await reply;
+            const { m, at } = await (signal ? Promise.race([reply, stopped]) : reply);
             const value = unwrap(m.reply as Reply<RunResult>);
             return { ...value, trip: { ...m.trip!, returned: at } };
           } finally {
@@ -130,6 +152,11 @@ export async function connectProgramWorker(worker: Worker, options: WebRuntimeOp
         clearCache: () => call<void>({ method: 'clearCache', program }),
         release: () => call<void>({ method: 'release', program }),
       };
+    },
+    describeProviders: () => call<ProviderStatus[]>({ method: 'describeProviders' }),
+    terminate() {
+      fail('it was stopped');
+      worker.terminate();
     },
     async ping() {
       const { m, at } = await send({ method: 'ping', posted: epochMs() }).reply;

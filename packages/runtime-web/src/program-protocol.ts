@@ -46,6 +46,8 @@ export type ProgramRequest =
   | { id: number; method: 'abort'; run: number }
   | { id: number; method: 'clearCache' | 'release'; program: number }
   | { id: number; method: 'close' }
+  /** Which providers the worker's onnxruntime-web can use there, and why others are missing. */
+  | { id: number; method: 'describeProviders' }
   /** Answered at once: the cost of the trip alone, with nothing run. */
   | { id: number; method: 'ping'; posted: number };
 

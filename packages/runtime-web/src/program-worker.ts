@@ -114,6 +114,12 @@ export function serveProgramWorker(engineOptions: EngineOptions, port: Port = gl
           return { program: id, providers: p.providers };
         });
         return;
+      case 'describeProviders':
+        void settle(req.id, async () => {
+          if (!runtime) await configure({});
+          return runtime!.describeProviders();
+        });
+        return;
       case 'clearCache':
         void settle(req.id, () => program(req.program).clearCache());
         return;
