@@ -86,6 +86,8 @@ export interface HarnessApi {
   deadWorker(): Promise<{ code: string; message: string }>;
   badModel(where: Where): Promise<{ code: string; message: string }>;
   resident(provider: 'webgpu' | 'wasm', where: Where): Promise<ResidentReport>;
+  /** The program worker's calls beyond plain runs: events, cancelling, kept inputs, its trip stamps. */
+  programWorkerCalls(graph: string): Promise<ProgramWorkerReport>;
   /** One plan loaded three ways in one page, runs alternated so load on the machine hits each alike. */
   interleaved(req: { graph: string; inputs: Record<string, PlainTensor>; provider: 'webgpu' | 'wasm'; reps: number }): Promise<InterleavedResult>;
 }
@@ -119,4 +121,19 @@ export interface TripPhases {
   workerReply: number;
   toPage: number;
   resolve: number;
+}
+
+export interface ProgramWorkerReport {
+  providers: string[];
+  loadEvents: { type: string; stage: string; provider: string }[];
+  runEvents: string[];
+  /** The trip's stamps in order: posted, received, engine start and end, replied, returned. */
+  tripInOrder: boolean;
+  keptInputIntact: boolean;
+  movedInputDetached: boolean;
+  abortedBefore: string;
+  abortedDuring: string;
+  afterAbortOk: boolean;
+  pingInOrder: boolean;
+  afterTerminate: string;
 }

@@ -215,7 +215,54 @@ async function interleaved(req: { graph: string; inputs: Record<string, PlainTen
   }
 }
 
+async function programWorkerCalls(graph: string) {
+  const client = await connectProgramWorker(new Worker(new URL('./program-worker.ts', import.meta.url), { type: 'module' }), { providers: ['wasm'] });
+  const compiled = compile(graph);
+  const shape = (t: string) => concreteDims(compiled, t, 2);
+  const inputs = () =>
+    Object.fromEntries(compiled.plan.inputs.map((i) => [i.name, { dtype: 'float32' as const, dims: shape(i.tensor), data: filled(shape(i.tensor).reduce((a, c) => a * c, 1), 5) }]));
+  const loadEvents: { type: string; stage: string; provider: string }[] = [];
+  const program = await client.load(compiled, { providers: ['wasm'], onEvent: (e) => loadEvents.push({ type: e.type, stage: e.stage, provider: e.provider }) });
+  const runEvents: string[] = [];
+  const kept = inputs();
+  const keptArrays = Object.values(kept).map((t) => t.data);
+  const result = await program.run(kept, { keepInputs: true, cache: false, onEvent: (e) => runEvents.push(e.type) });
+  const { posted, received, engineStart, engineEnd, replied, returned } = result.trip;
+  const stamps = [posted, received, engineStart, engineEnd, replied, returned];
+  const moved = inputs();
+  const movedArrays = Object.values(moved).map((t) => t.data as Float32Array);
+  await program.run(moved, { cache: false });
+  const message = async (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+  const before = new AbortController();
+  before.abort();
+  const abortedBefore = await message(program.run(inputs(), { signal: before.signal }));
+  const during = new AbortController();
+  const running = program.run(inputs(), { signal: during.signal, cache: false });
+  during.abort();
+  const abortedDuring = await message(running);
+  const again = await program.run(inputs(), { cache: false });
+  const trip = await client.ping();
+  const pingStamps = [trip.posted, trip.received, trip.replied, trip.returned];
+  const providers = (await client.describeProviders()).filter((p) => p.available).map((p) => p.provider);
+  client.terminate();
+  const afterTerminate = await message(program.run(inputs()));
+  return {
+    providers,
+    loadEvents,
+    runEvents,
+    tripInOrder: stamps.every((t, k) => k === 0 || t >= stamps[k - 1]!) && returned - posted < 60_000,
+    keptInputIntact: Object.values(kept).every((t, k) => t.data === keptArrays[k] && (t.data as Float32Array).length > 0),
+    movedInputDetached: movedArrays.every((a) => a.buffer.byteLength === 0),
+    abortedBefore,
+    abortedDuring,
+    afterAbortOk: Object.values(again.outputs).every((t) => t.data.length > 0),
+    pingInOrder: pingStamps.every((t, k) => k === 0 || t >= pingStamps[k - 1]!),
+    afterTerminate,
+  };
+}
+
 const api: HarnessApi = {
+  programWorkerCalls,
   interleaved,
   async providers() {
     const rt = createWebRuntime();
