@@ -48,6 +48,18 @@ try {
       });
     }
   }
+  log(`bare round trips: ${REPS} turns`);
+  const load = loadavg()[0]!;
+  const f = await harness.call('tripFloor', REPS);
+  const floor = {
+    what: 'a bare round trip to a worker in alternating turns: postMessage there and back (the program worker\'s ping), and through shared memory with the worker polling (spin) or asleep in Atomics.wait (wait) while the page polls',
+    turns: REPS,
+    load_average_1min: [round(load, 2), round(loadavg()[0]!, 2)],
+    cross_origin_isolated: f.crossOriginIsolated,
+    message_ms: stats(f.message),
+    shared_memory_spin_ms: stats(f.spin),
+    shared_memory_wait_ms: stats(f.wait),
+  };
   process.stdout.write(
     `${JSON.stringify(
       {
@@ -58,6 +70,7 @@ try {
           'phases: pack = feeds packed on the page; toWorker = post to worker receive; workerQueue = receive to engine start; engine = the engine\'s run; workerReply = outputs packed and posted; toPage = worker post to page receive; resolve = page receive to the awaiting code running',
         ],
         results,
+        round_trip_floor: floor,
       },
       null,
       2,
