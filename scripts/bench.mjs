@@ -19,6 +19,7 @@ const suites = [
   ['generate', '@modalflow/test', 'bench/generate.ts'],
   ['generate_browser', '@modalflow/runtime-web', 'bench/generate.ts'],
   ['worker_trip', '@modalflow/runtime-web', 'bench/worker-trip.ts'],
+  ['late_fusion_turns', '@modalflow/runtime-web', 'bench/late-fusion-turns.ts'],
   ['spectrogram', '@modalflow/test', 'bench/spectrogram.ts'],
 ];
 const only = process.argv.slice(2);
