@@ -52,11 +52,13 @@ try {
   const load = loadavg()[0]!;
   const f = await harness.call('tripFloor', REPS);
   const floor = {
-    what: 'a bare round trip to a worker in alternating turns: postMessage there and back (the program worker\'s ping), and through shared memory with the worker polling (spin) or asleep in Atomics.wait (wait) while the page polls',
+    what: 'a bare round trip to a worker in alternating turns: postMessage there and back (the program worker\'s ping), a comlink call to a worker that answers at once, and through shared memory with the worker polling (spin) or asleep in Atomics.wait (wait) while the page polls',
     turns: REPS,
     load_average_1min: [round(load, 2), round(loadavg()[0]!, 2)],
     cross_origin_isolated: f.crossOriginIsolated,
     message_ms: stats(f.message),
+    comlink_call_ms: stats(f.comlink),
+    comlink_minus_message_ms: stats(f.comlink.map((c, k) => c - f.message[k]!)),
     shared_memory_spin_ms: stats(f.spin),
     shared_memory_wait_ms: stats(f.wait),
   };

@@ -88,10 +88,10 @@ export interface HarnessApi {
   resident(provider: 'webgpu' | 'wasm', where: Where): Promise<ResidentReport>;
   /**
    * Bare round trips to a worker, in alternating turns: a message and its answer (the program
-   * worker's ping), and, on a cross-origin-isolated page, shared memory with the worker polling
+   * worker's ping), a comlink call answered at once, and, on a cross-origin-isolated page, shared memory with the worker polling
    * ('spin') or asleep in Atomics.wait ('wait') while the page polls for the answer.
    */
-  tripFloor(reps: number): Promise<{ message: number[]; spin: number[]; wait: number[]; crossOriginIsolated: boolean }>;
+  tripFloor(reps: number): Promise<{ message: number[]; comlink: number[]; spin: number[]; wait: number[]; crossOriginIsolated: boolean }>;
   /** The program worker's calls beyond plain runs: events, cancelling, kept inputs, its trip stamps. */
   programWorkerCalls(graph: string): Promise<ProgramWorkerReport>;
   /** One plan loaded three ways in one page, runs alternated so load on the machine hits each alike. */

@@ -1,3 +1,4 @@
+import { wrap } from 'comlink';
 import { compileGraph, type CompiledPlan } from '@modalflow/compiler';
 import { parseGraph, type Tensor } from '@modalflow/core';
 import { createEngine, HostSteps } from '@modalflow/engine';
@@ -263,7 +264,9 @@ async function programWorkerCalls(graph: string) {
 
 async function tripFloor(reps: number) {
   const client = await connectProgramWorker(new Worker(new URL('./program-worker.ts', import.meta.url), { type: 'module' }), { providers: ['wasm'] });
-  const out = { message: [] as number[], spin: [] as number[], wait: [] as number[], crossOriginIsolated };
+  const out = { message: [] as number[], comlink: [] as number[], spin: [] as number[], wait: [] as number[], crossOriginIsolated };
+  const echoWorker = new Worker(new URL('./echo-worker.ts', import.meta.url), { type: 'module' });
+  const echo = wrap<{ echo(): undefined }>(echoWorker);
   const shared = crossOriginIsolated
     ? (['spin', 'wait'] as const).map((mode) => {
         const cells = new Int32Array(new SharedArrayBuffer(8));
@@ -297,9 +300,13 @@ async function tripFloor(reps: number) {
       const t0 = performance.now();
       await client.ping();
       const m = performance.now() - t0;
+      const c0 = performance.now();
+      await echo.echo();
+      const c = performance.now() - c0;
       const times = shared.map(viaMemory);
       if (r < 0) continue;
       out.message.push(m);
+      out.comlink.push(c);
       shared.forEach((s, k) => out[s.mode].push(times[k]!));
       // Back to the event loop between turns, as the page is between runs.
       await new Promise((res) => setTimeout(res, 0));
@@ -311,6 +318,7 @@ async function tripFloor(reps: number) {
       Atomics.notify(s.cells, 0);
       s.worker.terminate();
     }
+    echoWorker.terminate();
     await client.close();
   }
 }
