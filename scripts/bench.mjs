@@ -18,6 +18,8 @@ const suites = [
   ['serve', '@modalflow/server'],
   ['generate', '@modalflow/test', 'bench/generate.ts'],
   ['generate_browser', '@modalflow/runtime-web', 'bench/generate.ts'],
+  ['worker_trip', '@modalflow/runtime-web', 'bench/worker-trip.ts'],
+  ['late_fusion_turns', '@modalflow/runtime-web', 'bench/late-fusion-turns.ts'],
   ['spectrogram', '@modalflow/test', 'bench/spectrogram.ts'],
 ];
 const only = process.argv.slice(2);

@@ -86,6 +86,14 @@ export interface HarnessApi {
   deadWorker(): Promise<{ code: string; message: string }>;
   badModel(where: Where): Promise<{ code: string; message: string }>;
   resident(provider: 'webgpu' | 'wasm', where: Where): Promise<ResidentReport>;
+  /**
+   * Bare round trips to a worker, in alternating turns: a message and its answer (the program
+   * worker's ping), a comlink call answered at once, and, on a cross-origin-isolated page, shared memory with the worker polling
+   * ('spin') or asleep in Atomics.wait ('wait') while the page polls for the answer.
+   */
+  tripFloor(reps: number): Promise<{ message: number[]; comlink: number[]; spin: number[]; wait: number[]; crossOriginIsolated: boolean }>;
+  /** The program worker's calls beyond plain runs: events, cancelling, kept inputs, its trip stamps. */
+  programWorkerCalls(graph: string): Promise<ProgramWorkerReport>;
   /** One plan loaded three ways in one page, runs alternated so load on the machine hits each alike. */
   interleaved(req: { graph: string; inputs: Record<string, PlainTensor>; provider: 'webgpu' | 'wasm'; reps: number }): Promise<InterleavedResult>;
 }
@@ -97,6 +105,41 @@ export interface InterleavedResult {
   programWorker: number[];
   /** The program worker's runs as the engine inside it timed them: the rest is the trip. */
   programWorkerEngine: number[];
+  /** A message to the program worker and straight back, once per turn. */
+  ping: number[];
+  /** Where each program-worker run's time went. */
+  programWorkerPhases: TripPhases[];
   /** Largest difference of the program worker's outputs from the inline run's. */
   maxAbsDiff: number;
+}
+
+/**
+ * One program-worker run in ms, from the page's clock and the worker's (aligned through
+ * performance.timeOrigin): packing the feeds on the page, the message reaching the worker, waiting
+ * there before the engine starts, the engine's run, packing the reply, the reply reaching the page,
+ * and the page's promise resolving.
+ */
+export interface TripPhases {
+  pack: number;
+  toWorker: number;
+  workerQueue: number;
+  engine: number;
+  workerReply: number;
+  toPage: number;
+  resolve: number;
+}
+
+export interface ProgramWorkerReport {
+  providers: string[];
+  loadEvents: { type: string; stage: string; provider: string }[];
+  runEvents: string[];
+  /** The trip's stamps in order: posted, received, engine start and end, replied, returned. */
+  tripInOrder: boolean;
+  keptInputIntact: boolean;
+  movedInputDetached: boolean;
+  abortedBefore: string;
+  abortedDuring: string;
+  afterAbortOk: boolean;
+  pingInOrder: boolean;
+  afterTerminate: string;
 }

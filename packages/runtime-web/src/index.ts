@@ -13,4 +13,4 @@ export type { LogSeverity } from './ort.ts';
 export type { ProviderStatus } from './wire.ts';
 export { WebResident, type WebResidents } from './resident.ts';
 export type { Traffic } from './transfer.ts';
-export { connectProgramWorker, type ProgramWorkerClient, type WorkerProgram } from './program-link.ts';
+export { connectProgramWorker, type ProgramWorkerClient, type RunTrip, type WorkerProgram, type WorkerRunOptions, type WorkerRunResult } from './program-link.ts';

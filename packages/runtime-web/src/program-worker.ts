@@ -1,29 +1,19 @@
-import { expose, transfer } from 'comlink';
-import type { Tensor } from '@modalflow/core';
-import { createEngine, type Engine, type EngineOptions, type LoadOptions, type Program, type RunOptions, type RunResult, type StageProvider } from '@modalflow/engine';
+import { createEngine, type Engine, type EngineEvent, type EngineOptions, type Program } from '@modalflow/engine';
 import { createInlineWebRuntime } from './runtime.ts';
 import type { WebRuntime, WebRuntimeOptions } from './types.ts';
 import { packTensors } from './transfer.ts';
 import { toWire, type Reply } from './wire.ts';
+import { epochMs, type EngineEventWire, type LoadEvent, type ProgramMessage, type ProgramRequest } from './program-protocol.ts';
 
 export type CompiledPlanLike = Parameters<Engine['load']>[0];
 
-/** What the page asks of a program worker; one message per call. */
-export interface ProgramWorkerApi {
-  configure(options: WebRuntimeOptions): Promise<Reply<void>>;
-  load(compiled: CompiledPlanLike, options: Pick<LoadOptions, 'providers'>): Promise<Reply<{ id: number; providers: Record<string, StageProvider> }>>;
-  run(id: number, inputs: Record<string, Tensor>, options: Pick<RunOptions, 'taps' | 'cache'>): Promise<Reply<RunResult>>;
-  clearCache(id: number): Promise<Reply<void>>;
-  release(id: number): Promise<Reply<void>>;
-  close(): Promise<Reply<void>>;
+interface Port {
+  addEventListener(type: 'message', fn: (e: MessageEvent) => void): void;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
 }
 
-async function reply<T>(fn: () => Promise<T> | T): Promise<Reply<T>> {
-  try {
-    return { ok: true, value: await fn() };
-  } catch (e) {
-    return { ok: false, error: toWire(e) };
-  }
+function eventToWire(e: EngineEvent): EngineEventWire {
+  return e.type === 'stage-failed' ? { ...e, error: toWire(e.error) } : e;
 }
 
 /**
@@ -36,11 +26,16 @@ async function reply<T>(fn: () => Promise<T> | T): Promise<Reply<T>> {
  *
  *   import { serveProgramWorker } from '@modalflow/runtime-web/program-worker';
  *   serveProgramWorker({ registry: createRegistry() });
+ *
+ * The messages are plain postMessage, not an RPC proxy: a run is answered from the message
+ * handler with no extra task hops, and each reply says when the worker received, ran and
+ * answered it, so the page can see where a run's time went.
  */
-export function serveProgramWorker(engineOptions: EngineOptions): void {
+export function serveProgramWorker(engineOptions: EngineOptions, port: Port = globalThis as unknown as Port): void {
   let runtime: WebRuntime | undefined;
   let engine: Engine | undefined;
   const programs = new Map<number, Program>();
+  const running = new Map<number, AbortController>();
   let next = 1;
   const program = (id: number) => {
     const p = programs.get(id);
@@ -52,43 +47,100 @@ export function serveProgramWorker(engineOptions: EngineOptions): void {
     runtime = createInlineWebRuntime(options);
     engine = createEngine(runtime, engineOptions);
   };
-  const api: ProgramWorkerApi = {
-    configure: (options) => reply(() => configure(options)),
-    load: (compiled, options) =>
-      reply(async () => {
-        if (!engine) await configure({});
-        const p = await engine!.load(compiled, options);
-        const id = next++;
-        programs.set(id, p);
-        return { id, providers: p.providers };
-      }),
-    async run(id, inputs, options) {
-      const r = await reply(() => program(id).run(inputs, options));
+  const answer = (message: ProgramMessage, transfer: Transferable[] = []) => port.postMessage(message, transfer);
+  const settle = async (id: number, fn: () => unknown) => {
+    let reply: Reply<unknown>;
+    try {
+      reply = { ok: true, value: await fn() };
+    } catch (e) {
+      reply = { ok: false, error: toWire(e) };
+    }
+    answer({ id, reply });
+  };
+
+  const run = async (req: Extract<ProgramRequest, { method: 'run' }>, received: number) => {
+    const abort = new AbortController();
+    running.set(req.id, abort);
+    const onEvent = req.events ? (e: EngineEvent) => answer({ id: req.id, event: eventToWire(e) }) : undefined;
+    let engineStart = 0;
+    let engineEnd = 0;
+    try {
+      const p = program(req.program);
+      engineStart = epochMs();
+      const r = await p.run(req.inputs, { ...req.options, signal: abort.signal, ...(onEvent ? { onEvent } : {}) });
+      engineEnd = epochMs();
       // Results the stage cache keeps must stay here whole, so those are copied; without the
       // cache nothing here holds them after this message, and their buffers move.
-      if (!r.ok || options.cache !== false) return r;
-      const outputs = packTensors(r.value.outputs);
-      const taps = packTensors(r.value.taps);
-      const moving = [...new Set([...outputs.transfer, ...taps.transfer])];
-      return transfer({ ok: true as const, value: { ...r.value, outputs: outputs.value, taps: taps.value } }, moving);
-    },
-    clearCache: (id) => reply(() => program(id).clearCache()),
-    release: (id) =>
-      reply(async () => {
-        const p = programs.get(id);
-        programs.delete(id);
-        await p?.release();
-      }),
-    close: () =>
-      reply(async () => {
-        for (const [id, p] of [...programs]) {
-          programs.delete(id);
-          await p.release();
-        }
-        await runtime?.close();
-        runtime = undefined;
-        engine = undefined;
-      }),
+      let value = r;
+      let moving: ArrayBuffer[] = [];
+      if (req.options.cache === false) {
+        const outputs = packTensors(r.outputs);
+        const taps = packTensors(r.taps);
+        moving = [...new Set([...outputs.transfer, ...taps.transfer])];
+        value = { ...r, outputs: outputs.value, taps: taps.value };
+      }
+      const trip = { posted: req.posted, received, engineStart, engineEnd, replied: epochMs() };
+      answer({ id: req.id, reply: { ok: true, value }, trip }, moving);
+    } catch (e) {
+      answer({ id: req.id, reply: { ok: false, error: toWire(e) } });
+    } finally {
+      running.delete(req.id);
+    }
   };
-  expose(api);
+
+  port.addEventListener('message', (e: MessageEvent) => {
+    const received = epochMs();
+    const req = e.data as ProgramRequest;
+    switch (req.method) {
+      case 'run':
+        void run(req, received);
+        return;
+      case 'ping':
+        answer({ id: req.id, reply: { ok: true, value: undefined }, trip: { posted: req.posted, received, engineStart: received, engineEnd: received, replied: epochMs() } });
+        return;
+      case 'abort':
+        running.get(req.run)?.abort();
+        return;
+      case 'configure':
+        void settle(req.id, () => configure(req.options));
+        return;
+      case 'load':
+        void settle(req.id, async () => {
+          if (!engine) await configure({});
+          const onEvent = req.events ? (ev: LoadEvent) => answer({ id: req.id, event: ev }) : undefined;
+          const p = await engine!.load(req.compiled as CompiledPlanLike, { ...(req.providers ? { providers: req.providers } : {}), ...(onEvent ? { onEvent } : {}) });
+          const id = next++;
+          programs.set(id, p);
+          return { program: id, providers: p.providers };
+        });
+        return;
+      case 'describeProviders':
+        void settle(req.id, async () => {
+          if (!runtime) await configure({});
+          return runtime!.describeProviders();
+        });
+        return;
+      case 'clearCache':
+        void settle(req.id, () => program(req.program).clearCache());
+        return;
+      case 'release':
+        void settle(req.id, async () => {
+          const p = programs.get(req.program);
+          programs.delete(req.program);
+          await p?.release();
+        });
+        return;
+      case 'close':
+        void settle(req.id, async () => {
+          for (const [id, p] of [...programs]) {
+            programs.delete(id);
+            await p.release();
+          }
+          await runtime?.close();
+          runtime = undefined;
+          engine = undefined;
+        });
+        return;
+    }
+  });
 }

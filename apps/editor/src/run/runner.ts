@@ -1,6 +1,7 @@
 import { isModalflowError, type NodeRegistry, type Problem, type Tensor } from '@modalflow/core';
 import type { Plan } from '@modalflow/compiler';
-import { HostSteps, createEngine, type Engine, type EngineEvent, type Program } from '@modalflow/engine';
+import type { EngineEvent } from '@modalflow/engine';
+import type { ProgramWorkerClient, WorkerProgram } from '@modalflow/runtime-web';
 import type { EditorStore } from '../store/createEditorStore.ts';
 import { PROVIDER_ORDER, type RunResult, type StageRow } from '../store/runSlice.ts';
 import { CompileClient } from './compileClient.ts';
@@ -10,22 +11,20 @@ import { defaultValue, fits } from './defaults.ts';
 import { buildInputs, textStrings, type ImageItem } from './inputValues.ts';
 import { tapsFor } from './taps.ts';
 
-type WebRuntime = Awaited<ReturnType<typeof loadRuntimeModule>>['runtime'];
-
 /**
- * onnxruntime-web loads on the first run, so opening the editor does not pay for it. The
- * runner owns the worker so Cancel can terminate it mid-run, where closing the runtime would
- * wait for the run inside onnxruntime to finish.
+ * onnxruntime-web loads on the first run, so opening the editor does not pay for it. The whole
+ * plan runs in one worker (engine, host steps and sessions), one message per run; the runner
+ * owns that worker so Cancel can terminate it mid-run, where closing would wait for the run
+ * inside onnxruntime to finish.
  */
-async function loadRuntimeModule() {
-  const { createWebRuntime, startOrtWorker } = await import('@modalflow/runtime-web');
-  const worker = startOrtWorker();
-  return { worker, runtime: createWebRuntime({ worker }) };
+async function startRunWorker(): Promise<ProgramWorkerClient> {
+  const { connectProgramWorker } = await import('@modalflow/runtime-web');
+  return connectProgramWorker(new Worker(new URL('./run.worker.ts', import.meta.url), { type: 'module', name: 'modalflow-runtime' }));
 }
 
 interface Loaded {
   key: string;
-  program: Program;
+  program: WorkerProgram;
   plan: Plan;
 }
 
@@ -47,26 +46,23 @@ function problemsOf(e: unknown): Problem[] {
 
 /**
  * Runs the open graph in the browser: compiles it in a worker (only when the graph, the taps,
- * the loaded files or the provider choice changed), loads it once into onnxruntime-web's worker
- * and keeps that Program across runs, so the engine's stage cache can skip unchanged stages.
+ * the loaded files or the provider choice changed), loads it once into the run worker and keeps
+ * it there across runs, so sessions stay warm and the engine's stage cache can skip unchanged
+ * stages.
  */
 export class Runner {
   readonly #editor: EditorStore;
-  readonly #hostSteps: HostSteps;
-  readonly #registry: NodeRegistry;
   readonly #compiler = new CompileClient();
-  #worker: Worker | null = null;
-  #runtime: WebRuntime | null = null;
-  #engine: Engine | null = null;
+  #client: Promise<ProgramWorkerClient> | null = null;
+  #started: ProgramWorkerClient | null = null;
   #loaded: Loaded | null = null;
   #abort: AbortController | null = null;
   #phase: 'idle' | 'compiling' | 'loading' | 'running' = 'idle';
   #onnxInFlight = false;
 
-  constructor(editor: EditorStore, registry: NodeRegistry) {
+  // The run worker builds its own node library; the registry stays in the signature for callers.
+  constructor(editor: EditorStore, _registry: NodeRegistry) {
     this.#editor = editor;
-    this.#hostSteps = HostSteps.fromRegistry(registry);
-    this.#registry = registry;
     // A new document drops the run state; a run still going belongs to the old one.
     editor.subscribe((s, prev) => {
       if (this.#abort && s.run.status === 'idle' && prev.run.status !== 'idle') this.cancel();
@@ -78,24 +74,30 @@ export class Runner {
   }
 
   /** The loaded program, for the console and tests: its `providers` are the runtime's own report. */
-  get program(): Program | null {
+  get program(): WorkerProgram | null {
     return this.#loaded?.program ?? null;
   }
 
-  async #ensureRuntime(): Promise<{ runtime: WebRuntime; engine: Engine }> {
-    if (!this.#runtime || !this.#engine) {
-      const { worker, runtime } = await loadRuntimeModule();
-      this.#worker = worker;
-      this.#runtime = runtime;
-      this.#engine = createEngine(runtime, { hostSteps: this.#hostSteps, registry: this.#registry });
+  #ensureRuntime(): Promise<ProgramWorkerClient> {
+    if (!this.#client) {
+      const client = startRunWorker();
+      this.#client = client;
+      client.then(
+        (c) => {
+          if (this.#client === client) this.#started = c;
+          else c.terminate();
+        },
+        () => {
+          if (this.#client === client) this.#client = null;
+        },
+      );
     }
-    return { runtime: this.#runtime, engine: this.#engine };
+    return this.#client;
   }
 
-  /** Which providers this browser offers and why the others are missing. */
+  /** Which providers this browser offers (in the worker that runs graphs) and why the others are missing. */
   async describeProviders() {
-    const { runtime } = await this.#ensureRuntime();
-    return runtime.describeProviders();
+    return (await this.#ensureRuntime()).describeProviders();
   }
 
   cancel(): void {
@@ -106,10 +108,9 @@ export class Runner {
   }
 
   #dropRuntime(): void {
-    this.#worker?.terminate();
-    this.#worker = null;
-    this.#runtime = null;
-    this.#engine = null;
+    this.#started?.terminate();
+    this.#started = null;
+    this.#client = null;
     this.#loaded = null;
   }
 
@@ -144,7 +145,7 @@ export class Runner {
           labels[input.name] = v.images.map((i) => i.name);
         } else if (v?.kind === 'text') labels[input.name] = textStrings(input, v.text);
       }
-      // The runtime hands moved feeds back to the same tensor objects, so after the run these still hold the inputs.
+      // The run worker gets copies of the inputs, so after the run these still hold them.
       const fed = built.tensors;
 
       const taps = tapsFor(s.analysis, s.run.inspected);
@@ -171,10 +172,10 @@ export class Runner {
         this.#phase = 'loading';
         const onnx = compiled.plan.stages.filter((st) => st.kind === 'onnx').length;
         store.getState().setRunStatus('loading', `Loading onnxruntime and creating ${onnx} session${onnx === 1 ? '' : 's'}…`);
-        const { engine } = await raceAbort(this.#ensureRuntime(), signal);
+        const client = await raceAbort(this.#ensureRuntime(), signal);
         let made = 0;
         const program = await raceAbort(
-          engine.load(compiled, {
+          client.load(compiled, {
             providers,
             onEvent: (e) => {
               made++;
@@ -205,7 +206,7 @@ export class Runner {
         else if (e.type === 'stage-end' || e.type === 'stage-cached' || e.type === 'stage-failed') this.#onnxInFlight = false;
         if (!signal.aborted || e.type === 'cancelled') store.getState().runEvent(e);
       };
-      const result = await program.run(built.tensors, { signal, onEvent, taps: plan.taps });
+      const result = await program.run(built.tensors, { signal, onEvent, taps: plan.taps, keepInputs: true });
       if (signal.aborted) throw new DOMException('the run was cancelled', 'AbortError');
       const tensors: Record<string, Tensor> = { ...result.taps };
       for (const o of plan.outputs) tensors[o.tensor] ??= result.outputs[o.name]!;
@@ -219,9 +220,11 @@ export class Runner {
     } catch (e) {
       if (isAbort(e) || signal.aborted) {
         const where = this.#phase === 'compiling' ? 'while compiling' : this.#phase === 'loading' ? 'while creating sessions' : 'during the run';
-        const stopped = this.#runtime === null && this.#phase !== 'compiling' ? '; onnxruntime’s worker was stopped and starts afresh next run' : '';
+        const stopped = this.#client === null && this.#phase !== 'compiling' ? '; onnxruntime’s worker was stopped and starts afresh next run' : '';
         if (store.getState().run.status !== 'idle') store.getState().failRun('cancelled', null, `Cancelled ${where}${stopped}.`);
       } else {
+        // A worker that died (out of memory, a crash in onnxruntime) is started afresh next run.
+        if (isModalflowError(e) && e.code === 'RUNTIME_WORKER_FAILED') this.#dropRuntime();
         store.getState().failRun('failed', problemsOf(e), (e as Error)?.name === 'NoInputs' ? (e as Error).message : null);
       }
     } finally {

@@ -1,10 +1,11 @@
+import { wrap } from 'comlink';
 import { compileGraph, type CompiledPlan } from '@modalflow/compiler';
 import { parseGraph, type Tensor } from '@modalflow/core';
 import { createEngine, HostSteps } from '@modalflow/engine';
 import { encodeModel, OnnxGraph } from '@modalflow/onnx';
 import { createRegistry } from '@modalflow/nodes';
-import { connectProgramWorker, createInlineWebRuntime, createWebRuntime, type WebRuntime } from '@modalflow/runtime-web';
-import type { GraphRunRequest, GraphRunResult, HarnessApi, PlainTensor, Where } from '../wire.ts';
+import { connectProgramWorker, createInlineWebRuntime, createWebRuntime, type RunTrip, type WebRuntime } from '@modalflow/runtime-web';
+import type { GraphRunRequest, GraphRunResult, HarnessApi, PlainTensor, TripPhases, Where } from '../wire.ts';
 
 const registry = createRegistry();
 const hostSteps = HostSteps.fromRegistry(registry);
@@ -142,6 +143,21 @@ async function runGraph(req: GraphRunRequest) {
   }
 }
 
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/** A program-worker run's stamps as the durations between them. */
+function phases(start: number, trip: RunTrip, done: number): TripPhases {
+  return {
+    pack: trip.posted - start,
+    toWorker: trip.received - trip.posted,
+    workerQueue: trip.engineStart - trip.received,
+    engine: trip.engineEnd - trip.engineStart,
+    workerReply: trip.replied - trip.engineEnd,
+    toPage: trip.returned - trip.replied,
+    resolve: done - trip.returned,
+  };
+}
+
 async function interleaved(req: { graph: string; inputs: Record<string, PlainTensor>; provider: 'webgpu' | 'wasm'; reps: number }) {
   const options = { providers: [req.provider] };
   const inlineRt = createInlineWebRuntime(options);
@@ -157,8 +173,9 @@ async function interleaved(req: { graph: string; inputs: Record<string, PlainTen
       ['worker', (x: Record<string, Tensor>) => worker.run(x, { cache: false })],
       ['programWorker', (x: Record<string, Tensor>) => inWorker.run(x, { cache: false })],
     ] as const;
-    const times: Record<string, number[]> = { inline: [], worker: [], programWorker: [] };
+    const times: Record<string, number[]> = { inline: [], worker: [], programWorker: [], ping: [] };
     const engineMs: number[] = [];
+    const trips: TripPhases[] = [];
     let maxAbsDiff = 0;
     for (let r = -3; r < req.reps; r++) {
       const outs: Record<string, Record<string, Tensor>> = {};
@@ -166,12 +183,22 @@ async function interleaved(req: { graph: string; inputs: Record<string, PlainTen
       for (let k = 0; k < runners.length; k++) {
         const [name, run] = runners[(k + Math.max(r, 0)) % runners.length]!;
         const x = inputs();
+        const start = epochNow();
         const t0 = performance.now();
         const result = await run(x);
+        const t1 = performance.now();
+        const done = epochNow();
         outs[name] = result.outputs;
-        if (r >= 0) times[name]!.push(performance.now() - t0);
-        if (r >= 0 && name === 'programWorker') engineMs.push(result.ms);
+        if (r >= 0) times[name]!.push(t1 - t0);
+        if (r >= 0 && name === 'programWorker') {
+          engineMs.push(result.ms);
+          trips.push(phases(start, (result as Awaited<ReturnType<typeof inWorker.run>>).trip, done));
+        }
       }
+      // The bare trip, in the same turn: the floor under any program-worker run.
+      const p0 = performance.now();
+      await client.ping();
+      if (r >= 0) times['ping']!.push(performance.now() - p0);
       for (const [k, t] of Object.entries(outs['inline']!)) {
         const a = t.data as Float32Array;
         const b = outs['programWorker']![k]!.data as Float32Array;
@@ -181,7 +208,7 @@ async function interleaved(req: { graph: string; inputs: Record<string, PlainTen
     await inline.release();
     await worker.release();
     await inWorker.release();
-    return { inline: times['inline']!, worker: times['worker']!, programWorker: times['programWorker']!, programWorkerEngine: engineMs, maxAbsDiff };
+    return { inline: times['inline']!, worker: times['worker']!, programWorker: times['programWorker']!, programWorkerEngine: engineMs, programWorkerPhases: trips, ping: times['ping']!, maxAbsDiff };
   } finally {
     await inlineRt.close();
     await workerRt.close();
@@ -189,7 +216,116 @@ async function interleaved(req: { graph: string; inputs: Record<string, PlainTen
   }
 }
 
+async function programWorkerCalls(graph: string) {
+  const client = await connectProgramWorker(new Worker(new URL('./program-worker.ts', import.meta.url), { type: 'module' }), { providers: ['wasm'] });
+  const compiled = compile(graph);
+  const shape = (t: string) => concreteDims(compiled, t, 2);
+  const inputs = () =>
+    Object.fromEntries(compiled.plan.inputs.map((i) => [i.name, { dtype: 'float32' as const, dims: shape(i.tensor), data: filled(shape(i.tensor).reduce((a, c) => a * c, 1), 5) }]));
+  const loadEvents: { type: string; stage: string; provider: string }[] = [];
+  const program = await client.load(compiled, { providers: ['wasm'], onEvent: (e) => loadEvents.push({ type: e.type, stage: e.stage, provider: e.provider }) });
+  const runEvents: string[] = [];
+  const kept = inputs();
+  const keptArrays = Object.values(kept).map((t) => t.data);
+  const result = await program.run(kept, { keepInputs: true, cache: false, onEvent: (e) => runEvents.push(e.type) });
+  const { posted, received, engineStart, engineEnd, replied, returned } = result.trip;
+  const stamps = [posted, received, engineStart, engineEnd, replied, returned];
+  const moved = inputs();
+  const movedArrays = Object.values(moved).map((t) => t.data as Float32Array);
+  await program.run(moved, { cache: false });
+  const message = async (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+  const before = new AbortController();
+  before.abort();
+  const abortedBefore = await message(program.run(inputs(), { signal: before.signal }));
+  const during = new AbortController();
+  const running = program.run(inputs(), { signal: during.signal, cache: false });
+  during.abort();
+  const abortedDuring = await message(running);
+  const again = await program.run(inputs(), { cache: false });
+  const trip = await client.ping();
+  const pingStamps = [trip.posted, trip.received, trip.replied, trip.returned];
+  const providers = (await client.describeProviders()).filter((p) => p.available).map((p) => p.provider);
+  client.terminate();
+  const afterTerminate = await message(program.run(inputs()));
+  return {
+    providers,
+    loadEvents,
+    runEvents,
+    tripInOrder: stamps.every((t, k) => k === 0 || t >= stamps[k - 1]!) && returned - posted < 60_000,
+    keptInputIntact: Object.values(kept).every((t, k) => t.data === keptArrays[k] && (t.data as Float32Array).length > 0),
+    movedInputDetached: movedArrays.every((a) => a.buffer.byteLength === 0),
+    abortedBefore,
+    abortedDuring,
+    afterAbortOk: Object.values(again.outputs).every((t) => t.data.length > 0),
+    pingInOrder: pingStamps.every((t, k) => k === 0 || t >= pingStamps[k - 1]!),
+    afterTerminate,
+  };
+}
+
+async function tripFloor(reps: number) {
+  const client = await connectProgramWorker(new Worker(new URL('./program-worker.ts', import.meta.url), { type: 'module' }), { providers: ['wasm'] });
+  const out = { message: [] as number[], comlink: [] as number[], spin: [] as number[], wait: [] as number[], crossOriginIsolated };
+  const echoWorker = new Worker(new URL('./echo-worker.ts', import.meta.url), { type: 'module' });
+  const echo = wrap<{ echo(): undefined }>(echoWorker);
+  const shared = crossOriginIsolated
+    ? (['spin', 'wait'] as const).map((mode) => {
+        const cells = new Int32Array(new SharedArrayBuffer(8));
+        const worker = new Worker(new URL('./spin-worker.ts', import.meta.url), { type: 'module' });
+        worker.postMessage({ cells: cells.buffer, mode });
+        return { mode, cells, worker, n: 0 };
+      })
+    : [];
+  const viaMemory = (s: (typeof shared)[number]) => {
+    const k = ++s.n;
+    const t0 = performance.now();
+    Atomics.store(s.cells, 0, k);
+    if (s.mode === 'wait') Atomics.notify(s.cells, 0);
+    // The page cannot sleep in Atomics.wait, so it polls; a second is far past any answer.
+    while (Atomics.load(s.cells, 1) !== k) if (performance.now() - t0 > 1000) throw new Error(`the ${s.mode} worker did not answer`);
+    return performance.now() - t0;
+  };
+  try {
+    // The shared-memory workers start without a handshake: wait for their first answers untimed.
+    for (const s of shared) for (let w = 0; w < 3; w++) {
+      const k = ++s.n;
+      Atomics.store(s.cells, 0, k);
+      Atomics.notify(s.cells, 0);
+      const t0 = performance.now();
+      while (Atomics.load(s.cells, 1) !== k) {
+        if (performance.now() - t0 > 10_000) throw new Error(`the ${s.mode} worker did not start`);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    }
+    for (let r = -3; r < reps; r++) {
+      const t0 = performance.now();
+      await client.ping();
+      const m = performance.now() - t0;
+      const c0 = performance.now();
+      await echo.echo();
+      const c = performance.now() - c0;
+      const times = shared.map(viaMemory);
+      if (r < 0) continue;
+      out.message.push(m);
+      out.comlink.push(c);
+      shared.forEach((s, k) => out[s.mode].push(times[k]!));
+      // Back to the event loop between turns, as the page is between runs.
+      await new Promise((res) => setTimeout(res, 0));
+    }
+    return out;
+  } finally {
+    for (const s of shared) {
+      Atomics.store(s.cells, 0, -1);
+      Atomics.notify(s.cells, 0);
+      s.worker.terminate();
+    }
+    echoWorker.terminate();
+    await client.close();
+  }
+}
+
 const api: HarnessApi = {
+  tripFloor,
+  programWorkerCalls,
   interleaved,
   async providers() {
     const rt = createWebRuntime();
