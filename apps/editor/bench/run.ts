@@ -105,7 +105,7 @@ async function nodeToDrag(page: Page, pane: { x: number; y: number; width: numbe
     for (const n of s.view.nodes) {
       const x = rf.left + tx + (n.ui?.x ?? 0) * k;
       const y = rf.top + ty + (n.ui?.y ?? 0) * k;
-      if (x > p.x + 40 && y > p.y + 40 && x < p.x + p.width - 260 && y < p.y + p.height - 40) return { id: n.id, x: x + 40 * k, y: y + 10 * k };
+      if (x > p.x + 40 && y > p.y + 40 && x < p.x + p.width - 260 && y < p.y + p.height - 40) return { id: n.id, x: x + 100 * k, y: y + 28 * k };
     }
     return null;
   }, pane);
