@@ -90,6 +90,31 @@ function centralNode(page: Page, pane: { x: number; y: number; width: number; he
   }, pane);
 }
 
+/**
+ * A node to drag near the pane's centre. Zoomed out, a big graph is drawn on a canvas and React
+ * Flow mounts a node once the pointer is over it, as a user's pointer would be before pressing.
+ */
+async function nodeToDrag(page: Page, pane: { x: number; y: number; width: number; height: number }) {
+  const mounted = await centralNode(page, pane);
+  if (mounted) return mounted;
+  const spot = await page.evaluate((p) => {
+    const s = (window as unknown as { modalflow: { editor: { getState(): { view: { nodes: { id: string; ui?: { x: number; y: number } }[] } } } } }).modalflow.editor.getState();
+    const m = /translate\(([-\d.]+)px, ([-\d.]+)px\) scale\(([\d.]+)\)/.exec((document.querySelector('.react-flow__viewport') as HTMLElement).style.transform)!;
+    const [tx, ty, k] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const rf = document.querySelector('.react-flow')!.getBoundingClientRect();
+    for (const n of s.view.nodes) {
+      const x = rf.left + tx + (n.ui?.x ?? 0) * k;
+      const y = rf.top + ty + (n.ui?.y ?? 0) * k;
+      if (x > p.x + 40 && y > p.y + 40 && x < p.x + p.width - 260 && y < p.y + p.height - 40) return { id: n.id, x: x + 100 * k, y: y + 28 * k };
+    }
+    return null;
+  }, pane);
+  if (!spot) return null;
+  await page.mouse.move(spot.x, spot.y);
+  await page.locator(`.react-flow__node[data-id="${spot.id}"]`).waitFor({ timeout: 10_000 });
+  return spot.id;
+}
+
 async function measure(app: { url: string }, size: number) {
   const dir = mkdtempSync(join(tmpdir(), 'modalflow-bench-'));
   const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1920, height: 1080 } });
@@ -125,7 +150,7 @@ async function measure(app: { url: string }, size: number) {
       const m = /scale\(([\d.]+)\)/.exec((document.querySelector('.react-flow__viewport') as HTMLElement).style.transform);
       return { zoom: m ? Number(m[1]) : 1, mountedNodes: document.querySelectorAll('.react-flow__node').length };
     });
-    const outTarget = await centralNode(page, pane);
+    const outTarget = await nodeToDrag(page, pane);
     if (!outTarget) throw new Error('no node in view after fitting the graph');
     const zoomedOut = { zoom: Number(fitted.zoom.toFixed(3)), mountedNodes: fitted.mountedNodes, ...(await dragOnce(page, outTarget, 60)) };
 
@@ -142,7 +167,7 @@ async function measure(app: { url: string }, size: number) {
     }
     await page.waitForTimeout(600);
     const visibleAtDetail = await page.locator('.react-flow__node').count();
-    const target = await centralNode(page, pane);
+    const target = await nodeToDrag(page, pane);
     const detail = target ? { zoom: Number((await zoom()).toFixed(2)), mountedNodes: visibleAtDetail, ...(await dragOnce(page, target, 60)) } : null;
 
     return {

@@ -17,6 +17,7 @@ import type { BlockLibraryLookup } from './block-library.ts';
 import { relocateProblems } from './block-problems.ts';
 import { blockNameOf } from './block-schema.ts';
 import { upgradeRetiredTypes } from './upgrade.ts';
+import { recordProblems, recordedProblems, unchangedNodes } from './analyze-reuse.ts';
 
 export interface NodeInfo {
   id: string;
@@ -70,6 +71,12 @@ export interface AnalyzeOptions {
   asset?: AssetLookup;
   /** Reads the block library files the document pins. */
   library?: BlockLibraryLookup;
+  /**
+   * The analysis of this document before an edit, made with the same options: nodes the edit
+   * did not reach (neither changed nor downstream of a change) keep their `NodeInfo` objects
+   * instead of being analysed again. Documents with blocks are analysed whole.
+   */
+  previous?: Analysis;
 }
 
 const key = (node: string, port: string) => `${node}.${port}`;
@@ -84,7 +91,9 @@ export function analyzeGraph(input: GraphDoc, registry: NodeRegistry, options: A
   // A `block:` type left in the flat graph is an instance that could not be expanded: it must
   // not be analysed as a node even where a registry lists blocks for an editor's palette.
   const types = { get: (type: string) => (blockNameOf(type) === undefined ? registry.get(type) : undefined) } as NodeRegistry;
-  const flat = analyzeFlat(inlined.doc, types, options, inlined.weightPrefixes);
+  const prior = options.previous;
+  const reusable = prior && !prior.instances.size && !inlined.instances.size && !prior.blocks.size && !inlined.blocks.size && prior.source.assets === input.assets ? prior : undefined;
+  const flat = analyzeFlat(inlined.doc, types, options, inlined.weightPrefixes, reusable);
   const problems = [...inlined.problems, ...relocateProblems(flat.problems, inlined, options.file)];
   return {
     ...flat,
@@ -101,18 +110,33 @@ function analyzeFlat(
   registry: NodeRegistry,
   options: AnalyzeOptions,
   weightPrefixes: Map<string, string>,
+  previous?: Analysis,
 ): Omit<Analysis, 'source' | 'blocks' | 'instances'> {
   const { file } = options;
   const doc: GraphDoc = { ...input, nodes: migrateNodes(input.nodes, registry) };
   const problems: Problem[] = [];
-  const report = (code: string, message: string, at: Problem['at'], severity: Problem['severity'] = 'error') =>
-    problems.push({ code, message, at: { file, ...at }, severity });
+  // While one node is analysed, its problems are also kept with it, to be repeated when it is reused.
+  let sink: Problem[] | null = null;
+  const report = (code: string, message: string, at: Problem['at'], severity: Problem['severity'] = 'error') => {
+    const problem = { code, message, at: { file, ...at }, severity };
+    problems.push(problem);
+    sink?.push(problem);
+  };
+  const kept = previous ? unchangedNodes(previous.doc, previous.nodes, doc, registry) : new Set<string>();
+  const late = new Map<string, Problem[]>();
 
   const nodes = new Map<string, NodeInfo>();
   doc.nodes.forEach((n, index) => {
     const path = `/nodes/${index}`;
+    sink = null;
     if (nodes.has(n.id)) {
       report('MF_DUPLICATE_NODE_ID', `node id "${n.id}" is used more than once`, { node: n.id, path: `${path}/id` });
+      return;
+    }
+    const reused = kept.has(n.id) ? previous!.nodes.get(n.id) : undefined;
+    if (reused) {
+      nodes.set(n.id, reused);
+      problems.push(...recordedProblems(reused)!.early);
       return;
     }
     const def = registry.get(n.type);
@@ -128,6 +152,8 @@ function analyzeFlat(
       );
       return;
     }
+    const early: Problem[] = [];
+    sink = early;
     const params: Record<string, unknown> = {};
     let paramsOk = true;
     for (const [name, value] of Object.entries(n.params)) {
@@ -175,12 +201,16 @@ function analyzeFlat(
     } else if (def.ports) {
       portsKnown = false;
     }
-    nodes.set(n.id, {
+    const info: NodeInfo = {
       id: n.id, index, def, params, inputs: ports.inputs, outputs: ports.outputs, portsKnown,
       inputShapes: {}, inputDtypes: {}, outputShapes: {}, outputDtypes: {}, dims: {},
       weights: {}, weightPrefix: weightPrefixes.get(n.id) ?? n.id, paramCount: externalParams, flops: 0, ok: paramsOk,
-    });
+    };
+    nodes.set(n.id, info);
+    late.set(n.id, []);
+    recordProblems(info, early, late.get(n.id)!);
   });
+  sink = null;
 
   const incoming = new Map<string, GraphEdge>();
   const succ = new Map<string, Set<string>>();
@@ -280,6 +310,11 @@ function analyzeFlat(
 
   for (const id of order) {
     const info = nodes.get(id)!;
+    sink = late.get(id) ?? null;
+    if (!sink) {
+      problems.push(...recordedProblems(info)!.late);
+      continue;
+    }
     const { def, params } = info;
     let upstreamOk = info.ok;
     for (const [port, spec] of Object.entries(info.inputs)) {
@@ -342,6 +377,7 @@ function analyzeFlat(
     }
   }
 
+  sink = null;
   checkAssets(doc, file, report);
   if (nodes.size > 0 && ![...nodes.values()].some((n) => n.def.role === 'output')) {
     report('MF_NO_OUTPUTS', 'the graph has no output node, so running it returns nothing', {}, 'warning');

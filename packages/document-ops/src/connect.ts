@@ -54,7 +54,8 @@ export function tryConnect(doc: GraphDoc, registry: NodeRegistry, edge: GraphEdg
   const next: GraphDoc = { ...doc, edges: [...doc.edges.filter((e) => e !== replaced), edge] };
   if (options.analyse === false) return { ok: true, doc: next, analysis: null, replaced };
   const index = next.edges.length - 1;
-  const analysis = analyzeGraph(next, registry, { asset: options.asset, library: options.library });
+  // The current analysis was made with the same assets and libraries: nodes the new edge does not reach keep theirs.
+  const analysis = analyzeGraph(next, registry, { asset: options.asset, library: options.library, ...(options.analysis ? { previous: options.analysis } : {}) });
   const bad = analysis.problems.find(
     (p) =>
       (p.at.edge === index && REFUSING.has(p.code)) ||

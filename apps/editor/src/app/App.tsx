@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { Suspense, lazy, useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { Canvas } from '../canvas/Canvas.tsx';
 import { MinimapDock } from '../canvas/MinimapDock.tsx';
@@ -7,9 +7,7 @@ import { DocTooltip } from '../docs/DocTooltip.tsx';
 import { Inspector } from '../docs/Inspector.tsx';
 import { Gallery } from '../documents/Gallery.tsx';
 import { Palette } from '../palette/Palette.tsx';
-import { RunPanel } from '../run/RunPanel.tsx';
 import type { Runner } from '../run/runner.ts';
-import { TrainPanel } from '../train/TrainPanel.tsx';
 import type { Trainer } from '../train/trainer.ts';
 import type { EditorStore } from '../store/createEditorStore.ts';
 import { HelpOverlay } from '../ui/HelpOverlay.tsx';
@@ -23,6 +21,11 @@ import type { UiStore } from '../ui/uiStore.ts';
 import { useActions } from './actions.ts';
 import { EditorProvider, useUi } from './context.tsx';
 import { useGlobalKeys } from './useGlobalKeys.ts';
+
+// The run and train panels bring media decoders, charts and training data: loaded when first opened,
+// so opening the editor parses none of it.
+const RunPanel = lazy(() => import('../run/RunPanel.tsx').then((m) => ({ default: m.RunPanel })));
+const TrainPanel = lazy(() => import('../train/TrainPanel.tsx').then((m) => ({ default: m.TrainPanel })));
 
 function useTheme() {
   const theme = useUi((s) => s.theme);
@@ -42,8 +45,10 @@ function Shell() {
         <Palette />
         <div className="mf-center">
           <Canvas />
-          {runOpen && <RunPanel />}
-          {trainOpen && !runOpen && <TrainPanel />}
+          <Suspense fallback={null}>
+            {runOpen && <RunPanel />}
+            {trainOpen && !runOpen && <TrainPanel />}
+          </Suspense>
         </div>
         <div className="mf-side">
           <Inspector />

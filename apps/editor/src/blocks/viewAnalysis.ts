@@ -76,7 +76,8 @@ export function viewAnalysis(analysis: Analysis, view: GraphDoc, scope: string |
   if (prefix !== null) {
     view.nodes.forEach((n, index) => {
       const flat = analysis.nodes.get(prefix + n.id);
-      if (flat) return nodes.set(n.id, { ...flat, id: n.id, index });
+      // The same object where nothing differs, so a re-analysis can recognise what it may keep.
+      if (flat) return nodes.set(n.id, flat.id === n.id && flat.index === index ? flat : { ...flat, id: n.id, index });
       const def = types.get(n.type);
       if (!def) return;
       if (blockNameOf(n.type) !== undefined) {

@@ -1,8 +1,11 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
-import { Background, BackgroundVariant, ReactFlow, useReactFlow, type Viewport } from '@xyflow/react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { Background, BackgroundVariant, ReactFlow, useReactFlow, useStore as useFlowStore, type ReactFlowState, type Viewport } from '@xyflow/react';
 import { useStore } from 'zustand';
+import { shallow } from 'zustand/shallow';
 import { useEditor, useEditorApi, useRegistry, useUi, useUiApi } from '../app/context.tsx';
-import { DetailProvider } from './detail.tsx';
+import { DETAIL_ZOOM, DetailProvider } from './detail.tsx';
+import { FarLayer } from './FarLayer.tsx';
+import { VIRTUALIZE_FROM, glyphSize, graphLayout, keepLive, liveEdges, nodeAt, nodesInView, withNeighbours, type GraphLayout } from './liveNodes.ts';
 import { EmptyHint } from './EmptyHint.tsx';
 import { BlockBar } from '../blocks/BlockBar.tsx';
 import { createEdgeDeriver, createNodeDeriver, type FlowEdge, type FlowNode } from './flowElements.ts';
@@ -23,8 +26,8 @@ const edgeTypes = { shape: ShapeEdge };
 const multiSelectKeys = ['Shift', 'Meta', 'Control'];
 const proOptions = { hideAttribution: true };
 
-/** Large graphs skip off-screen elements; small ones keep them so panning never pops. */
-const VIRTUALIZE_FROM = 300;
+const NONE: string[] = [];
+const noEdges: FlowEdge[] = [];
 
 export function Canvas() {
   const editor = useEditorApi();
@@ -34,8 +37,9 @@ export function Canvas() {
   const [deriveNodes] = useState(createNodeDeriver);
   const [deriveEdges] = useState(createEdgeDeriver);
   const drag = useStore(editor.dragging, (s) => s.positions);
-  const nodes = useEditor((s) => deriveNodes(s.view, drag, s.selectedNodes, s.measured));
-  const edges = useEditor((s) => deriveEdges(s.view.edges, s.edgeIds, s.selectedEdges));
+  const allNodes = useEditor((s) => deriveNodes(s.view, drag, s.selectedNodes, s.measured));
+  const allEdges = useEditor((s) => deriveEdges(s.view.edges, s.edgeIds, s.selectedEdges));
+  const { nodes, edges, far, farLayout, onHover } = useLiveElements(allNodes, allEdges, drag);
   const theme = useUi((s) => s.theme);
   const handlers = useFlowHandlers();
   const ref = useRef<HTMLDivElement>(null);
@@ -75,7 +79,10 @@ export function Canvas() {
       onDoubleClick={onDoubleClick}
       onDragOver={onDragOver}
       onDrop={onDrop}
-      onMouseMove={(e) => trackPointer(e.clientX, e.clientY)}
+      onMouseMove={(e) => {
+        trackPointer(e.clientX, e.clientY);
+        onHover(e.clientX, e.clientY);
+      }}
       onPointerDownCapture={onPointerDownCapture}
     >
       {initial && (
@@ -95,11 +102,12 @@ export function Canvas() {
             zoomOnDoubleClick={false}
             minZoom={MIN_ZOOM}
             maxZoom={MAX_ZOOM}
-            onlyRenderVisibleElements={nodes.length >= VIRTUALIZE_FROM}
+            onlyRenderVisibleElements={allNodes.length >= VIRTUALIZE_FROM}
             proOptions={proOptions}
             connectionRadius={28}
           >
             <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+            {far && farLayout && <FarLayer layout={farLayout} />}
             <ZoomBar />
           </ReactFlow>
         </DetailProvider>
@@ -108,4 +116,50 @@ export function Canvas() {
       <BlockBar />
     </div>
   );
+}
+
+/**
+ * What React Flow holds of a big graph. At a readable zoom: the nodes near the view and those
+ * wired to them, so opening or panning a thousand-node graph mounts (and React Flow measures and
+ * tracks) a few dozen. Zoomed out: a canvas draws the graph, and React Flow holds only the nodes
+ * that are selected, moving, or under the pointer, so they can still be clicked and dragged.
+ */
+function useLiveElements(allNodes: FlowNode[], allEdges: FlowEdge[], drag: Readonly<Record<string, { x: number; y: number }>> | null) {
+  const big = allNodes.length >= VIRTUALIZE_FROM;
+  const flow = useReactFlow<FlowNode, FlowEdge>();
+  const zoomedOut = useFlowStore((s) => s.transform[2] < DETAIL_ZOOM);
+  const far = big && zoomedOut;
+  const view = useEditor((s) => s.view);
+  const nodeViews = useEditor((s) => s.nodeViews);
+  const types = useEditor((s) => s.types);
+  const measured = useEditor((s) => s.measured);
+  const selected = useEditor((s) => s.selectedNodes);
+  // Card sizes only widen the area searched; they change with analysis, not with a drag.
+  const layout = useMemo(() => (big && !far ? graphLayout(view, sizeLookup(view, types, nodeViews, measured)) : null), [big, far, view, types, nodeViews, measured]);
+  const farLayout = useMemo(() => (far ? graphLayout(view, (id) => glyphSize(nodeViews.get(id))) : null), [far, view, nodeViews]);
+  const inView = useFlowStore(
+    useCallback((s: ReactFlowState) => (layout ? nodesInView(layout, s.transform, { width: s.width, height: s.height }) : NONE), [layout]),
+    shallow,
+  );
+  const [hovered, setHovered] = useState<string | null>(null);
+  const farRef = useRef<GraphLayout | null>(null);
+  farRef.current = farLayout;
+  const dragRef = useRef(drag);
+  dragRef.current = drag;
+  const onHover = useCallback(
+    (clientX: number, clientY: number) => {
+      const l = farRef.current;
+      if (!l || dragRef.current) return;
+      setHovered(nodeAt(l, flow.screenToFlowPosition({ x: clientX, y: clientY })));
+    },
+    [flow],
+  );
+  const live = useMemo(() => {
+    if (!big) return null;
+    const keep = [...selected, ...Object.keys(drag ?? {}), ...(far && hovered ? [hovered] : [])];
+    return far ? new Set(keep) : withNeighbours(layout!, inView, keep);
+  }, [big, far, layout, inView, selected, drag, hovered]);
+  const nodes = useMemo(() => (live ? keepLive(allNodes, live) : allNodes), [allNodes, live]);
+  const edges = useMemo(() => (far ? noEdges : live ? liveEdges(allEdges, live) : allEdges), [far, allEdges, live]);
+  return { nodes, edges, far, farLayout, onHover };
 }

@@ -1,8 +1,10 @@
 import { useCallback } from 'react';
 import { MiniMap, type Node } from '@xyflow/react';
-import { useRegistry, useUi } from '../app/context.tsx';
+import { useEditor, useRegistry, useUi } from '../app/context.tsx';
 import { categoryColor } from './colors.ts';
 import type { FlowNode } from './flowElements.ts';
+import { VIRTUALIZE_FROM } from './liveNodes.ts';
+import { OverviewMap } from './OverviewMap.tsx';
 
 /** The minimap's size in the dock: the side column's width less its padding. */
 export const MINIMAP_SIZE = { width: 308, height: 168 };
@@ -17,10 +19,12 @@ export function MinimapDock() {
   const open = useUi((s) => s.minimapOpen);
   const registry = useRegistry();
   const color = useCallback((n: Node) => categoryColor(registry.get((n as FlowNode).data.nodeType)?.category), [registry]);
+  // React Flow holds only part of a big graph (see liveNodes.ts), so its minimap would show only that part.
+  const big = useEditor((s) => s.view.nodes.length >= VIRTUALIZE_FROM);
   if (!open) return null;
   return (
     <div className="mf-minimap-dock" data-testid="minimap-dock">
-      <MiniMap pannable zoomable nodeColor={color} nodeStrokeWidth={0} maskColor="var(--mf-minimap-mask)" style={MINIMAP_SIZE} ariaLabel="Overview of the graph: drag to pan, scroll to zoom" />
+      {big ? <OverviewMap {...MINIMAP_SIZE} /> : <MiniMap pannable zoomable nodeColor={color} nodeStrokeWidth={0} maskColor="var(--mf-minimap-mask)" style={MINIMAP_SIZE} ariaLabel="Overview of the graph: drag to pan, scroll to zoom" />}
     </div>
   );
 }

@@ -1,11 +1,12 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { render } from '../test/dom.ts';
 import { DocText, summary } from './DocText.tsx';
-import { Formula } from './Formula.tsx';
+import { Formula, loadFormulas } from './Formula.tsx';
 
 let cleanup: (() => void) | null = null;
 afterEach(() => cleanup?.());
+beforeAll(() => loadFormulas());
 
 describe('node documentation', () => {
   it('renders paragraphs, lists, code and inline maths without raw HTML', () => {

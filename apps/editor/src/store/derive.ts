@@ -150,7 +150,9 @@ export function derive(
   if (prev && same && !analysis && sameStructure(prev.analyzedDoc, doc)) {
     return { ...prev, analyzedDoc: doc, view, nodeIndex };
   }
-  const result = analysis ?? analyzeGraph(doc, registry, { asset: (name) => assets.get(name), library: (uri) => libraries.get(uri) });
+  // With the same assets and libraries, nodes an edit did not reach keep their previous analysis.
+  const previous = prev && same ? { previous: prev.analysis } : {};
+  const result = analysis ?? analyzeGraph(doc, registry, { asset: (name) => assets.get(name), library: (uri) => libraries.get(uri), ...previous });
   const types = prev && same && prev.analyzedDoc.blocks === doc.blocks && prev.analyzedDoc.blockLibraries === doc.blockLibraries ? prev.types : viewTypes(registry, result.blocks, shown);
   const shownAnalysis = viewAnalysis(result, view, shown, types);
   const { edgeIds, edgeIndex } = prev && prev.view.edges === view.edges ? prev : indexEdges(view.edges);
