@@ -79,9 +79,10 @@ describe('lessons from the gallery', () => {
     expect(accuracy).toBeLessThanOrEqual(1);
   }, 150_000);
 
-  it('refuses initial weights of the wrong shape, naming the weight', async () => {
+  it('takes initial weights dropped in, and refuses a file with a weight of the wrong shape, naming the weight', async () => {
+    const clip = readFileSync(new URL('../../../examples/linear-probe/clip.safetensors', import.meta.url));
     // The lesson's own file with one weight of the wrong shape, as a user might pick from another graph.
-    const tensors = new Map(readSafetensors(readFileSync(new URL('../../../examples/linear-probe/clip.safetensors', import.meta.url))).tensors);
+    const tensors = new Map(readSafetensors(clip).tensors);
     tensors.set('vision_post_ln.weight', { dtype: 'float32', dims: [3], data: new Float32Array(3) });
     work = mkdtempSync(join(tmpdir(), 'modalflow-init-'));
     const file = join(work, 'other.safetensors');
@@ -89,14 +90,24 @@ describe('lessons from the gallery', () => {
     session = await openEditor(baseUrl);
     const page = session.page;
     await openLesson(page, 'linear-probe');
+    // Dropped on "Start from": checked against the graph at once, and reported before any run.
+    const dropped = await page.evaluateHandle(({ name, data }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], name));
+      return dt;
+    }, { name: 'mine.safetensors', data: [...clip] });
+    await page.getByTestId('train-init').dispatchEvent('drop', { dataTransfer: dropped });
+    await expect.poll(() => page.getByTestId('train-init-name').textContent()).toBe('initial weights: mine.safetensors');
+    expect(await page.getByTestId('train-init-report').textContent()).toMatch(/^\d+ weights carried by name from mine\.safetensors; 2 seeded \(probe\.weight, probe\.bias\)/);
+    expect(await page.getByTestId('train-cli').textContent()).toContain('--init mine.safetensors --shots 5');
     await page.getByTestId('train-init-file').setInputFiles(file);
     const dialog = page.getByTestId('report-dialog');
     await dialog.waitFor();
     const text = (await dialog.textContent()) ?? '';
     expect(text).toContain('other.safetensors cannot start this graph');
     expect(text).toContain('"vision_post_ln.weight" in other.safetensors is float32 [3], but the graph declares float32 [32]');
-    // The lesson's file stays the one training starts from.
-    expect(await page.getByTestId('train-init-name').textContent()).toBe('initial weights: clip.safetensors');
+    // The file chosen before stays the one training starts from.
+    expect(await page.getByTestId('train-init-name').textContent()).toBe('initial weights: mine.safetensors');
   }, 60_000);
 
   it('every lesson trains from the gallery: Train gives a first loss, Stop ends the run', async () => {

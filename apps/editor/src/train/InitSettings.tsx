@@ -1,7 +1,8 @@
-import { useEffect, useState, type ChangeEvent } from 'react';
+import { useEffect, useState, type ChangeEvent, type DragEvent } from 'react';
 import { useEditor, useEditorApi, useTrainer, useUiApi } from '../app/context.tsx';
 import type { InitReport } from './protocol.ts';
 import type { TrainSettings } from './settings.ts';
+import './InitSettings.css';
 
 /** At most this many names in a list, then a count: a VQA model has dozens of weights. */
 function names(list: readonly string[], most = 6): string {
@@ -33,17 +34,43 @@ export function InitSettings({ settings, disabled }: { settings: TrainSettings; 
   const [shots, setShots] = useState(String(settings.shots));
   useEffect(() => setShots((t) => (Number(t) === settings.shots ? t : String(settings.shots))), [settings.shots]);
 
-  const onFile = async (e: ChangeEvent<HTMLInputElement>) => {
-    const file = e.target.files?.[0];
-    e.target.value = '';
-    if (!file || !trainer) return;
+  const [over, setOver] = useState(false);
+  const choose = async (file: File | undefined) => {
+    if (!file || !trainer || disabled) return;
+    if (!/\.safetensors$/i.test(file.name)) {
+      ui.getState().notify({ kind: 'error', title: `${file.name} is not a .safetensors file`, detail: 'Initial weights come from a .safetensors file, such as modalflow train --out or Save weights writes.' });
+      return;
+    }
     const result = trainer.chooseInit(file.name, new Uint8Array(await file.arrayBuffer()));
     if (result.ok) setPreview(result.report);
     else ui.getState().set({ report: { title: `${file.name} cannot start this graph`, problems: result.problems } });
   };
+  const onFile = (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    void choose(file);
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    e.stopPropagation();
+    setOver(false);
+    void choose(e.dataTransfer.files[0]);
+  };
 
   return (
-    <section className="mf-train__section" data-testid="train-init">
+    <section
+      className={`mf-train__section${over ? ' is-over' : ''}`}
+      data-testid="train-init"
+      title="Drop a .safetensors file here to carry its weights by name"
+      onDragOver={(e) => {
+        if (disabled || ![...e.dataTransfer.types].includes('Files')) return;
+        e.preventDefault();
+        e.stopPropagation();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={onDrop}
+    >
       <h5>Start from</h5>
       <span className="mf-weights">
         <span className={`mf-chip-status${init ? ' is-ok' : ''}`} data-testid="train-init-name" title={init?.lesson ?? (init ? 'a file you chose' : "The weights the graph generates from its seed")}>
@@ -56,7 +83,7 @@ export function InitSettings({ settings, disabled }: { settings: TrainSettings; 
         )}
         <label className="mf-button mf-button--quiet" title="A .safetensors file from another graph (modalflow train --out, or Save weights): the weights whose names match this graph's are carried over, the rest stay seeded">
           Carry from file…
-          <input type="file" accept=".safetensors" hidden disabled={disabled} onChange={(e) => void onFile(e)} data-testid="train-init-file" />
+          <input type="file" accept=".safetensors" hidden disabled={disabled} onChange={onFile} data-testid="train-init-file" />
         </label>
       </span>
       {report ? (
