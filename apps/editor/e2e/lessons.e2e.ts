@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,25 @@ afterEach(async () => {
 });
 
 type Page = Session['page'];
+
+const ROOT = new URL('../../../', import.meta.url);
+
+/** The command line the panel shows, run for real in a fresh process (the repository's CLI from source), with --json. */
+function runShownCommand(shown: string, graph: string): Promise<{ code: number | null; events: Record<string, unknown>[]; stderr: string }> {
+  const words = (shown.match(/'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^'(.*)'$/, '$1'));
+  expect(words.slice(0, 2)).toEqual(['modalflow', 'train']);
+  // The panel names the file the graph would be saved as; the lesson's graph is this one.
+  const args = ['train', graph, ...words.slice(3), '--json'];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [new URL('apps/cli/bin/modalflow.js', ROOT).pathname, ...args], { cwd: ROOT.pathname, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr, events: stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) }));
+  });
+}
 
 interface TrainView {
   status: string;
@@ -75,9 +95,22 @@ describe('lessons from the gallery', () => {
     // Measured 29.4% -> 33.8% -> 44.4% at steps 0, 5, 10 (chance 25%): the probe learns on the carried features.
     expect(t.accuracy.at(-1)!).toBeGreaterThan(t.accuracy[0]!);
     await page.getByTestId('train-panel').screenshot({ path: '/tmp/modalflow-shots/lesson-linear-probe.png' }).catch(() => undefined);
+
+    // The command line the panel shows trains the same way: the same weights carried, the same
+    // 20 pictures, the same losses (onnxruntime-node's cpu against wasm in the page).
+    const shown = (await page.getByTestId('train-cli').textContent())!;
+    const cli = await runShownCommand(shown, 'examples/linear-probe/graph.json');
+    expect(cli.code, cli.stderr).toBe(0);
+    const init = cli.events.find((e) => e['type'] === 'init') as { loaded: string[]; seeded: string[] };
+    expect([...init.loaded].sort()).toEqual([...t.init!.loaded].sort());
+    expect([...init.seeded].sort()).toEqual([...t.init!.seeded].sort());
+    const losses = cli.events.filter((e) => e['type'] === 'step').map((e) => e['loss'] as number);
+    console.log(`\`${shown}\`: page ${t.loss.map((l) => l.toFixed(5)).join(' ')}; command line ${losses.map((l) => l.toFixed(5)).join(' ')}; max difference ${Math.max(...losses.map((l, i) => Math.abs(l - t.loss[i]!))).toExponential(2)}`);
+    expect(losses.length).toBe(10);
+    losses.forEach((l, i) => expect(Math.abs(l - t.loss[i]!), `step ${i + 1}`).toBeLessThan(1e-4));
     expect(accuracy).toBeGreaterThanOrEqual(0);
     expect(accuracy).toBeLessThanOrEqual(1);
-  }, 150_000);
+  }, 240_000);
 
   it('takes initial weights dropped in, and refuses a file with a weight of the wrong shape, naming the weight', async () => {
     const clip = readFileSync(new URL('../../../examples/linear-probe/clip.safetensors', import.meta.url));
