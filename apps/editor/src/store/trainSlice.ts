@@ -244,8 +244,10 @@ export function createTrainSlice(set: SetState, get: GetState): TrainSlice {
     },
 
     resetTrain() {
-      // Objective choices name the old graph's nodes; weights were trained for it.
-      set({ train: { ...INITIAL_TRAIN, settings: { ...get().train.settings, objectives: {} } }, weights: null });
+      // Objective choices name the old graph's nodes; weights were trained for it. Initial weights
+      // and few-shot classes were chosen for it too: carried into another graph they could fill
+      // whichever weights happen to share names. A lesson sets its own again after opening.
+      set({ train: { ...INITIAL_TRAIN, settings: { ...get().train.settings, objectives: {}, init: null, shots: 0 } }, weights: null });
     },
   };
 }
