@@ -139,6 +139,11 @@ describe('nothing lost, nothing surprising', () => {
     await expect.poll(marked).toEqual([]);
     const restored = ((await docOf(page)) as { edges: { from: string[]; to: string[] }[] }).edges;
     expect(restored).toContainEqual({ from: ['text_act', 'y'], to: ['fuse', 'a'] });
+    // The marks are part of history: redo replaces the wire again and marks the same branch.
+    await page.getByTestId('btn-redo').click();
+    await expect.poll(marked).toEqual(['node-text', 'node-text_act', 'node-text_proj']);
+    await page.getByTestId('btn-undo').click();
+    await expect.poll(marked).toEqual([]);
   });
 
   it('runs with compile and session time shown apart from run time, and marks results stale when a run fails', async () => {

@@ -7,3 +7,4 @@ export * from './train/index.ts';
 export * from './derived-costs.ts';
 export * from './weights-mapped.ts';
 export * from './generate.ts';
+export * from './carry-weights.ts';

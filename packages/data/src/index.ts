@@ -6,3 +6,4 @@ export type { DatasetOptions, Example, InputSpec, Loaders } from './spec.ts';
 export { DataCodes, type DataCode, type DataLocation } from './errors.ts';
 export { dataRng, shuffled } from './shuffle.ts';
 export { ValueError, jsonToTensor, jsonInputToTensor, nestedShape, parseJsonValue, MAX_RANK } from './json-values.ts';
+export { fewShot } from './few-shot.ts';

@@ -14,7 +14,7 @@ import { readCheckpoint, writeCheckpoint, type RunPosition } from '../train/chec
 import { createTrainProgress } from '../train/progress-line.ts';
 import { trainConfigFrom, type TrainFlags } from '../train/flags.ts';
 import { readInitWeights } from '../train/init-weights.ts';
-import { fewShot } from '../train/few-shot.ts';
+import { fewShot } from '@modalflow/data';
 import type { Io } from '../io.ts';
 
 export interface TrainOptions extends AssetOptions, TrainFlags {

@@ -52,6 +52,8 @@ function GalleryDialog() {
                   <div className="mf-card__desc">{lesson.description}</div>
                   <div className="mf-card__meta">
                     Trains in the browser · {lesson.settings.steps} steps of {lesson.settings.batchSize}
+                    {lesson.settings.init && ` · starts from ${lesson.settings.init.name}`}
+                    {lesson.settings.shots > 0 && ` · ${lesson.settings.shots} per class`}
                   </div>
                 </div>
               </button>

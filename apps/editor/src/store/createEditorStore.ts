@@ -19,10 +19,11 @@ export interface EditorStoreOptions {
 }
 
 /**
- * Only the document is history, with the name it saves under and which opened document it is:
+ * Only the document is history, with the name it saves under, which opened document it is and
+ * the branches a replaced wire left marked (so redo of a replacement brings its marks back):
  * selection, drag and measurements are view state.
  */
-export type HistoryState = TemporalState<Pick<EditorState, 'doc' | 'fileName' | 'origin'>>;
+export type HistoryState = TemporalState<Pick<EditorState, 'doc' | 'fileName' | 'origin' | 'orphans'>>;
 
 export type EditorStore = StoreApi<EditorState> & { temporal: StoreApi<HistoryState>; dragging: StoreApi<DragState> };
 
@@ -50,7 +51,7 @@ export function createEditorStore(options: EditorStoreOptions): EditorStore {
         redo: () => (api as unknown as EditorStore).temporal.getState().redo(),
       }),
       {
-        partialize: (s) => ({ doc: s.doc, fileName: s.fileName, origin: s.origin }),
+        partialize: (s) => ({ doc: s.doc, fileName: s.fileName, origin: s.origin, orphans: s.orphans }),
         equality: (a, b) => a.doc === b.doc,
         limit: options.historyLimit ?? 500,
       },

@@ -44,6 +44,28 @@ describe('the save target follows the document', () => {
     store.getState().removeElements(['lin']);
     expect([...store.getState().orphans]).toEqual([]);
   });
+
+  it('keeps the marks in undo history: undo takes them away with the wire, redo brings them back', () => {
+    const store = createEditorStore({ registry, doc: chainDoc() });
+    const other = store.getState().addNode('layer.fx_linear', { x: 0, y: 300 });
+    expect(store.getState().connect({ from: ['in', 'value'], to: [other, 'x'] }).ok).toBe(true);
+    expect(store.getState().connect({ from: [other, 'y'], to: ['out', 'value'] }).ok).toBe(true);
+    expect([...store.getState().orphans]).toEqual(['lin']);
+    store.getState().undo();
+    expect(store.getState().doc.edges).toContainEqual({ from: ['lin', 'y'], to: ['out', 'value'] });
+    expect([...store.getState().orphans]).toEqual([]);
+    store.getState().redo();
+    expect(store.getState().doc.edges).toContainEqual({ from: [other, 'y'], to: ['out', 'value'] });
+    expect([...store.getState().orphans]).toEqual(['lin']);
+    // Deleting the marked branch, undone, brings the branch back marked; redone, both go.
+    store.getState().removeElements(['lin']);
+    expect([...store.getState().orphans]).toEqual([]);
+    store.getState().undo();
+    expect([...store.getState().orphans]).toEqual(['lin']);
+    store.getState().redo();
+    expect(store.getState().nodeIndex.has('lin')).toBe(false);
+    expect([...store.getState().orphans]).toEqual([]);
+  });
 });
 
 describe('loading a document', () => {

@@ -96,11 +96,16 @@ describe('train slice', () => {
     expect(s().weights!.id).toBeGreaterThan(first);
     s().setTrainSettings({ lr: 0.5 });
     s().setObjective('loss', { on: true, weight: 3 });
+    s().setTrainSettings({ init: { name: 'clip.safetensors', lesson: 'examples/linear-probe/clip.safetensors' }, shots: 5 });
     s().trainStarted(10, 'h');
+    s().trainEvent({ type: 'init', file: 'clip.safetensors', loaded: ['fc.weight'], seeded: [], unused: [] });
+    expect(s().train.init).toEqual({ file: 'clip.safetensors', loaded: ['fc.weight'], seeded: [], unused: [] });
     s().replaceDocument(chainDoc());
     expect(s().weights).toBeNull();
     expect(s().train.status).toBe('idle');
     expect(s().train.settings.lr).toBe(0.5);
     expect(s().train.settings.objectives).toEqual({});
+    // Initial weights and few-shot classes belong to the graph they were chosen for.
+    expect([s().train.settings.init, s().train.settings.shots, s().train.init]).toEqual([null, 0, null]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Problem, Tensor } from '@modalflow/core';
-import type { TrainSetupInfo, TrainWorkerEvent } from '../train/protocol.ts';
+import type { InitReport, TrainSetupInfo, TrainWorkerEvent } from '../train/protocol.ts';
 import { DEFAULT_SETTINGS, type ObjectiveChoice, type TrainSettings, type WorldData } from '../train/settings.ts';
 import type { GetState, SetState } from './types.ts';
 
@@ -63,6 +63,8 @@ export interface TrainRunState {
   seconds: number | null;
   /** Milliseconds it took to build the train step model (differentiation included). */
   compileMs: number | null;
+  /** What the run's initial weights carried by name, when the settings name a file. */
+  init: InitReport | null;
 }
 
 /** Weights the run panel compiles with instead of the graph's seeded ones. */
@@ -115,6 +117,7 @@ export const INITIAL_TRAIN: TrainRunState = {
   graphHash: null,
   seconds: null,
   compileMs: null,
+  init: null,
 };
 
 let nextWeightsId = 1;
@@ -129,6 +132,8 @@ export function applyTrainEvent(t: TrainRunState, e: TrainWorkerEvent): TrainRun
     }
     case 'setup':
       return { ...t, setup: e.info };
+    case 'init':
+      return { ...t, init: { file: e.file, loaded: e.loaded, seeded: e.seeded, unused: e.unused } };
     case 'compiled':
       return { ...t, provider: e.kind === 'step' || !t.provider ? e.provider : t.provider, ...(e.kind === 'step' ? { compileMs: e.ms } : {}) };
     case 'step': {
@@ -239,8 +244,10 @@ export function createTrainSlice(set: SetState, get: GetState): TrainSlice {
     },
 
     resetTrain() {
-      // Objective choices name the old graph's nodes; weights were trained for it.
-      set({ train: { ...INITIAL_TRAIN, settings: { ...get().train.settings, objectives: {} } }, weights: null });
+      // Objective choices name the old graph's nodes; weights were trained for it. Initial weights
+      // and few-shot classes were chosen for it too: carried into another graph they could fill
+      // whichever weights happen to share names. A lesson sets its own again after opening.
+      set({ train: { ...INITIAL_TRAIN, settings: { ...get().train.settings, objectives: {}, init: null, shots: 0 } }, weights: null });
     },
   };
 }

@@ -9,6 +9,7 @@ import { Chart } from './Chart.tsx';
 import { commandLine, objectiveRows, type TrainSettings } from './settings.ts';
 import { SimilarityView } from './SimilarityView.tsx';
 import { WeightsControls } from './WeightsControls.tsx';
+import { InitSettings } from './InitSettings.tsx';
 
 const PREFS: { value: ProviderPreference; label: string }[] = [
   { value: 'auto', label: 'WebGPU, else WASM' },
@@ -329,6 +330,7 @@ export function TrainPanel() {
       <div className="mf-run__body mf-train__body">
         <div className="mf-run__col mf-train__settings" data-testid="train-settings">
           <DataSettings settings={settings} disabled={active} />
+          <InitSettings settings={settings} disabled={active} />
           <ObjectiveSettings settings={settings} disabled={active} />
           <OptimiserSettings settings={settings} disabled={active} />
           <Section title="Command line">

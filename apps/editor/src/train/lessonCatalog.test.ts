@@ -13,7 +13,7 @@ const examples = loadExamples();
 describe('gallery lessons', () => {
   it('include the fusion shoot-out, REINFORCE, distillation, the linear probe and CoOp besides CLIP', () => {
     expect(LESSONS.map((l) => l.id)).toEqual(
-      expect.arrayContaining(['clip-contrastive', 'vqa-concat', 'vqa-gated', 'vqa-tensor', 'vqa-cross-attention', 'pretrain', 'reinforce', 'distillation', 'linear-probe', 'coop']),
+      expect.arrayContaining(['clip-contrastive', 'vqa-concat', 'vqa-gated', 'vqa-tensor', 'vqa-cross-attention', 'pretrain', 'finetune', 'reinforce', 'distillation', 'linear-probe', 'coop']),
     );
     expect(new Set(LESSONS.map((l) => l.id)).size).toBe(LESSONS.length);
   });

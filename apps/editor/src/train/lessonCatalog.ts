@@ -4,7 +4,8 @@ import { DEFAULT_SETTINGS, type TrainSettings } from './settings.ts';
 /**
  * The lessons after contrastive CLIP, each with the settings its README's command line uses,
  * run shorter where that keeps a browser run to a minute or two. Lessons whose graph starts
- * from another graph's trained weights say which file to load ("Load weights…") before Train.
+ * from another graph's trained weights name that file as their initial weights (carried by
+ * name, as --init), so they open ready to Train.
  */
 const VQA: TrainSettings = {
   ...DEFAULT_SETTINGS,
@@ -28,20 +29,25 @@ const FUSIONS = [
   ['cross-attention', 'cross-attention', 'Each question word looks over the picture patches and takes what it needs.'],
 ] as const;
 
+/** CLIP trained on the teaching world, whose encoders the probe and CoOp reuse (examples/linear-probe/README.md says how it was made). */
+const CLIP_WEIGHTS = { name: 'clip.safetensors', lesson: 'examples/linear-probe/clip.safetensors' };
+
+// `--shots 5 --batch-size 20`: with four shapes one batch is the whole few-shot training set, as in the READMEs' loops.
 const FEW_SHOT: TrainSettings = {
   ...DEFAULT_SETTINGS,
-  data: { kind: 'world', count: 1024, seed: 1, heldOut: [] },
+  data: { kind: 'world', count: 4096, seed: 1, heldOut: [] },
   optimizer: 'adamw',
   lr: 1e-2,
   weightDecay: 0.01,
   warmup: 0,
   schedule: 'none',
   clipNorm: 1,
-  batchSize: 32,
+  batchSize: 20,
   steps: 200,
   evalEvery: 20,
   seed: 0,
-  fromLoaded: true,
+  init: CLIP_WEIGHTS,
+  shots: 5,
 };
 
 export const MORE_LESSONS: readonly Lesson[] = [
@@ -57,10 +63,19 @@ export const MORE_LESSONS: readonly Lesson[] = [
     id: 'pretrain',
     title: 'Lesson: pretrain with ITC, ITM and MLM',
     description:
-      'Pretrain the encoders and cross-attention fusion of the VQA model on captions alone: match pictures with captions (ITC), tell true captions from swapped ones (ITM), fill in masked words (MLM). Then open the cross-attention VQA lesson, load examples/pretrain-finetune/finetune-start.safetensors and compare its curve with training from scratch.',
+      'Pretrain the encoders and cross-attention fusion of the VQA model on captions alone: match pictures with captions (ITC), tell true captions from swapped ones (ITM), fill in masked words (MLM). Then open the fine-tuning lesson and compare its curve with the cross-attention VQA lesson trained from scratch.',
     example: 'pretrain-finetune',
     file: 'pretrain.json',
     settings: { ...VQA, steps: 1000 },
+  },
+  {
+    id: 'finetune',
+    title: 'Lesson: fine-tune VQA from pretrained encoders',
+    description:
+      'The cross-attention VQA model starts from the encoders and fusion pretrained with ITC, ITM and MLM (examples/pretrain-finetune/pretrained.safetensors, carried by name); only the answer head starts from seeded weights. Overlay its curve on the cross-attention lesson trained from scratch.',
+    example: 'vqa-fusion',
+    file: 'cross-attention.json',
+    settings: { ...VQA, steps: 300, init: { name: 'pretrained.safetensors', lesson: 'examples/pretrain-finetune/pretrained.safetensors' } },
   },
   {
     id: 'reinforce',
@@ -82,16 +97,16 @@ export const MORE_LESSONS: readonly Lesson[] = [
     id: 'distillation',
     title: 'Lesson: knowledge distillation',
     description:
-      'A frozen, trained VQA model teaches a student a third of its size through its softened answer distribution. Load examples/distillation/start.safetensors (the trained teacher, the student seeded) with "Load weights…", then Train.',
+      'A frozen, trained VQA model teaches a student a third of its size through its softened answer distribution. The teacher\'s weights come from examples/distillation/teacher.safetensors by name; the student starts seeded.',
     example: 'distillation',
     file: 'graph.json',
-    settings: { ...VQA, steps: 600, fromLoaded: true },
+    settings: { ...VQA, steps: 600, init: { name: 'teacher.safetensors', lesson: 'examples/distillation/teacher.safetensors' } },
   },
   {
     id: 'linear-probe',
     title: 'Lesson: linear probe on frozen CLIP features',
     description:
-      'Only a linear layer trains, on the frozen image features of the tiny CLIP, to name the shape in each picture. Load examples/linear-probe/start.safetensors (CLIP trained on the teaching world) first, or train from the seeded weights to see what random features give.',
+      'Only a linear layer trains, on the frozen image features of the tiny CLIP, to name the shape in each picture, from 5 pictures per shape. The encoder comes from CLIP trained on the teaching world (examples/linear-probe/clip.safetensors, carried by name); clear the initial weights to see what random features give, or change the examples per class (1, 5, 20 in the README).',
     example: 'linear-probe',
     file: 'graph.json',
     settings: FEW_SHOT,
@@ -100,7 +115,7 @@ export const MORE_LESSONS: readonly Lesson[] = [
     id: 'coop',
     title: 'Lesson: prompt learning (CoOp)',
     description:
-      'Both CLIP encoders stay frozen; only four context vectors in front of each shape name train. Load examples/coop/start.safetensors (CLIP trained on the teaching world) first.',
+      'Both CLIP encoders stay frozen; only four context vectors in front of each shape name train, from 5 pictures per shape. The encoders come from CLIP trained on the teaching world (examples/linear-probe/clip.safetensors, carried by name).',
     example: 'coop',
     file: 'graph.json',
     settings: { ...FEW_SHOT, lr: 2e-3 },

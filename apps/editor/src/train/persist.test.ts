@@ -26,6 +26,19 @@ describe('train settings across reloads', () => {
     expect(JSON.parse(storage.items.get(TRAIN_SETTINGS_KEY)!).data).toEqual(DEFAULT_WORLD);
   });
 
+  it('keeps a lesson\'s initial weights by path, and forgets a chosen file\'s bytes', () => {
+    const storage = memoryStorage();
+    const store = createEditorStore({ registry: fixtureRegistry(), doc: chainDoc() });
+    attachTrainSettingsStorage(store, storage);
+    const probe = LESSONS.find((l) => l.id === 'linear-probe')!.settings;
+    store.getState().applyTrainSettings(probe);
+    expect(readTrainSettings(storage.items.get(TRAIN_SETTINGS_KEY)!)).toMatchObject({ init: { name: 'clip.safetensors', lesson: 'examples/linear-probe/clip.safetensors' }, shots: 5 });
+    store.getState().setTrainSettings({ init: { name: 'mine.safetensors', bytes: new Uint8Array(8) } });
+    expect(readTrainSettings(storage.items.get(TRAIN_SETTINGS_KEY)!)!.init).toBeNull();
+    // Only a path of the shape lessons use is read back: nothing stored can point the page elsewhere.
+    expect(readTrainSettings(JSON.stringify({ init: { name: 'x', lesson: 'https://example.com/x.safetensors' } }))!.init).toBeNull();
+  });
+
   it('falls back to the default for each value that does not fit', () => {
     expect(readTrainSettings('not json')).toBeNull();
     expect(readTrainSettings(null)).toBeNull();

@@ -5,12 +5,17 @@ import { QUESTION_KINDS, type QuestionKind } from '@modalflow/world';
 
 export const TRAIN_SETTINGS_KEY = 'modalflow.editor.train';
 
+/** The path a lesson's initial weights have: only such a path is read back as one. */
+const LESSON_WEIGHTS = /^examples\/[\w.-]+\/[\w.-]+\.safetensors$/;
+
 /**
  * The settings as stored: everything but a manifest's files, which can be megabytes of pictures
  * and are chosen again after a reload (the teaching world takes their place until then).
  */
 export function storableSettings(s: TrainSettings): TrainSettings {
-  return s.data.kind === 'manifest' ? { ...s, data: DEFAULT_WORLD } : s;
+  const out = s.data.kind === 'manifest' ? { ...s, data: DEFAULT_WORLD } : s;
+  // A lesson's file is fetched again by its path; a chosen file's bytes are not kept.
+  return out.init && !out.init.lesson ? { ...out, init: null } : out;
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -32,7 +37,7 @@ export function readTrainSettings(text: string | null): TrainSettings | null {
   const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const [k, fallback] of Object.entries(DEFAULT_SETTINGS)) {
     const v = r[k];
-    if (k === 'data' || k === 'objectives') continue;
+    if (k === 'data' || k === 'objectives' || k === 'init') continue;
     if (typeof fallback === 'number' ? isNumber(v) : typeof v === typeof fallback) out[k] = v;
   }
   if (!['adamw', 'sgd'].includes(out['optimizer'] as string)) out['optimizer'] = DEFAULT_SETTINGS.optimizer;
@@ -43,6 +48,8 @@ export function readTrainSettings(text: string | null): TrainSettings | null {
     const questions = Array.isArray(d['questions']) && d['questions'].every((x) => (QUESTION_KINDS as readonly unknown[]).includes(x)) ? { questions: d['questions'] as QuestionKind[] } : {};
     out['data'] = { kind: 'world', count: d['count'], seed: d['seed'], heldOut: d['heldOut'] as string[], ...questions };
   }
+  const init = r['init'] as Record<string, unknown> | null | undefined;
+  if (init && typeof init['name'] === 'string' && typeof init['lesson'] === 'string' && LESSON_WEIGHTS.test(init['lesson'])) out['init'] = { name: init['name'], lesson: init['lesson'] };
   // Objective choices name nodes of one graph; the next page may open another, so they are not kept.
   out['objectives'] = {};
   return out as unknown as TrainSettings;

@@ -18,6 +18,10 @@ export interface TrainRequest {
   providers: Provider[];
   /** Weights to start from instead of the seeded ones. */
   weights?: Record<string, Tensor>;
+  /** A .safetensors file whose weights are carried into the graph by name (--init). */
+  init?: { name: string; bytes: Uint8Array };
+  /** Keep the first this many training examples of each class (--shots); absent or 0 keeps all. */
+  shots?: number;
   /** Examples in the similarity view. */
   viewSize: number;
 }
@@ -56,8 +60,17 @@ export interface EvalPoint {
   ms: number;
 }
 
+/** What carrying initial weights by name did: the graph's weights taken from the file, those left seeded, and the file's weights no node declares. */
+export interface InitReport {
+  file: string;
+  loaded: string[];
+  seeded: string[];
+  unused: string[];
+}
+
 export type TrainWorkerEvent =
   | { type: 'phase'; phase: TrainPhase; message: string }
+  | ({ type: 'init' } & InitReport)
   | { type: 'setup'; info: TrainSetupInfo }
   | { type: 'compiled'; kind: 'step' | 'eval'; ms: number; provider: string }
   | { type: 'step'; step: number; loss: number; lr: number; gradNorm: number; examples: number; ms: number }

@@ -80,6 +80,13 @@ describe('settings problems', () => {
     expect(short.map((p) => p.message)).toEqual(['a cosine schedule needs more steps (50) than warm-up steps (50)']);
   });
 
+  it('names a fractional few-shot count, and initial weights together with the loaded ones', () => {
+    const both: TrainSettings = { ...lesson.settings, shots: 2.5, fromLoaded: true, init: { name: 'clip.safetensors', lesson: 'examples/linear-probe/clip.safetensors' } };
+    const problems = settingsProblems(both, rowsOf(clip));
+    expect(problems.map((p) => (p.at as { path: string }).path)).toEqual(['/train/shots', '/train/init']);
+    expect(problems[1]!.message).toContain('clip.safetensors');
+  });
+
   it('needs a loss node, and at least one ticked', () => {
     const noLoss = structuredClone(clip);
     noLoss.nodes = noLoss.nodes.filter((n) => n.id !== 'contrastive' && n.id !== 'loss');

@@ -27,6 +27,16 @@ export interface ManifestData {
 
 export type TrainData = WorldData | ManifestData;
 
+/** Weights carried by name into the graph before training, as `modalflow train --init` does. */
+export interface InitWeights {
+  /** The file's name, as the panel and the command line show it. */
+  name: string;
+  /** A file that ships with a lesson (`examples/<folder>/<file>.safetensors`), fetched when Train starts. */
+  lesson?: string;
+  /** A file the user chose; not stored across reloads (it is chosen again, as a manifest's files are). */
+  bytes?: Uint8Array;
+}
+
 /** A loss node's part in the objective, as the user set it; nodes without an entry take the default. */
 export interface ObjectiveChoice {
   on: boolean;
@@ -54,6 +64,10 @@ export interface TrainSettings {
   provider: ProviderPreference;
   /** Start from the loaded weights rather than the graph's seeded ones. */
   fromLoaded: boolean;
+  /** Weights carried by name from another graph's file before the first step (null: seeded). */
+  init: InitWeights | null;
+  /** Keep only the first k training examples of each class, as --shots; 0 keeps them all. */
+  shots: number;
 }
 
 export const DEFAULT_WORLD: WorldData = { kind: 'world', count: 1024, seed: 1, heldOut: [] };
@@ -74,6 +88,8 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   seed: 0,
   provider: 'auto',
   fromLoaded: false,
+  init: null,
+  shots: 0,
 };
 
 export interface ObjectiveRow {
@@ -153,6 +169,8 @@ export function settingsProblems(s: TrainSettings, rows: readonly ObjectiveRow[]
   if (!whole(s.steps, 1)) bad('steps', 'steps must be a whole number ≥ 1');
   if (!whole(s.evalEvery, 1)) bad('evalEvery', 'evaluate every must be a whole number of steps ≥ 1');
   if (!whole(s.seed, 0)) bad('seed', 'the seed must be a whole number ≥ 0');
+  if (!whole(s.shots, 0)) bad('shots', 'examples per class must be a whole number ≥ 0 (0: all)');
+  if (s.init && s.fromLoaded) bad('init', `start from the loaded weights or from ${s.init.name} carried by name, not both; untick one`);
   if (s.data.kind === 'world') {
     if (!whole(s.data.count, 1)) bad('data/count', 'the number of pictures must be a whole number ≥ 1');
     if (!whole(s.data.seed, 0)) bad('data/seed', 'the world seed must be a whole number ≥ 0');
@@ -171,6 +189,8 @@ export function commandLine(file: string, s: TrainSettings, rows: readonly Objec
   if (s.clipNorm > 0) parts.push(`--clip-norm ${s.clipNorm}`);
   if (s.seed) parts.push(`--seed ${s.seed}`);
   if (s.data.kind === 'manifest') parts.push(`--held-out ${s.data.heldOutFraction}`);
+  if (s.init) parts.push(`--init ${s.init.lesson ?? s.init.name}`);
+  if (s.shots) parts.push(`--shots ${s.shots}`);
   const defaults = rows.every((r) => r.on === (rows.some((x) => x.marked) ? r.marked : true) && r.weight === 1);
   if (!defaults) for (const r of rows.filter((x) => x.on)) parts.push(`--objective ${r.node}=${r.weight}`);
   return parts.join(' ');

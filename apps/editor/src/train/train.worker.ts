@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
 import { expose } from 'comlink';
 import { isModalflowError, readNpy, type AssetData, type GraphDoc, type Tensor } from '@modalflow/core';
-import { prepareTraining } from '@modalflow/compiler';
-import { Dataset, fromRows, openManifest, type InputSpec } from '@modalflow/data';
+import { analyzeOrThrow, carryWeights, prepareTraining } from '@modalflow/compiler';
+import { Dataset, fewShot, fromRows, openManifest, type InputSpec } from '@modalflow/data';
+import { readSafetensors } from '@modalflow/onnx';
 import { HostSteps, createEngine, type TrainProgram } from '@modalflow/engine';
 import { createRegistry } from '@modalflow/nodes';
 import { createInlineWebRuntime } from '@modalflow/runtime-web';
@@ -150,16 +151,26 @@ async function train(req: TrainRequest, onEvent: (e: TrainWorkerEvent) => void):
   const t0 = performance.now();
   try {
     emit({ type: 'phase', phase: 'preparing', message: 'Differentiating the graph…' });
-    const weights = req.weights ? new Map(Object.entries(req.weights)) : undefined;
+    const asset = (name: string): AssetData | undefined => req.assets[name];
+    const library = (uri: string) => req.libraries[uri];
+    let weights = req.weights ? new Map(Object.entries(req.weights)) : undefined;
+    if (req.init) {
+      // Checked against the graph as it is now: it may have changed since the file was chosen.
+      const source = readSafetensors(req.init.bytes, { file: req.init.name }).tensors;
+      const carried = carryWeights(analyzeOrThrow(req.doc as GraphDoc, registry, { asset, library }), source, req.init.name, 'initial weights');
+      weights = carried.tensors;
+      emit({ type: 'init', file: req.init.name, loaded: carried.loaded, seeded: carried.seeded, unused: carried.unused });
+    }
     const setup = prepareTraining(req.doc as GraphDoc, registry, {
       train: req.config,
-      asset: (name): AssetData | undefined => req.assets[name],
-      library: (uri) => req.libraries[uri],
+      asset,
+      library,
       ...(weights ? { weights } : {}),
     });
     const inputs = setup.prefix.plan.inputs;
     emit({ type: 'phase', phase: 'preparing', message: 'Generating the data…' });
     const sets = req.data.kind === 'world' ? await worldSets(req, inputs) : await manifestSets(req, inputs);
+    if (req.shots) sets.train = await fewShot(sets.train, req.shots, req.data.kind === 'world' ? 'the teaching world' : req.data.name, 'few-shot (examples per class)');
     const perEpoch = sets.train.batchCount({ batchSize: req.batchSize, dropLast: true });
     if (perEpoch === 0) throw new Error(`the training data has ${sets.train.size} examples, fewer than one batch of ${req.batchSize}`);
     emit({

@@ -1,6 +1,6 @@
 import { proxy, wrap, releaseProxy, type Remote } from 'comlink';
 import { isModalflowError, type Problem, type Tensor, type WeightsMap } from '@modalflow/core';
-import { checkWeights, mapCheckpoint } from '@modalflow/compiler';
+import { carryWeights, checkWeights, mapCheckpoint } from '@modalflow/compiler';
 import { readSafetensors, writeSafetensors } from '@modalflow/onnx';
 import type { EditorStore } from '../store/createEditorStore.ts';
 import { PROVIDER_ORDER } from '../store/runSlice.ts';
@@ -9,7 +9,8 @@ import { EventBatcher, applyTrainEvents } from './eventBatch.ts';
 import { docHash } from '../run/docHash.ts';
 import { graphInputs } from '../run/graphInputs.ts';
 import type { ImageItem } from '../run/inputValues.ts';
-import type { TrainRequest, TrainWorkerApi, ViewPicture } from './protocol.ts';
+import type { InitReport, TrainRequest, TrainWorkerApi, ViewPicture } from './protocol.ts';
+import { fetchLessonWeights } from './lessonWeights.ts';
 import { objectiveRows, settingsProblems, trainConfigOf } from './settings.ts';
 
 /** Examples in the similarity view: enough to see a diagonal, few enough to label every row and column. */
@@ -113,6 +114,7 @@ export class Trainer {
       seed: settings.seed,
       providers: PROVIDER_ORDER[settings.provider],
       ...(loaded ? { weights: Object.fromEntries(loaded.tensors) } : {}),
+      ...(settings.shots ? { shots: settings.shots } : {}),
       viewSize: VIEW_SIZE,
     };
     const onWorkerError = (e: ErrorEvent) => {
@@ -121,6 +123,11 @@ export class Trainer {
       store.getState().trainFailed([{ code: 'MF_TRAIN_WORKER', message: `the training worker failed: ${e.message || 'it could not start'}`, at: {} }]);
     };
     try {
+      if (settings.init) {
+        const bytes = settings.init.bytes ?? (await fetchLessonWeights(settings.init.lesson ?? settings.init.name));
+        if (run !== this.#run) return;
+        request.init = { name: settings.init.name, bytes };
+      }
       const api = this.#ensure();
       this.#worker!.addEventListener('error', onWorkerError, { once: true });
       const ended = await api.train(
@@ -202,6 +209,24 @@ export class Trainer {
       s.setWeights({ name, origin: 'file', tensors: file.tensors, step: Number.isFinite(step) ? step : null, graphHash: hash });
       const note = hash && hash !== docHash(s.doc) ? 'These weights were trained on a different version of this graph; every weight fits its shape, so they are used.' : null;
       return { ok: true, note };
+    } catch (e) {
+      return { ok: false, problems: problemsOf(e) };
+    }
+  }
+
+  /**
+   * Makes a .safetensors file the initial weights of the next runs, carried by name as
+   * `modalflow train --init` does, once it fits the open graph: at least one name shared, and
+   * every shared name with the graph's shape. Returns what it would carry, or the problems,
+   * each naming its weight.
+   */
+  chooseInit(name: string, bytes: Uint8Array): { ok: true; report: InitReport } | { ok: false; problems: Problem[] } {
+    const s = this.#editor.getState();
+    try {
+      const source = readSafetensors(bytes, { file: name }).tensors;
+      const carried = carryWeights(s.analysis, source, name, 'initial weights');
+      s.setTrainSettings({ init: { name, bytes }, fromLoaded: false });
+      return { ok: true, report: { file: name, loaded: carried.loaded, seeded: carried.seeded, unused: carried.unused } };
     } catch (e) {
       return { ok: false, problems: problemsOf(e) };
     }

@@ -1,16 +1,17 @@
 import { ModalflowError } from '@modalflow/core';
-import type { Dataset } from '@modalflow/data';
+import type { Dataset } from './dataset.ts';
 
 /**
  * The first `k` examples of each class, in data order: the few-shot training sets of a linear
  * probe. The class is the value of the graph's one integer input per example (the target of its
- * loss); a graph with none, or with several, cannot say what a class is.
+ * loss); a graph with none, or with several, cannot say what a class is. `setting` names the
+ * option in that message (`--shots` on the command line).
  */
-export async function fewShot(data: Dataset, k: number, label: string): Promise<Dataset> {
+export async function fewShot(data: Dataset, k: number, label: string, setting = '--shots'): Promise<Dataset> {
   const targets = data.inputs.filter((i) => (i.dtype === 'int64' || i.dtype === 'int32') && i.kind === 'tensor' && (i.shape?.length ?? 1) === 1);
   if (targets.length !== 1) {
     const names = targets.map((t) => t.name).join(', ') || 'none';
-    throw new ModalflowError('MF_DATA_FEW_SHOT', `--shots needs exactly one integer input with one value per example to read classes from; the graph has ${targets.length} (${names})`, { file: label });
+    throw new ModalflowError('MF_DATA_FEW_SHOT', `${setting} needs exactly one integer input with one value per example to read classes from; the graph has ${targets.length} (${names})`, { file: label });
   }
   const target = targets[0]!.name;
   const taken = new Map<string, number>();
