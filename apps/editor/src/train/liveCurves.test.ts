@@ -98,7 +98,7 @@ describe('live curves kept out of React', () => {
     const s = setup();
     s.driver.start();
     expect(s.figures.novel.hidden).toBe(true);
-    s.send([step(1), { type: 'eval', step: 1, loss: 2, accuracy: 0.25, novel: 0.5, matrix: null }, { type: 'end', reason: 'done', step: 1, seconds: 1 }]);
+    s.send([step(1), { type: 'eval', step: 1, loss: 2, accuracy: 0.25, novel: 0.5, metrics: {}, examples: 8, ms: 10, matrix: null }, { type: 'end', reason: 'done', step: 1, seconds: 1 }]);
     // The end is drawn without waiting for frames.
     expect(s.figures.novel.hidden).toBe(false);
     expect(s.figures.novel.dataset.value).toBe('0.5');
