@@ -271,8 +271,8 @@ export function TrainPanel() {
         </label>
         <span className={`mf-run__status is-${status}`} data-testid="train-status" data-status={status} data-provider={provider ?? ''}>
           <span className="mf-train__status-line">
-            {/* No spinner while the steps run: the step count moves instead, and an animation there repainted the page on every frame. */}
-            {running && status !== 'training' && <span className="mf-spinner" />}
+            {/* No spinner while the steps run or the held-out evaluation between them: the step count moves instead, and an animation there repainted the page on every frame. */}
+            {running && status !== 'training' && status !== 'evaluating' && <span className="mf-spinner" />}
             {message ?? (status === 'idle' ? 'Ready' : status)}
             {provider && <span className="mf-muted"> · {provider}{compileMs !== null ? ` · step built in ${(compileMs / 1000).toFixed(1)} s` : ''}</span>}
           </span>

@@ -25,7 +25,6 @@ function fakeElement() {
 
 function setup() {
   const store = createStore<{ train: TrainRunState }>(() => ({ train: { ...INITIAL_TRAIN, status: 'training', total: 100 } }));
-  const frames: (() => void)[] = [];
   const draws: { key: string; points: number; lines: number }[] = [];
   const made: string[] = [];
   const figures = Object.fromEntries(['step', 'loss', 'accuracy', 'novel', 'lr', 'rate'].map((k) => [k, fakeElement()])) as unknown as Record<keyof FigureSlots, ReturnType<typeof fakeElement>>;
@@ -41,65 +40,49 @@ function setup() {
         destroy: () => undefined,
       };
     },
-    frame: (cb) => frames.push(cb),
-    cancelFrame: (id) => void (frames[id - 1] = () => undefined),
   });
   const send = (events: TrainWorkerEvent[]) => store.setState({ train: applyTrainEvents(store.getState().train, events) });
-  const runFrame = () => {
-    const pending = frames.splice(0);
-    for (const f of pending) f();
-    return pending.length;
-  };
-  return { store, driver, frames, draws, made, figures, boxes, send, runFrame };
+  return { store, driver, draws, made, figures, boxes, send };
 }
 
 const step = (n: number): TrainWorkerEvent => ({ type: 'step', step: n, loss: 1 / n, lr: 0.001, gradNorm: 1, examples: 32, ms: 100 });
 
 describe('live curves kept out of React', () => {
-  it('spreads one update over frames: the figures, then one chart per frame, only the charts whose data changed', () => {
+  it('draws one update at once, redrawing only the charts whose data changed', () => {
     const s = setup();
     s.driver.start();
     expect(s.made).toEqual(['loss:1', 'accuracy:1', 'lr:1', 'rate:1']);
+    expect(s.figures.step.strong.textContent).toBe('0 / 100');
     s.draws.length = 0;
     s.send([step(1), step(2), step(3)]);
-    // Nothing is drawn inside the store update itself.
-    expect(s.draws).toEqual([]);
-    expect(s.figures.step.strong.textContent).toBe('0 / 100');
-    s.runFrame();
     expect(s.figures.step.strong.textContent).toBe('3 / 100');
     expect(s.figures.loss.strong.textContent).toBe((1 / 3).toPrecision(4));
     expect(s.figures.rate.dataset.value).toBe('320');
-    expect(s.draws).toEqual([]);
-    const perFrame: string[][] = [];
-    while (s.frames.length) {
-      const before = s.draws.length;
-      s.runFrame();
-      perFrame.push(s.draws.slice(before).map((d) => d.key));
-    }
     // The accuracy chart has no new evaluation, so it is not redrawn.
-    expect(perFrame).toEqual([['loss'], ['lr'], ['rate']]);
+    expect(s.draws.map((d) => d.key)).toEqual(['loss', 'lr', 'rate']);
     expect(s.boxes[0]!.dataset.points).toBe('3');
+    s.draws.length = 0;
+    // A change of the run that touches no curve (a settings edit) redraws no chart.
+    s.store.setState({ train: { ...s.store.getState().train, message: 'Training…' } });
+    expect(s.draws).toEqual([]);
   });
 
   it('rewrites only text that changed', () => {
     const s = setup();
     s.driver.start();
     s.send([step(1)]);
-    s.runFrame();
     const writes = s.figures.lr.strong.writes;
     s.send([step(2)]);
-    s.runFrame();
     // The learning rate stayed 0.001: its text is not written again.
     expect(s.figures.lr.strong.writes).toBe(writes);
     expect(s.figures.step.strong.textContent).toBe('2 / 100');
   });
 
-  it('shows the novel-pairs figure and a second accuracy line once a run reports them, and draws everything at once when the run ends', () => {
+  it('shows the novel-pairs figure and a second accuracy line once a run reports them', () => {
     const s = setup();
     s.driver.start();
     expect(s.figures.novel.hidden).toBe(true);
     s.send([step(1), { type: 'eval', step: 1, loss: 2, accuracy: 0.25, novel: 0.5, metrics: {}, examples: 8, ms: 10, matrix: null }, { type: 'end', reason: 'done', step: 1, seconds: 1 }]);
-    // The end is drawn without waiting for frames.
     expect(s.figures.novel.hidden).toBe(false);
     expect(s.figures.novel.dataset.value).toBe('0.5');
     expect(s.figures.accuracy.strong.textContent).toBe('25.0%');
@@ -112,7 +95,9 @@ describe('live curves kept out of React', () => {
     const s = setup();
     s.driver.start();
     s.driver.stop();
+    s.draws.length = 0;
     s.send([step(1)]);
-    expect(s.runFrame()).toBe(0);
+    expect(s.draws).toEqual([]);
+    expect(s.figures.step.strong.textContent).toBe('0 / 100');
   });
 });

@@ -1,5 +1,5 @@
 import type { TrainRunState } from '../store/trainSlice.ts';
-import { TRAIN_ACTIVE, latest } from '../store/trainSlice.ts';
+import { latest } from '../store/trainSlice.ts';
 
 /** One line of a chart: its values run parallel to the chart's x values; null leaves a gap. */
 export interface CurveLine {
@@ -66,8 +66,13 @@ const shapeOf = (lines: readonly CurveLine[]) => lines.map((l) => `${l.label}:${
 
 function write(el: HTMLElement, text: string, raw: number | null): void {
   const value = el.querySelector('strong') ?? el;
-  // Unchanged text is left alone: writing it still marks the box for layout and paint.
-  if (value.textContent !== text) value.textContent = text;
+  // The text node keeps its place and only its characters change: textContent would remove it
+  // and insert a new one, which the browser lays out and paints as a new box. Unchanged text is
+  // left alone: writing it still marks the box for layout and paint.
+  const node = value.firstChild;
+  if (node && node.nodeType === 3 && !node.nextSibling) {
+    if (node.nodeValue !== text) node.nodeValue = text;
+  } else if (value.textContent !== text) value.textContent = text;
   const data = raw === null ? '' : String(raw);
   if (el.dataset.value !== data) el.dataset.value = data;
 }
@@ -85,93 +90,49 @@ interface Slot {
 /**
  * The live figures and curves of a run, kept out of React: the store is read through a
  * subscription and the page is changed only where a value changed, so an update costs the text it
- * rewrites and the canvases it redraws, not a render of the panel. The work of one update is
- * spread over frames, at most one chart redrawn per frame, so no single frame carries four chart
- * redraws and the figures' repaint on a busy CPU; when the run ends everything is drawn at once.
+ * rewrites and the canvases it redraws, not a render of the panel. Everything is drawn inside the
+ * store update, which the event batcher delivers in an animation frame at most four times a
+ * second: one frame carries all of it. Spreading the charts over the next frames was tried and
+ * was worse: on a CPU shared with the training worker and other programs a frame that paints at
+ * all waits for a core, whatever it paints, so the number of frames that paint is what counts.
  */
 export class LiveCurves {
   readonly #store: TrainStore;
   readonly #figures: FigureSlots;
   readonly #slots: Slot[];
   readonly #make: PlotFactory;
-  readonly #frame: (cb: () => void) => number;
-  readonly #cancelFrame: (id: number) => void;
   #unsubscribe: (() => void) | null = null;
-  #pending: number | null = null;
-  #figuresDirty = true;
-  #next = 0;
 
-  constructor(opts: {
-    store: TrainStore;
-    figures: FigureSlots;
-    charts: { chart: CurveChart; box: HTMLElement }[];
-    makePlot: PlotFactory;
-    frame?: (cb: () => void) => number;
-    cancelFrame?: (id: number) => void;
-  }) {
+  constructor(opts: { store: TrainStore; figures: FigureSlots; charts: { chart: CurveChart; box: HTMLElement }[]; makePlot: PlotFactory }) {
     this.#store = opts.store;
     this.#figures = opts.figures;
     this.#make = opts.makePlot;
-    this.#frame = opts.frame ?? ((cb) => requestAnimationFrame(cb));
-    this.#cancelFrame = opts.cancelFrame ?? ((id) => cancelAnimationFrame(id));
     this.#slots = opts.charts.map(({ chart, box }) => ({ chart, box, plot: null, shape: '', drawn: null, drawnLines: [] }));
   }
 
   start(): void {
     // Drawn in full once, at mount: the panel may open on a run that is already going.
-    this.#drawFigures();
-    for (const slot of this.#slots) this.#drawChart(slot);
+    this.flush();
     this.#unsubscribe = this.#store.subscribe((s, prev) => {
-      if (s.train === prev.train) return;
-      this.#figuresDirty = true;
-      if (!TRAIN_ACTIVE.includes(s.train.status)) {
-        this.flush();
-        return;
-      }
-      this.#schedule();
+      if (s.train !== prev.train) this.flush();
     });
   }
 
   stop(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
-    if (this.#pending !== null) this.#cancelFrame(this.#pending);
-    this.#pending = null;
     for (const slot of this.#slots) slot.plot?.destroy();
     for (const slot of this.#slots) slot.plot = null;
   }
 
-  /** Draws everything that is behind now. */
+  /** Writes the figures and redraws the charts whose data changed since they were last drawn. */
   flush(): void {
-    if (this.#pending !== null) this.#cancelFrame(this.#pending);
-    this.#pending = null;
     this.#drawFigures();
-    for (const slot of this.#slots) this.#drawChart(slot);
-  }
-
-  #schedule(): void {
-    if (this.#pending === null) this.#pending = this.#frame(() => this.#step());
-  }
-
-  /** One frame's share: the figures first, then the next chart whose data changed. */
-  #step(): void {
-    this.#pending = null;
-    if (this.#figuresDirty) {
-      this.#drawFigures();
-      if (this.#slots.some((s) => this.#stale(s))) this.#schedule();
-      return;
-    }
-    for (let k = 0; k < this.#slots.length; k++) {
-      const slot = this.#slots[(this.#next + k) % this.#slots.length]!;
-      if (!this.#stale(slot)) continue;
-      this.#drawChart(slot);
-      this.#next = (this.#slots.indexOf(slot) + 1) % this.#slots.length;
-      break;
-    }
-    if (this.#slots.some((s) => this.#stale(s))) this.#schedule();
+    for (const slot of this.#slots) if (this.#stale(slot)) this.#drawChart(slot);
   }
 
   #stale(slot: Slot): boolean {
+    if (!slot.plot) return true;
     const t = this.#store.getState().train;
     if (slot.drawn !== slot.chart.x(t)) return true;
     const lines = slot.chart.lines(t);
@@ -179,7 +140,6 @@ export class LiveCurves {
   }
 
   #drawFigures(): void {
-    this.#figuresDirty = false;
     const t = this.#store.getState().train;
     const now = latest(t);
     const f = this.#figures;
