@@ -23,15 +23,25 @@ interface TraceEvent {
   pid: number;
   tid: number;
   dur?: number;
+  /** Thread (CPU) time: on a loaded machine wall time mostly measures waiting for a core. */
+  tdur?: number;
   args?: { name?: string; data?: { nodeName?: string; reason?: string }; endData?: { layoutRoots?: { nodeName?: string }[] } };
 }
 
 function summarise(events: TraceEvent[]) {
   const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  const byName = new Map<string, { ms: number; count: number; maxMs: number }>();
+  const byName = new Map<string, { ms: number; cpuMs: number; count: number; maxMs: number }>();
   const layoutRoots = new Map<string, number>();
   const painted = new Map<string, { ms: number; count: number }>();
   const invalidations = new Map<string, number>();
+  // Busy time of every thread, the raster and compositor threads included: they share the CPU with the training worker.
+  const threadNames = new Map(events.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args?.name ?? '?']));
+  const threads = new Map<string, number>();
+  for (const e of events) {
+    if (e.ph !== 'X' || (e.name !== 'ThreadControllerImpl::RunTask' && e.name !== 'RunTask')) continue;
+    const name = (threadNames.get(`${e.pid}:${e.tid}`) ?? '?').replace(/\d+$/, '');
+    threads.set(name, (threads.get(name) ?? 0) + (e.dur ?? 0) / 1000);
+  }
   for (const e of events) {
     if (!main.has(`${e.pid}:${e.tid}`)) continue;
     if (e.name.endsWith('InvalidationTracking')) {
@@ -40,8 +50,9 @@ function summarise(events: TraceEvent[]) {
     }
     if (e.ph !== 'X') continue;
     const ms = (e.dur ?? 0) / 1000;
-    const row = byName.get(e.name) ?? { ms: 0, count: 0, maxMs: 0 };
+    const row = byName.get(e.name) ?? { ms: 0, cpuMs: 0, count: 0, maxMs: 0 };
     row.ms += ms;
+    row.cpuMs += (e.tdur ?? 0) / 1000;
     row.count++;
     row.maxMs = Math.max(row.maxMs, ms);
     byName.set(e.name, row);
@@ -56,9 +67,10 @@ function summarise(events: TraceEvent[]) {
   const round = (v: number) => Number(v.toFixed(1));
   const top = [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
   return {
-    mainThreadMs: Object.fromEntries(top.map(([k, v]) => [k, { ms: round(v.ms), count: v.count, maxMs: round(v.maxMs) }])),
+    mainThreadMs: Object.fromEntries(top.map(([k, v]) => [k, { ms: round(v.ms), cpuMs: round(v.cpuMs), count: v.count, maxMs: round(v.maxMs) }])),
     layoutRoots: Object.fromEntries(layoutRoots),
     painted: Object.fromEntries([...painted].map(([k, v]) => [k, { ms: round(v.ms), count: v.count }])),
+    threadBusyMs: Object.fromEntries([...threads].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => [k, round(v)])),
     invalidations: Object.fromEntries([...invalidations].sort((a, b) => b[1] - a[1]).slice(0, 15)),
   };
 }

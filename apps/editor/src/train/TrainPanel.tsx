@@ -4,8 +4,8 @@ import { useEditor, useEditorApi, useTrainer, useUi, useUiApi } from '../app/con
 import { ProblemList } from '../docs/ProblemList.tsx';
 import { fileNameFor } from '../documents/files.ts';
 import type { ProviderPreference } from '../store/runSlice.ts';
-import { TRAIN_ACTIVE, latest, type TrainStatus } from '../store/trainSlice.ts';
-import { Chart } from './Chart.tsx';
+import { TRAIN_ACTIVE, type TrainStatus } from '../store/trainSlice.ts';
+import { LiveCurves } from './LiveCurves.tsx';
 import { commandLine, objectiveRows, type TrainSettings } from './settings.ts';
 import { SimilarityView } from './SimilarityView.tsx';
 import { WeightsControls } from './WeightsControls.tsx';
@@ -18,8 +18,6 @@ const PREFS: { value: ProviderPreference; label: string }[] = [
 ];
 
 const RUNNING: readonly TrainStatus[] = ['preparing', 'compiling', 'training', 'evaluating'];
-const pct = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(1)}%`);
-const num = (v: number | null, digits = 4) => (v === null || !Number.isFinite(v) ? '–' : v.toPrecision(digits));
 
 /** A number typed as text: kept as typed while it does not parse, committed when it does. */
 function NumberField({ label, value, onChange, testId, disabled, hint }: { label: string; value: number; onChange: (v: number) => void; testId: string; disabled?: boolean; hint?: string }) {
@@ -183,49 +181,6 @@ function OptimiserSettings({ settings, disabled }: { settings: TrainSettings; di
   );
 }
 
-function Figure({ label, value, testId, raw }: { label: string; value: string; testId: string; raw: number | null }) {
-  return (
-    <div className="mf-train__figure" data-testid={testId} data-value={raw ?? ''}>
-      <span>{label}</span>
-      <strong>{value}</strong>
-    </div>
-  );
-}
-
-function Curves() {
-  const train = useEditor((s) => s.train);
-  const now = latest(train);
-  const steps = train.curves.step;
-  const evalSteps = train.evals.step;
-  const lossSeries = useMemo(() => [{ label: 'train loss', color: '#2f6fed', values: train.curves.loss }], [train.curves.loss]);
-  const hasNovel = train.evals.novel.some((v) => v !== null);
-  const accSeries = useMemo(
-    () => [
-      { label: 'held-out', color: '#14a37f', values: train.evals.accuracy, points: true },
-      ...(hasNovel ? [{ label: 'novel pairs', color: '#d9480f', values: train.evals.novel, points: true }] : []),
-    ],
-    [train.evals.accuracy, train.evals.novel, hasNovel],
-  );
-  const lrSeries = useMemo(() => [{ label: 'learning rate', color: '#7048e8', values: train.curves.lr }], [train.curves.lr]);
-  const rateSeries = useMemo(() => [{ label: 'examples/s', color: '#868e96', values: train.curves.rate }], [train.curves.rate]);
-  return (
-    <div className="mf-train__curves">
-      <div className="mf-train__figures">
-        <Figure label="step" value={`${train.step} / ${train.total || train.settings.steps}`} testId="train-step" raw={train.step} />
-        <Figure label="loss" value={num(now.loss)} testId="train-loss" raw={now.loss} />
-        <Figure label="held-out accuracy" value={pct(now.accuracy)} testId="train-accuracy" raw={now.accuracy} />
-        {hasNovel && <Figure label="novel pairs" value={pct(now.novel)} testId="train-novel" raw={now.novel} />}
-        <Figure label="learning rate" value={num(now.lr, 3)} testId="train-lr-now" raw={now.lr} />
-        <Figure label="examples/s" value={now.rate === null ? '–' : now.rate.toFixed(0)} testId="train-rate" raw={now.rate} />
-      </div>
-      <Chart title="Training loss" x={steps} series={lossSeries} testId="chart-loss" />
-      <Chart title="Held-out accuracy (image → text retrieval or class accuracy)" x={evalSteps} series={accSeries} range={[0, 1]} testId="chart-accuracy" />
-      <Chart title="Learning rate" x={steps} series={lrSeries} testId="chart-lr" height={90} />
-      <Chart title="Examples per second" x={steps} series={rateSeries} testId="chart-rate" height={90} />
-    </div>
-  );
-}
-
 function LiveView() {
   const matrix = useEditor((s) => s.train.matrix);
   const view = useEditor((s) => s.train.setup?.view ?? null);
@@ -317,8 +272,8 @@ export function TrainPanel() {
         </label>
         <span className={`mf-run__status is-${status}`} data-testid="train-status" data-status={status} data-provider={provider ?? ''}>
           <span className="mf-train__status-line">
-            {/* No spinner while the steps run: the step count moves instead, and an animation there repainted the page on every frame. */}
-            {running && status !== 'training' && <span className="mf-spinner" />}
+            {/* No spinner while the steps run or the held-out evaluation between them: the step count moves instead, and an animation there repainted the page on every frame. */}
+            {running && status !== 'training' && status !== 'evaluating' && <span className="mf-spinner" />}
             {message ?? (status === 'idle' ? 'Ready' : status)}
             {provider && <span className="mf-muted"> · {provider}{compileMs !== null ? ` · step built in ${(compileMs / 1000).toFixed(1)} s` : ''}</span>}
           </span>
@@ -344,7 +299,7 @@ export function TrainPanel() {
               <ProblemList problems={[...problems]} />
             </div>
           )}
-          <Curves />
+          <LiveCurves />
         </div>
         <div className="mf-run__col mf-train__live">
           <LiveView />
