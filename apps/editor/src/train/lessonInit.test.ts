@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '@modalflow/core';
-import { carryWeights, compileGraph } from '@modalflow/compiler';
+import { carryReport, carryWeights, compileGraph } from '@modalflow/compiler';
 import { fewShot, fromRows } from '@modalflow/data';
 import { readSafetensors, writeSafetensors } from '@modalflow/onnx';
 import { createRegistry } from '@modalflow/nodes';
@@ -28,8 +28,12 @@ describe('lessons that start from another graph’s weights', () => {
     const doc = lessonDoc(lesson, examples)!;
     const analysis = analyzeGraph(doc, registry);
     const file = lesson.settings.init!.lesson!;
-    const carried = carryWeights(analysis, readSafetensors(readFileSync(new URL(file, root))).tensors, file, 'initial weights');
+    const source = readSafetensors(readFileSync(new URL(file, root))).tensors;
+    const carried = carryWeights(analysis, source, file, 'initial weights');
     expect(carried.loaded.length).toBeGreaterThan(0);
+    // The panel's check when a file is chosen reads shapes only, and reports the same.
+    expect(carryReport(analysis, source, file)).toEqual({ loaded: carried.loaded, seeded: carried.seeded, unused: carried.unused });
+    for (const n of carried.loaded) expect(carried.tensors.get(n)).toBe(source.get(n));
     // The new part of each graph is what stays seeded: the probe, the context vectors, the student, the answer head.
     const seededNodes = new Set(carried.seeded.map((n) => n.split('.')[0]));
     const expected: Record<string, string[]> = { 'linear-probe': ['probe'], coop: ['context'], finetune: ['head'] };

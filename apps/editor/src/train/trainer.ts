@@ -1,6 +1,6 @@
 import { proxy, wrap, releaseProxy, type Remote } from 'comlink';
 import { isModalflowError, type Problem, type Tensor, type WeightsMap } from '@modalflow/core';
-import { carryWeights, checkWeights, mapCheckpoint } from '@modalflow/compiler';
+import { carryReport, checkWeights, mapCheckpoint } from '@modalflow/compiler';
 import { readSafetensors, writeSafetensors } from '@modalflow/onnx';
 import type { EditorStore } from '../store/createEditorStore.ts';
 import { PROVIDER_ORDER } from '../store/runSlice.ts';
@@ -224,9 +224,10 @@ export class Trainer {
     const s = this.#editor.getState();
     try {
       const source = readSafetensors(bytes, { file: name }).tensors;
-      const carried = carryWeights(s.analysis, source, name, 'initial weights');
+      // Shapes only: the worker fills the seeded weights when Train starts, off this thread.
+      const report = carryReport(s.analysis, source, name, 'initial weights');
       s.setTrainSettings({ init: { name, bytes }, fromLoaded: false });
-      return { ok: true, report: { file: name, loaded: carried.loaded, seeded: carried.seeded, unused: carried.unused } };
+      return { ok: true, report: { file: name, ...report } };
     } catch (e) {
       return { ok: false, problems: problemsOf(e) };
     }
