@@ -44,12 +44,12 @@ describe.runIf(hasFfmpeg)('video QA from a manifest of video files', () => {
     const r = await cli(['train', `${EXAMPLE}/tiny.json`, '--data', `${EXAMPLE}/train.jsonl`, '--init', 'examples/video-text/clip-tiny.safetensors',
       '--steps', '3', '--batch-size', '8', '--lr', '3e-3', '--seed', '0', '--json']);
     expect(r.code, r.err).toBe(0);
-    const events = r.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; [k: string]: unknown });
+    const events = r.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; loaded?: string[]; seeded?: string[]; loss?: number });
     // The frame and question towers come from the tiny CLIP; the temporal transformer and the head are new.
-    const init = events.find((e) => e.type === 'init') as { loaded: string[]; seeded: string[] };
-    expect(init.seeded.every((w) => w.startsWith('temporal.') || w.startsWith('head.'))).toBe(true);
-    expect(init.loaded.length).toBeGreaterThan(70);
-    const steps = events.filter((e) => e.type === 'step') as { loss: number }[];
+    const init = events.find((e) => e.type === 'init')!;
+    expect(init.seeded!.every((w) => w.startsWith('temporal.') || w.startsWith('head.'))).toBe(true);
+    expect(init.loaded!.length).toBeGreaterThan(70);
+    const steps = events.filter((e) => e.type === 'step');
     expect(steps).toHaveLength(3);
     expect(steps.every((s) => Number.isFinite(s.loss))).toBe(true);
   }, 180_000);
