@@ -90,7 +90,7 @@ function GalleryDialog() {
               </button>
             )}
             {ex.tiny && ex.trained && (
-              <button type="button" className="mf-gallery__tiny" onClick={() => void chooseTrained(ex)} title="The tiny graph with the weights its README trains" data-testid={`example-trained-${ex.id}`}>
+              <button type="button" className="mf-gallery__tiny mf-gallery__tiny--trained" onClick={() => void chooseTrained(ex)} title="The tiny graph with the weights its README trains" data-testid={`example-trained-${ex.id}`}>
                 Tiny, trained
               </button>
             )}
