@@ -60,6 +60,7 @@ describe('audio-text retrieval in the run panel', () => {
     expect(shown.shape).toEqual(outputs['logits_per_audio']!.shape);
     const expected = rankings(outputs['logits_per_audio'] as { shape: number[]; data: number[] });
     expect(rankings(shown)).toEqual(expected);
+    shown.data.forEach((v, k) => expect(Math.abs(v - (outputs['logits_per_audio']!.data[k] as number)), `cell ${k}`).toBeLessThan(1e-3 * Math.max(1, Math.abs(v))));
     // The trained model puts each clip's own caption first.
     expect(expected.map((r) => CAPTIONS[r[0]!])).toEqual(CLIPS.map((c) => `a ${c.replace('_', ' ')}`));
   }, 120_000);

@@ -18,12 +18,13 @@ describe('captioning in the run panel', () => {
     session = await openEditor(baseUrl, { args: CHROMIUM_ARGS });
     const page = session.page;
     await page.getByTestId('btn-examples').click();
-    await page.getByTestId('example-tiny-image-captioning').click();
+    // The tiny captioner with the weights its README trains, in one click.
+    await page.getByTestId('example-trained-image-captioning').click();
     await expect.poll(() => page.getByTestId('doc-title').textContent()).toBe(JSON.parse(readFileSync(`${ROOT}${EXAMPLE}/tiny.json`, 'utf8')).meta.title);
     await page.getByTestId('btn-run-panel').click();
     await page.getByTestId('run-provider').selectOption('wasm');
-    await page.getByTestId('run-load-weights').setInputFiles(`${ROOT}${EXAMPLE}/trained.safetensors`);
-    await expect.poll(() => page.getByTestId('run-weights').getAttribute('data-origin')).not.toBe('seeded');
+    await expect.poll(() => page.getByTestId('run-weights').getAttribute('data-origin')).toBe('file');
+    expect(await page.getByTestId('run-weights').textContent()).toContain('examples/image-captioning/trained.safetensors');
 
     // The picture the command line reads, instead of the sample the field starts with.
     const image = page.getByTestId('input-image');

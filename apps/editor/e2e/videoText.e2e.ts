@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { CHROMIUM_ARGS, openEditor, type Session } from './browser.ts';
@@ -15,7 +16,17 @@ afterEach(async () => {
 const EXAMPLE = 'examples/video-text';
 const CAPTIONS = JSON.parse(readFileSync(`${ROOT}${EXAMPLE}/captions.json`, 'utf8')) as Record<string, string>;
 
-describe('video-text retrieval in the run panel', () => {
+const hasFfmpeg = (() => {
+  try {
+    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+// The command line reads video with ffmpeg (the documented route in Node).
+describe.runIf(hasFfmpeg)('video-text retrieval in the run panel', () => {
   it('decodes the committed clips in the browser and ranks the captions as modalflow run does', async () => {
     const files = Object.keys(CAPTIONS).sort().map((f) => `${EXAMPLE}/${f}`);
     // Captions in another order than the clips, so that a right answer is not the diagonal by chance.

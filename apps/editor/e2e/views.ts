@@ -11,8 +11,15 @@ export function canvasInk(canvas: Locator): Promise<number> {
   });
 }
 
-/** A similarity card's matrix as the page shows it: each cell's value from its tooltip, row by row. */
+/**
+ * A similarity card's matrix as the page shows it, as logits (softmax per row turned off: its
+ * probabilities round to 0 below the best column, which would hide the ranking there): each
+ * cell's value from its tooltip, row by row.
+ */
 export async function matrixShown(card: Locator): Promise<{ shape: number[]; data: number[] }> {
+  const soft = card.getByRole('checkbox');
+  if (await soft.isChecked()) await soft.uncheck();
+  await card.getByText('· logits').waitFor();
   const rows = await card.getByRole('row').count();
   const titles = await card.getByTestId('matrix-cell').evaluateAll((cells) => cells.map((c) => c.getAttribute('title') ?? ''));
   return { shape: [rows, titles.length / rows], data: titles.map((t) => Number(t.slice(t.lastIndexOf(': ') + 2))) };

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { useEditorApi, useRegistry, useUi, useUiApi } from '../app/context.tsx';
-import { loadExamples } from './examples.ts';
+import { useEditorApi, useRegistry, useTrainer, useUi, useUiApi } from '../app/context.tsx';
+import { loadExamples, type Example } from './examples.ts';
 import { forgetSaveHandle } from './files.ts';
 import { Thumbnail } from './Thumbnail.tsx';
 import { Modal } from '../ui/Modal.tsx';
@@ -27,6 +27,22 @@ function GalleryDialog() {
     forgetSaveHandle();
     ui.getState().set({ galleryOpen: false, fitSeq: ui.getState().fitSeq + 1 });
     ui.getState().notify({ kind: 'success', title: `Opened example “${tiny ? (doc.meta.title ?? ex.title) : ex.title}”` });
+  };
+  const trainer = useTrainer();
+  // The tiny variant with the weights its README trains, so that its outputs mean something.
+  const chooseTrained = async (ex: Example) => {
+    if (!ex.trained || !trainer) return;
+    choose(ex.id, true);
+    const name = `examples/${ex.id}/trained.safetensors`;
+    try {
+      const response = await fetch(await ex.trained());
+      if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+      const result = trainer.loadWeights(name, new Uint8Array(await response.arrayBuffer()));
+      if (result.ok) ui.getState().notify({ kind: 'success', title: `Loaded ${name}`, detail: result.note ?? 'Run uses the trained weights.' });
+      else ui.getState().set({ report: { title: `${name} does not fit this graph`, problems: result.problems } });
+    } catch (e) {
+      ui.getState().notify({ kind: 'error', title: `Could not load ${name}`, detail: (e as Error).message });
+    }
   };
   const openLesson = (lesson: Lesson) => {
     const doc = lessonDoc(lesson, examples);
@@ -73,6 +89,11 @@ function GalleryDialog() {
             {ex.tiny && (
               <button type="button" className="mf-gallery__tiny" onClick={() => choose(ex.id, true)} title={ex.tiny.meta.description ?? 'The same graph at toy sizes'} data-testid={`example-tiny-${ex.id}`}>
                 Tiny · runs in seconds
+              </button>
+            )}
+            {ex.tiny && ex.trained && (
+              <button type="button" className="mf-gallery__tiny mf-gallery__tiny--trained" onClick={() => void chooseTrained(ex)} title="The tiny graph with the weights its README trains" data-testid={`example-trained-${ex.id}`}>
+                Tiny, trained
               </button>
             )}
           </div>

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '@modalflow/core';
+import { checkWeights } from '@modalflow/compiler';
+import { readSafetensors } from '@modalflow/onnx';
 import { createRegistry } from '@modalflow/nodes';
 import { loadExamples } from './examples.ts';
 
@@ -18,6 +21,17 @@ describe('examples gallery', () => {
     }
     // The toy-sized variants are what runs in the browser in seconds.
     expect(examples.find((e) => e.id === 'vilt')?.tiny?.meta.title).toMatch(/tiny/i);
+  });
+
+  it('offers the trained weights of every tiny variant that has them, and each file fits its graph', () => {
+    const trained = loadExamples().filter((e) => e.trained);
+    expect(trained.map((e) => e.id)).toEqual(expect.arrayContaining(['image-captioning', 'audio-text', 'video-qa']));
+    const registry = createRegistry();
+    for (const ex of trained) {
+      const bytes = readFileSync(new URL(`../../../../examples/${ex.id}/trained.safetensors`, import.meta.url));
+      const analysis = analyzeGraph(ex.tiny!, registry);
+      expect(() => checkWeights(analysis, readSafetensors(new Uint8Array(bytes), { file: ex.id }).tensors, ex.id), ex.id).not.toThrow();
+    }
   });
 
   it('reports an example that does not load instead of dropping it', () => {
