@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { CHROMIUM_ARGS, openEditor, type Session } from './browser.ts';
-import { readVideoFrames } from '@modalflow/media/node';
+import { ffmpegAvailable, readVideoFrames } from '@modalflow/media/node';
 import { ROOT, cliRun, rankings } from './cli.ts';
 import { canvasInk, matrixShown } from './views.ts';
 
@@ -16,14 +15,7 @@ afterEach(async () => {
 const EXAMPLE = 'examples/video-text';
 const CAPTIONS = JSON.parse(readFileSync(`${ROOT}${EXAMPLE}/captions.json`, 'utf8')) as Record<string, string>;
 
-const hasFfmpeg = (() => {
-  try {
-    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasFfmpeg = ffmpegAvailable();
 
 // The command line reads video with ffmpeg (the documented route in Node).
 describe.runIf(hasFfmpeg)('video-text retrieval in the run panel', () => {

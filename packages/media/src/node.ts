@@ -1,2 +1,2 @@
 // What only Node can do (spawning ffmpeg); browsers use the video element instead.
-export { probeVideo, readVideoFrames, type VideoFramesOptions, type VideoProbe } from './video/ffmpeg.ts';
+export { ffmpegAvailable, probeVideo, readVideoFrames, type VideoFramesOptions, type VideoProbe } from './video/ffmpeg.ts';

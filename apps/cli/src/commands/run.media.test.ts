@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.ts';
 import type { Io } from '../io.ts';
+import { ffmpegAvailable } from '@modalflow/media/node';
 
 /**
  * `modalflow run` on the audio and video examples: files in, retrieval scores out, with the
@@ -40,14 +40,7 @@ function top1(json: string, name: string): number[] {
   return rows.map((r) => r.indexOf(Math.max(...r)));
 }
 
-const hasFfmpeg = (() => {
-  try {
-    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasFfmpeg = ffmpegAvailable();
 
 describe('modalflow run on audio', () => {
   const clips = JSON.parse(readFileSync(`${ROOT}examples/audio-text/clips.json`, 'utf8')) as { file: string; text: string; heldout: boolean }[];

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli.ts';
 import type { Io } from '../io.ts';
+import { ffmpegAvailable } from '@modalflow/media/node';
 
 /**
  * examples/video-qa: a manifest whose rows name video files trains the tiny video QA model, and
@@ -30,14 +30,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-const hasFfmpeg = (() => {
-  try {
-    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasFfmpeg = ffmpegAvailable();
 
 describe.runIf(hasFfmpeg)('video QA from a manifest of video files', () => {
   it('trains from the clips the manifest names, starting from the tiny CLIP', async () => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { ModalflowError, type Tensor } from '@modalflow/core';
 import { sampleFrameIndices, type FrameSampling } from './sample.ts';
@@ -17,6 +17,11 @@ export interface VideoProbe {
   rate: number;
   width: number;
   height: number;
+}
+
+/** Whether ffmpeg (or the program `MODALFLOW_FFMPEG` names) runs here; video is optional, so callers can skip it. */
+export function ffmpegAvailable(ffmpeg = process.env['MODALFLOW_FFMPEG'] ?? 'ffmpeg'): boolean {
+  return spawnSync(ffmpeg, ['-version'], { stdio: 'ignore' }).status === 0;
 }
 
 const INSTALL = 'install it (Debian/Ubuntu: apt-get install -y ffmpeg; macOS: brew install ffmpeg) or name it with MODALFLOW_FFMPEG';

@@ -1,17 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { videoDecoder } from './media.ts';
+import { ffmpegAvailable } from '@modalflow/media/node';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const hasFfmpeg = (() => {
-  try {
-    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasFfmpeg = ffmpegAvailable();
 
 const input = { media: { frames: 4, fps: 0, height: 16, width: 16 } };
 
