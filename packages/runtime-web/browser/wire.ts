@@ -127,6 +127,8 @@ export interface TripPhases {
   workerReply: number;
   toPage: number;
   resolve: number;
+  /** Of toPage, the time the page's thread spent in long tasks of its own (Chromium's longtask entries). */
+  pageLongTasksWhileReplyWaited?: number;
 }
 
 export interface ProgramWorkerReport {

@@ -176,6 +176,13 @@ async function interleaved(req: { graph: string; inputs: Record<string, PlainTen
     const times: Record<string, number[]> = { inline: [], worker: [], programWorker: [], ping: [] };
     const engineMs: number[] = [];
     const trips: TripPhases[] = [];
+    // Long tasks on the page's thread (50 ms or more, as Chromium reports them) while a program
+    // worker run is away: time the reply may have waited behind the page's own work.
+    const longTasks: { start: number; end: number }[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longTasks.push({ start: performance.timeOrigin + e.startTime, end: performance.timeOrigin + e.startTime + e.duration });
+    });
+    observer.observe({ type: 'longtask' });
     let maxAbsDiff = 0;
     for (let r = -3; r < req.reps; r++) {
       const outs: Record<string, Record<string, Tensor>> = {};
@@ -192,7 +199,11 @@ async function interleaved(req: { graph: string; inputs: Record<string, PlainTen
         if (r >= 0) times[name]!.push(t1 - t0);
         if (r >= 0 && name === 'programWorker') {
           engineMs.push(result.ms);
-          trips.push(phases(start, (result as Awaited<ReturnType<typeof inWorker.run>>).trip, done));
+          const trip = (result as Awaited<ReturnType<typeof inWorker.run>>).trip;
+          // Entries arrive after their task ends: take them now that the run is back.
+          for (const e of observer.takeRecords()) longTasks.push({ start: performance.timeOrigin + e.startTime, end: performance.timeOrigin + e.startTime + e.duration });
+          const busy = longTasks.reduce((a, t) => a + Math.max(0, Math.min(t.end, trip.returned) - Math.max(t.start, trip.replied)), 0);
+          trips.push({ ...phases(start, trip, done), pageLongTasksWhileReplyWaited: busy });
         }
       }
       // The bare trip, in the same turn: the floor under any program-worker run.
@@ -205,6 +216,7 @@ async function interleaved(req: { graph: string; inputs: Record<string, PlainTen
         for (let j = 0; j < a.length; j++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(a[j]! - b[j]!));
       }
     }
+    observer.disconnect();
     await inline.release();
     await worker.release();
     await inWorker.release();
