@@ -105,6 +105,8 @@ export interface InterleavedResult {
   programWorker: number[];
   /** The program worker's runs as the engine inside it timed them: the rest is the trip. */
   programWorkerEngine: number[];
+  /** The program worker's runs given an AbortSignal (each session run first yields a task there). */
+  programWorkerCancellable: number[];
   /** A message to the program worker and straight back, once per turn. */
   ping: number[];
   /** Where each program-worker run's time went. */
@@ -141,6 +143,8 @@ export interface ProgramWorkerReport {
   movedInputDetached: boolean;
   abortedBefore: string;
   abortedDuring: string;
+  /** The engine's events, in the worker, of the run aborted mid-way. */
+  abortedDuringEvents: string[];
   afterAbortOk: boolean;
   pingInOrder: boolean;
   afterTerminate: string;

@@ -172,8 +172,10 @@ async function interleaved(req: { graph: string; inputs: Record<string, PlainTen
       ['inline', (x: Record<string, Tensor>) => inline.run(x, { cache: false })],
       ['worker', (x: Record<string, Tensor>) => worker.run(x, { cache: false })],
       ['programWorker', (x: Record<string, Tensor>) => inWorker.run(x, { cache: false })],
+      // With a signal, as the editor runs: the worker reads its messages before each session run.
+      ['programWorkerCancellable', (x: Record<string, Tensor>) => inWorker.run(x, { cache: false, signal: new AbortController().signal })],
     ] as const;
-    const times: Record<string, number[]> = { inline: [], worker: [], programWorker: [], ping: [] };
+    const times: Record<string, number[]> = { inline: [], worker: [], programWorker: [], programWorkerCancellable: [], ping: [] };
     const engineMs: number[] = [];
     const trips: TripPhases[] = [];
     // Long tasks on the page's thread (50 ms or more, as Chromium reports them) while a program
@@ -220,7 +222,7 @@ async function interleaved(req: { graph: string; inputs: Record<string, PlainTen
     await inline.release();
     await worker.release();
     await inWorker.release();
-    return { inline: times['inline']!, worker: times['worker']!, programWorker: times['programWorker']!, programWorkerEngine: engineMs, programWorkerPhases: trips, ping: times['ping']!, maxAbsDiff };
+    return { inline: times['inline']!, worker: times['worker']!, programWorker: times['programWorker']!, programWorkerEngine: engineMs, programWorkerPhases: trips, ping: times['ping']!, programWorkerCancellable: times['programWorkerCancellable']!, maxAbsDiff };
   } finally {
     await inlineRt.close();
     await workerRt.close();
@@ -250,9 +252,14 @@ async function programWorkerCalls(graph: string) {
   before.abort();
   const abortedBefore = await message(program.run(inputs(), { signal: before.signal }));
   const during = new AbortController();
-  const running = program.run(inputs(), { signal: during.signal, cache: false });
+  const duringEvents: string[] = [];
+  const running = program.run(inputs(), { signal: during.signal, cache: false, onEvent: (e) => duringEvents.push(e.type) });
+  // Posted right behind the run: the worker reads it at the run's first wait on its event loop.
   during.abort();
   const abortedDuring = await message(running);
+  // The worker's own outcome comes after the page's rejection: a ping queued behind it waits for it.
+  await client.ping();
+  await new Promise((r) => setTimeout(r, 50));
   const again = await program.run(inputs(), { cache: false });
   const trip = await client.ping();
   const pingStamps = [trip.posted, trip.received, trip.replied, trip.returned];
@@ -268,6 +275,7 @@ async function programWorkerCalls(graph: string) {
     movedInputDetached: movedArrays.every((a) => a.buffer.byteLength === 0),
     abortedBefore,
     abortedDuring,
+    abortedDuringEvents: duringEvents,
     afterAbortOk: Object.values(again.outputs).every((t) => t.data.length > 0),
     pingInOrder: pingStamps.every((t, k) => k === 0 || t >= pingStamps[k - 1]!),
     afterTerminate,
