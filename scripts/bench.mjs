@@ -11,6 +11,7 @@ const suites = [
   ['engine', '@modalflow/test'],
   ['train', '@modalflow/test', 'bench/train.ts'],
   ['clip_full', '@modalflow/test', 'bench/clip-full.ts'],
+  ['clip_open', '@modalflow/test', 'bench/clip-open-turns.ts'],
   ['browser_vs_node', '@modalflow/runtime-web'],
   ['editor', '@modalflow/editor'],
   ['editor_train_frames', '@modalflow/editor', 'bench/trainFrames.ts'],

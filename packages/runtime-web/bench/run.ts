@@ -90,6 +90,11 @@ try {
         worker_median_ms: round(median(t.worker), 3),
         program_worker_median_ms: round(median(t.programWorker), 3),
         program_worker_engine_median_ms: round(median(t.programWorkerEngine), 3),
+        // Where the program worker's runs went (see bench/worker-trip.ts for the phases and p95).
+        program_worker_phases_median_ms: Object.fromEntries(
+          Object.keys(t.programWorkerPhases[0] ?? {}).map((k) => [k, round(median(t.programWorkerPhases.map((p) => (p as unknown as Record<string, number>)[k] ?? 0)), 3)]),
+        ),
+        empty_round_trip_median_ms: round(median(t.ping), 3),
         program_worker_minus_inline_ms: round(median(t.programWorker) - median(t.inline), 3),
         worker_minus_inline_ms: round(median(t.worker) - median(t.inline), 3),
         program_worker_max_abs_diff_vs_inline: t.maxAbsDiff,

@@ -31,7 +31,7 @@ try {
       const t = await harness.call('interleaved', { graph: c.graph, inputs: c.inputs, provider, reps: c.reps });
       const paired = t.programWorker.map((w, k) => w - t.inline[k]!);
       const phases: Record<string, { median: number; p95: number }> = {};
-      for (const key of Object.keys(t.programWorkerPhases[0] ?? {}) as (keyof TripPhases)[]) phases[key] = stats(t.programWorkerPhases.map((p) => p[key]));
+      for (const key of Object.keys(t.programWorkerPhases[0] ?? {}) as (keyof TripPhases)[]) phases[key] = stats(t.programWorkerPhases.map((p) => p[key] ?? 0));
       results.push({
         case: c.name,
         provider,
@@ -39,6 +39,8 @@ try {
         load_average_1min: [round(load, 2), round(loadavg()[0]!, 2)],
         inline_ms: stats(t.inline),
         program_worker_ms: stats(t.programWorker),
+        program_worker_with_signal_ms: stats(t.programWorkerCancellable),
+        program_worker_with_signal_minus_inline_ms: stats(t.programWorkerCancellable.map((w, k) => w - t.inline[k]!)),
         page_engine_with_ort_worker_ms: stats(t.worker),
         empty_round_trip_ms: stats(t.ping),
         program_worker_minus_inline_ms: stats(paired),
@@ -67,9 +69,9 @@ try {
       {
         machine: { cpus: cpus().length, node: process.version },
         notes: [
-          'each turn runs inline, page engine + ORT worker, and program worker once, in rotating order, on fresh inputs; medians and p95 over turns',
+          'each turn runs inline, page engine + ORT worker, program worker, and program worker given an AbortSignal (as the editor runs it; each session run first yields a task in the worker so an abort is read) once, in rotating order, on fresh inputs; medians and p95 over turns',
           'program_worker_minus_inline_ms pairs each turn\'s two runs; empty_round_trip_ms is a message to the program worker and straight back, once per turn: the floor under any run there',
-          'phases: pack = feeds packed on the page; toWorker = post to worker receive; workerQueue = receive to engine start; engine = the engine\'s run; workerReply = outputs packed and posted; toPage = worker post to page receive; resolve = page receive to the awaiting code running',
+          'phases: pack = feeds packed on the page; toWorker = post to worker receive; workerQueue = receive to engine start; engine = the engine\'s run; workerReply = outputs packed and posted; toPage = worker post to page receive; resolve = page receive to the awaiting code running; pageLongTasksWhileReplyWaited = of toPage, time the page thread spent in long tasks (>= 50 ms) of its own',
         ],
         results,
         round_trip_floor: floor,

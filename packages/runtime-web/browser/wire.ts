@@ -105,6 +105,8 @@ export interface InterleavedResult {
   programWorker: number[];
   /** The program worker's runs as the engine inside it timed them: the rest is the trip. */
   programWorkerEngine: number[];
+  /** The program worker's runs given an AbortSignal (each session run first yields a task there). */
+  programWorkerCancellable: number[];
   /** A message to the program worker and straight back, once per turn. */
   ping: number[];
   /** Where each program-worker run's time went. */
@@ -127,6 +129,8 @@ export interface TripPhases {
   workerReply: number;
   toPage: number;
   resolve: number;
+  /** Of toPage, the time the page's thread spent in long tasks of its own (Chromium's longtask entries). */
+  pageLongTasksWhileReplyWaited?: number;
 }
 
 export interface ProgramWorkerReport {
@@ -139,6 +143,8 @@ export interface ProgramWorkerReport {
   movedInputDetached: boolean;
   abortedBefore: string;
   abortedDuring: string;
+  /** The engine's events, in the worker, of the run aborted mid-way. */
+  abortedDuringEvents: string[];
   afterAbortOk: boolean;
   pingInOrder: boolean;
   afterTerminate: string;

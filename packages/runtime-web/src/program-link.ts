@@ -128,7 +128,7 @@ export async function connectProgramWorker(worker: Worker, options: WebRuntimeOp
           const packed = packFeeds(inputs, runOptions.keepInputs);
           const posted = epochMs();
           const { id, reply } = send(
-            { method: 'run', program, inputs: packed.value, options: { taps: runOptions.taps, cache: runOptions.cache }, events: !!onEvent, posted },
+            { method: 'run', program, inputs: packed.value, options: { taps: runOptions.taps, cache: runOptions.cache }, events: !!onEvent, cancellable: !!signal, posted },
             packed.transfer,
             onEvent ? (e) => onEvent(eventFromWire(e as EngineEventWire)) : undefined,
           );

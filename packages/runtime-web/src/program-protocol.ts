@@ -40,6 +40,8 @@ export type ProgramRequest =
       options: Pick<RunOptions, 'taps' | 'cache'>;
       /** Send engine events (stage progress, tokens) as they happen. */
       events: boolean;
+      /** The page may cancel this run: the worker reads its messages before each session run. */
+      cancellable: boolean;
       posted: number;
     }
   /** Cancels the run that request `run` started; it ends with an AbortError reply. */

@@ -26,6 +26,9 @@ describe('the program worker in Chromium', () => {
     expect(r.movedInputDetached).toBe(true);
     expect(r.abortedBefore).toMatch(/^AbortError: the run was cancelled/);
     expect(r.abortedDuring).toMatch(/^AbortError: the run was cancelled/);
+    // The worker itself stopped: the abort, posted right behind the run, was read before a later stage.
+    expect(r.abortedDuringEvents).toContain('cancelled');
+    expect(r.abortedDuringEvents).not.toContain('run-end');
     expect(r.afterAbortOk).toBe(true);
     expect(r.afterTerminate).toMatch(/RUNTIME_WORKER_FAILED.*stopped/);
   });

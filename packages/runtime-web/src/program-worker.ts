@@ -1,6 +1,6 @@
 import { createEngine, type Engine, type EngineEvent, type EngineOptions, type Program } from '@modalflow/engine';
 import { createInlineWebRuntime } from './runtime.ts';
-import type { WebRuntime, WebRuntimeOptions } from './types.ts';
+import type { WebRuntime, WebRuntimeOptions, WebRuntimeSession, WebSessionOptions } from './types.ts';
 import { packTensors } from './transfer.ts';
 import { toWire, type Reply } from './wire.ts';
 import { epochMs, type EngineEventWire, type LoadEvent, type ProgramMessage, type ProgramRequest } from './program-protocol.ts';
@@ -10,6 +10,47 @@ export type CompiledPlanLike = Parameters<Engine['load']>[0];
 interface Port {
   addEventListener(type: 'message', fn: (e: MessageEvent) => void): void;
   postMessage(message: unknown, transfer?: Transferable[]): void;
+}
+
+/**
+ * Resolves on the worker's next task: a message to itself, which no timer clamping delays. A
+ * run inside onnxruntime-web awaits only promises, so without this an abort from the page would
+ * not be read until the whole run (every stage, every generated token) had finished.
+ */
+function taskYielder(): () => Promise<void> {
+  const channel = new MessageChannel();
+  const waiting: (() => void)[] = [];
+  channel.port1.onmessage = () => waiting.shift()?.();
+  return () =>
+    new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      channel.port2.postMessage(null);
+    });
+}
+
+/** The runtime with each session run (and resident run) first yielding a task when `wanted()`. */
+function yieldingRuntime(runtime: WebRuntime, wanted: () => boolean): WebRuntime {
+  const nextTask = taskYielder();
+  const wrapSession = (session: WebRuntimeSession): WebRuntimeSession =>
+    new Proxy(session, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target) as unknown;
+        if (typeof value !== 'function') return value;
+        if (prop !== 'run' && prop !== 'runResident') return value.bind(target);
+        return async (...args: unknown[]) => {
+          if (wanted()) await nextTask();
+          return value.apply(target, args);
+        };
+      },
+    });
+  return new Proxy(runtime, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (typeof value !== 'function') return value;
+      if (prop !== 'createSession') return value.bind(target);
+      return async (model: Uint8Array, options?: WebSessionOptions) => wrapSession(await target.createSession(model, options));
+    },
+  });
 }
 
 function eventToWire(e: EngineEvent): EngineEventWire {
@@ -36,6 +77,8 @@ export function serveProgramWorker(engineOptions: EngineOptions, port: Port = gl
   let engine: Engine | undefined;
   const programs = new Map<number, Program>();
   const running = new Map<number, AbortController>();
+  // Runs the page may cancel: while any is going, session runs first let the worker read its messages.
+  let cancellable = 0;
   let next = 1;
   const program = (id: number) => {
     const p = programs.get(id);
@@ -45,7 +88,7 @@ export function serveProgramWorker(engineOptions: EngineOptions, port: Port = gl
   const configure = async (options: WebRuntimeOptions) => {
     if (runtime) await runtime.close();
     runtime = createInlineWebRuntime(options);
-    engine = createEngine(runtime, engineOptions);
+    engine = createEngine(yieldingRuntime(runtime, () => cancellable > 0), engineOptions);
   };
   const answer = (message: ProgramMessage, transfer: Transferable[] = []) => port.postMessage(message, transfer);
   const settle = async (id: number, fn: () => unknown) => {
@@ -61,6 +104,7 @@ export function serveProgramWorker(engineOptions: EngineOptions, port: Port = gl
   const run = async (req: Extract<ProgramRequest, { method: 'run' }>, received: number) => {
     const abort = new AbortController();
     running.set(req.id, abort);
+    if (req.cancellable) cancellable++;
     const onEvent = req.events ? (e: EngineEvent) => answer({ id: req.id, event: eventToWire(e) }) : undefined;
     let engineStart = 0;
     let engineEnd = 0;
@@ -85,6 +129,7 @@ export function serveProgramWorker(engineOptions: EngineOptions, port: Port = gl
       answer({ id: req.id, reply: { ok: false, error: toWire(e) } });
     } finally {
       running.delete(req.id);
+      if (req.cancellable) cancellable--;
     }
   };
 

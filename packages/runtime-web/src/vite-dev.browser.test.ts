@@ -13,12 +13,16 @@ afterAll(async () => {
 });
 
 describe('runtime-web under the Vite dev server', () => {
-  it('runs late fusion in the worker on webgpu and wasm, matching onnxruntime-node', async () => {
+  it('runs late fusion in the worker on webgpu and wasm, and in the program worker (as the editor runs), matching onnxruntime-node', async () => {
     const graph = exampleGraph('late-fusion');
     const inputs = { text: floats([8, 16], 7), image: floats([8, 32], 8) };
     const node = await runInNode(graph, inputs);
-    for (const provider of ['webgpu', 'wasm'] as const) {
-      const web = await h.call('runGraph', { graph, inputs, provider, where: 'worker' });
+    for (const [provider, where] of [
+      ['webgpu', 'worker'],
+      ['wasm', 'worker'],
+      ['wasm', 'program-worker'],
+    ] as const) {
+      const web = await h.call('runGraph', { graph, inputs, provider, where });
       for (const stage of Object.values(web.providers)) expect(stage.provider).toBe(provider);
       expect(maxAbsDiff(web.outputs['probs']!, node.outputs['probs']!)).toBeLessThan(1e-4);
     }
