@@ -16,7 +16,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { LESSONS, lessonsBench } from '../../../test/bench/lessons.ts';
-import { LESSONS, lessonsBench } from '../../../test/bench/lessons.ts';
 import { median, percentile, round } from '../../../test/bench/stats.ts';
 import { CHROMIUM, CHROMIUM_ARGS, WEBGPU_ARGS } from '../e2e/browser.ts';
 import { serveBuiltApp } from '../e2e/serve.ts';
