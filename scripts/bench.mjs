@@ -15,6 +15,7 @@ const suites = [
   ['browser_vs_node', '@modalflow/runtime-web'],
   ['editor', '@modalflow/editor'],
   ['editor_train_frames', '@modalflow/editor', 'bench/trainFrames.ts'],
+  ['lessons_browser', '@modalflow/editor', 'bench/trainLessons.ts'],
   ['image_bomb', '@modalflow/cli'],
   ['serve', '@modalflow/server'],
   ['generate', '@modalflow/test', 'bench/generate.ts'],

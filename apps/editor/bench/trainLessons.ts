@@ -2,8 +2,8 @@
  * Steps per second of every training lesson in Chromium, next to Node's. Each lesson is opened
  * from the gallery of the built editor and trained by the Train panel's worker (onnxruntime-web,
  * wasm; WebGPU where asked) with the batch size of the Node run; right after it, the same lesson
- * runs through `modalflow train` on onnxruntime-node (test/bench/lessons.ts), so both sides see
- * the same machine load. The first step, which builds the step model, is left out on both sides.
+ * runs through `modalflow train` on onnxruntime-node (test/bench/lessons.ts, its 40 steps), so both
+ * sides see the same machine load. The first step, which builds the step model, is left out on both sides.
  * Lessons that start from another graph's weights load the example's start.safetensors (weights
  * do not change a step's cost). Timings only.
  * Usage: npm run bench -- lessons_browser   (or: cd apps/editor && npx tsx bench/trainLessons.ts
@@ -77,6 +77,8 @@ async function browserLesson(page: Page, url: string, name: string, batch: numbe
   // Fewer generated pictures than the lesson's: the data is made before the first step and does not change a step's cost.
   if (await page.getByTestId('train-world-count').count()) await page.getByTestId('train-world-count').fill('512');
   await page.getByTestId('train-batch-size').fill(String(batch));
+  // No warm-up: a short run must still be longer than it, and the learning rate does not change a step's cost.
+  await page.getByTestId('train-warmup').fill('0');
   await page.getByTestId('train-steps').fill(String(STEPS));
   await page.getByTestId('train-eval-every').fill(String(STEPS));
   const t0 = performance.now();
@@ -114,6 +116,8 @@ async function main() {
   const lessons: Record<string, unknown> = {};
   try {
     const page = context.pages()[0] ?? (await context.newPage());
+    // WebGPU exists only in a secure context: asked on the served app, not on about:blank.
+    await page.goto(app.url);
     const adapter = await page.evaluate(async () => {
       const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { vendor: string; architecture: string; device: string; description: string } } | null> } }).gpu;
       if (!gpu) return 'navigator.gpu is missing';

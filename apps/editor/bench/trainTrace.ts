@@ -37,10 +37,12 @@ function summarise(events: TraceEvent[]) {
   // Busy time of every thread, the raster and compositor threads included: they share the CPU with the training worker.
   const threadNames = new Map(events.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args?.name ?? '?']));
   const threads = new Map<string, number>();
+  const threadsCpu = new Map<string, number>();
   for (const e of events) {
     if (e.ph !== 'X' || (e.name !== 'ThreadControllerImpl::RunTask' && e.name !== 'RunTask')) continue;
     const name = (threadNames.get(`${e.pid}:${e.tid}`) ?? '?').replace(/\d+$/, '');
     threads.set(name, (threads.get(name) ?? 0) + (e.dur ?? 0) / 1000);
+    threadsCpu.set(name, (threadsCpu.get(name) ?? 0) + (e.tdur ?? 0) / 1000);
   }
   for (const e of events) {
     if (!main.has(`${e.pid}:${e.tid}`)) continue;
@@ -71,6 +73,7 @@ function summarise(events: TraceEvent[]) {
     layoutRoots: Object.fromEntries(layoutRoots),
     painted: Object.fromEntries([...painted].map(([k, v]) => [k, { ms: round(v.ms), count: v.count }])),
     threadBusyMs: Object.fromEntries([...threads].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => [k, round(v)])),
+    threadCpuMs: Object.fromEntries([...threadsCpu].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => [k, round(v)])),
     invalidations: Object.fromEntries([...invalidations].sort((a, b) => b[1] - a[1]).slice(0, 15)),
   };
 }
