@@ -5,7 +5,7 @@ import { shallow } from 'zustand/shallow';
 import { useEditor, useEditorApi, useRegistry, useUi, useUiApi } from '../app/context.tsx';
 import { DETAIL_ZOOM, DetailProvider } from './detail.tsx';
 import { FarLayer } from './FarLayer.tsx';
-import { VIRTUALIZE_FROM, glyphSize, graphLayout, keepLive, liveEdges, nodeAt, nodesInView, withNeighbours, type GraphLayout } from './liveNodes.ts';
+import { VIRTUALIZE_FROM, glyphSize, graphLayout, keepLive, liveEdges, nodeAt, nodesInView, withNeighbours, type GraphLayout, type Transform } from './liveNodes.ts';
 import { EmptyHint } from './EmptyHint.tsx';
 import { BlockBar } from '../blocks/BlockBar.tsx';
 import { createEdgeDeriver, createNodeDeriver, type FlowEdge, type FlowNode } from './flowElements.ts';
@@ -27,6 +27,12 @@ const multiSelectKeys = ['Shift', 'Meta', 'Control'];
 const proOptions = { hideAttribution: true };
 
 const NONE: string[] = [];
+
+/** The view a document opens at and the pane it was computed for. */
+interface Opening {
+  transform: Transform;
+  area: { width: number; height: number };
+}
 const noEdges: FlowEdge[] = [];
 
 export function Canvas() {
@@ -39,7 +45,8 @@ export function Canvas() {
   const drag = useStore(editor.dragging, (s) => s.positions);
   const allNodes = useEditor((s) => deriveNodes(s.view, drag, s.selectedNodes, s.measured));
   const allEdges = useEditor((s) => deriveEdges(s.view.edges, s.edgeIds, s.selectedEdges));
-  const { nodes, edges, far, farLayout, onHover } = useLiveElements(allNodes, allEdges, drag);
+  const [opening, setOpening] = useState<Opening | null>(null);
+  const { nodes, edges, far, farLayout, onHover } = useLiveElements(allNodes, allEdges, drag, opening);
   const theme = useUi((s) => s.theme);
   const handlers = useFlowHandlers();
   const ref = useRef<HTMLDivElement>(null);
@@ -54,7 +61,9 @@ export function Canvas() {
   useLayoutEffect(() => {
     const r = ref.current!.getBoundingClientRect();
     const s = editor.getState();
-    setInitial(openingViewport(s.view, sizeLookup(s.view, s.types, s.nodeViews, s.measured), { width: r.width, height: r.height }));
+    const viewport = openingViewport(s.view, sizeLookup(s.view, s.types, s.nodeViews, s.measured), { width: r.width, height: r.height });
+    setInitial(viewport);
+    setOpening({ transform: [viewport.x, viewport.y, viewport.zoom], area: { width: r.width, height: r.height } });
   }, [editor, registry]);
 
   // A newly opened document (file, example) gets its opening view too.
@@ -124,10 +133,12 @@ export function Canvas() {
  * tracks) a few dozen. Zoomed out: a canvas draws the graph, and React Flow holds only the nodes
  * that are selected, moving, or under the pointer, so they can still be clicked and dragged.
  */
-function useLiveElements(allNodes: FlowNode[], allEdges: FlowEdge[], drag: Readonly<Record<string, { x: number; y: number }>> | null) {
+function useLiveElements(allNodes: FlowNode[], allEdges: FlowEdge[], drag: Readonly<Record<string, { x: number; y: number }>> | null, opening: Opening | null) {
   const big = allNodes.length >= VIRTUALIZE_FROM;
   const flow = useReactFlow<FlowNode, FlowEdge>();
-  const zoomedOut = useFlowStore((s) => s.transform[2] < DETAIL_ZOOM);
+  // Until React Flow has measured its pane (width 0), the view it is about to open at stands in,
+  // so its first render already holds the right nodes rather than none, then these.
+  const zoomedOut = useFlowStore((s) => (s.width || !opening ? s.transform[2] : opening.transform[2]) < DETAIL_ZOOM);
   const far = big && zoomedOut;
   const view = useEditor((s) => s.view);
   const nodeViews = useEditor((s) => s.nodeViews);
@@ -138,7 +149,13 @@ function useLiveElements(allNodes: FlowNode[], allEdges: FlowEdge[], drag: Reado
   const layout = useMemo(() => (big && !far ? graphLayout(view, sizeLookup(view, types, nodeViews, measured)) : null), [big, far, view, types, nodeViews, measured]);
   const farLayout = useMemo(() => (far ? graphLayout(view, (id) => glyphSize(nodeViews.get(id))) : null), [far, view, nodeViews]);
   const inView = useFlowStore(
-    useCallback((s: ReactFlowState) => (layout ? nodesInView(layout, s.transform, { width: s.width, height: s.height }) : NONE), [layout]),
+    useCallback(
+      (s: ReactFlowState) => {
+        if (!layout) return NONE;
+        return s.width || !opening ? nodesInView(layout, s.transform, { width: s.width, height: s.height }) : nodesInView(layout, opening.transform, opening.area);
+      },
+      [layout, opening],
+    ),
     shallow,
   );
   const [hovered, setHovered] = useState<string | null>(null);
