@@ -27,7 +27,7 @@ async function toScreen(page: Page, x: number, y: number) {
 }
 
 describe('a big graph zoomed out', () => {
-  it('draws on one canvas, mounts the node under the pointer, and moves it by dragging', async () => {
+  it('draws on one canvas, mounts the node under the pointer, moves it by dragging, and box-selects unmounted nodes', async () => {
     session = await openEditor(baseUrl, { query: '?bench=400' });
     const page = session.page;
     await page.locator('.react-flow__node').first().waitFor();
@@ -60,6 +60,21 @@ describe('a big graph zoomed out', () => {
     await expect.poll(async () => (await docOf(page)).nodes.find((n) => n.id === 'n_3_4')!.ui!.x).toBeGreaterThan(node.ui!.x + 30 / at.zoom);
     // The dragged node stays selected, so it stays mounted; the rest are still drawn on the canvas.
     expect(await page.locator('.react-flow__node').count()).toBe(1);
+
+    // A box drawn with Shift selects the nodes wholly inside it, though none of them was mounted.
+    const from = await toScreen(page, 250, 5 * 320 - 30);
+    const to = await toScreen(page, 1150, 5 * 320 + 150);
+    await page.keyboard.down('Shift');
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2);
+    await page.mouse.move(to.x, to.y);
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    const selected = () => page.evaluate(() => [...(window as unknown as { modalflow: { editor: { getState(): { selectedNodes: Set<string> } } } }).modalflow.editor.getState().selectedNodes].sort());
+    await expect.poll(selected).toEqual(expect.arrayContaining(['n_5_0', 'n_5_1', 'n_5_2']));
+    expect((await selected()).filter((id) => id.startsWith('n_5_') || id === 'in_5')).toEqual(['n_5_0', 'n_5_1', 'n_5_2']);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe((await selected()).length);
 
     // Back at a readable zoom, cards are mounted again (only those near the view) and the canvas goes.
     await page.getByTestId('zoom-level').click();

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { Background, BackgroundVariant, ReactFlow, useReactFlow, useStore as useFlowStore, type ReactFlowState, type Viewport } from '@xyflow/react';
+import { Background, BackgroundVariant, ReactFlow, useReactFlow, useStore as useFlowStore, useStoreApi, type ReactFlowState, type Viewport } from '@xyflow/react';
 import { useStore } from 'zustand';
 import { shallow } from 'zustand/shallow';
 import { useEditor, useEditorApi, useRegistry, useUi, useUiApi } from '../app/context.tsx';
 import { DETAIL_ZOOM, DetailProvider } from './detail.tsx';
 import { FarLayer } from './FarLayer.tsx';
-import { VIRTUALIZE_FROM, glyphSize, graphLayout, keepLive, liveEdges, nodeAt, nodesInView, withNeighbours, type GraphLayout, type Transform } from './liveNodes.ts';
+import { VIRTUALIZE_FROM, glyphSize, graphLayout, keepLive, liveEdges, nodeAt, nodesInBox, nodesInView, withNeighbours, type GraphLayout, type Transform } from './liveNodes.ts';
 import { EmptyHint } from './EmptyHint.tsx';
 import { BlockBar } from '../blocks/BlockBar.tsx';
 import { createEdgeDeriver, createNodeDeriver, type FlowEdge, type FlowNode } from './flowElements.ts';
@@ -46,7 +46,7 @@ export function Canvas() {
   const allNodes = useEditor((s) => deriveNodes(s.view, drag, s.selectedNodes, s.measured));
   const allEdges = useEditor((s) => deriveEdges(s.view.edges, s.edgeIds, s.selectedEdges));
   const [opening, setOpening] = useState<Opening | null>(null);
-  const { nodes, edges, far, farLayout, onHover } = useLiveElements(allNodes, allEdges, drag, opening);
+  const { nodes, edges, far, farLayout, onHover, onSelectionStart, onSelectionEnd } = useLiveElements(allNodes, allEdges, drag, opening);
   const theme = useUi((s) => s.theme);
   const handlers = useFlowHandlers();
   const ref = useRef<HTMLDivElement>(null);
@@ -114,6 +114,8 @@ export function Canvas() {
             onlyRenderVisibleElements={allNodes.length >= VIRTUALIZE_FROM}
             proOptions={proOptions}
             connectionRadius={28}
+            onSelectionStart={onSelectionStart}
+            onSelectionEnd={onSelectionEnd}
           >
             <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
             {far && farLayout && <FarLayer layout={farLayout} />}
@@ -176,7 +178,28 @@ function useLiveElements(allNodes: FlowNode[], allEdges: FlowEdge[], drag: Reado
     const keep = [...selected, ...Object.keys(drag ?? {}), ...(far && hovered ? [hovered] : [])];
     return far ? new Set(keep) : withNeighbours(layout!, inView, keep);
   }, [big, far, layout, inView, selected, drag, hovered]);
+  // React Flow's box selection sees only the nodes it holds: zoomed out, the box is matched
+  // against the whole graph here, and what it holds is selected (and so mounted) as usual.
+  const editor = useEditorApi();
+  const boxStart = useRef<{ x: number; y: number } | null>(null);
+  const flowStore = useStoreApi<FlowNode, FlowEdge>();
+  // Called on the box's first move: where it started is in React Flow's store, in flow coordinates.
+  const onSelectionStart = useCallback(() => {
+    const r = flowStore.getState().userSelectionRect;
+    boxStart.current = r ? { x: r.startX, y: r.startY } : null;
+  }, [flowStore]);
+  const onSelectionEnd = useCallback(
+    (e: MouseEvent) => {
+      const start = boxStart.current;
+      boxStart.current = null;
+      const l = farRef.current;
+      if (!start || !l) return;
+      const inBox = nodesInBox(l, start, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+      if (inBox.length) editor.setState((s) => ({ selectedNodes: new Set([...s.selectedNodes, ...inBox]) }));
+    },
+    [flow, editor],
+  );
   const nodes = useMemo(() => (live ? keepLive(allNodes, live) : allNodes), [allNodes, live]);
   const edges = useMemo(() => (far ? noEdges : live ? liveEdges(allEdges, live) : allEdges), [far, allEdges, live]);
-  return { nodes, edges, far, farLayout, onHover };
+  return { nodes, edges, far, farLayout, onHover, onSelectionStart, onSelectionEnd };
 }

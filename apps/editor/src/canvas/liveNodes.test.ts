@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateGraph } from '../bench/generate.ts';
-import { glyphSize, graphLayout, keepLive, liveEdges, nodeAt, nodesInView, withNeighbours } from './liveNodes.ts';
+import { glyphSize, graphLayout, keepLive, liveEdges, nodeAt, nodesInBox, nodesInView, withNeighbours } from './liveNodes.ts';
 
 // Chains of 20 nodes, 300 apart in x and 320 in y; cards sized 204 × 100 here.
 const doc = generateGraph(100);
@@ -35,6 +35,8 @@ describe('which nodes a big graph mounts', () => {
     expect(nodeAt(layout, { x: 310, y: 50 })).toBe('n_0_0');
     expect(nodeAt(layout, { x: 250, y: 50 })).toBeNull();
     expect(nodeAt(layout, { x: 10, y: 330 })).toBe('in_1');
+    // A box takes the nodes wholly inside it, whichever corner it was drawn from.
+    expect(nodesInBox(layout, { x: 1110, y: 120 }, { x: 250, y: -10 })).toEqual(['n_0_0', 'n_0_1', 'n_0_2']);
     expect(glyphSize({ inputs: [1], outputs: [1, 2] })).toEqual({ width: 204, height: 47 + 10 + 2 * 26 });
   });
 });
