@@ -14,6 +14,7 @@ const suites = [
   ['browser_vs_node', '@modalflow/runtime-web'],
   ['editor', '@modalflow/editor'],
   ['editor_train_frames', '@modalflow/editor', 'bench/trainFrames.ts'],
+  ['editor_reanalysis', '@modalflow/editor', 'bench/reanalysis.ts'],
   ['image_bomb', '@modalflow/cli'],
   ['serve', '@modalflow/server'],
   ['generate', '@modalflow/test', 'bench/generate.ts'],
