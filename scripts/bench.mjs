@@ -16,6 +16,7 @@ const suites = [
   ['editor', '@modalflow/editor'],
   ['editor_train_frames', '@modalflow/editor', 'bench/trainFrames.ts'],
   ['lessons_browser', '@modalflow/editor', 'bench/trainLessons.ts'],
+  ['editor_reanalysis', '@modalflow/editor', 'bench/reanalysis.ts'],
   ['image_bomb', '@modalflow/cli'],
   ['serve', '@modalflow/server'],
   ['generate', '@modalflow/test', 'bench/generate.ts'],

@@ -8,7 +8,6 @@ import './styles/index.css';
 import { App } from './app/App.tsx';
 import { enableRenderCounts } from './bench/counters.ts';
 import { generateGraph } from './bench/generate.ts';
-import { loadExamples } from './documents/examples.ts';
 import { Runner } from './run/runner.ts';
 import { Trainer } from './train/trainer.ts';
 import { attachTrainSettingsStorage } from './train/persist.ts';
@@ -21,16 +20,18 @@ const query = new URLSearchParams(location.search);
 const benchSize = Number(query.get('bench') ?? 0);
 const registry = createRegistry();
 
-function startingDocument() {
+async function startingDocument() {
   if (benchSize > 0) return generateGraph(benchSize);
   const saved = readAutosave(localStorage);
   if (saved) return saved;
+  // The examples are text for every example graph: fetched only when there is no graph of the user's to show.
+  const { loadExamples } = await import('./documents/examples.ts');
   const examples = loadExamples();
   return (examples.find((e) => e.id === 'late-fusion') ?? examples[0])?.doc ?? emptyGraph();
 }
 
 const bootStart = performance.now();
-const editor = createEditorStore({ registry, doc: startingDocument() });
+const editor = createEditorStore({ registry, doc: await startingDocument() });
 const runner = new Runner(editor, registry);
 const trainer = new Trainer(editor);
 const ui = createUiStore(readTheme());

@@ -5,7 +5,6 @@ import { MinimapDock } from '../canvas/MinimapDock.tsx';
 import { NodePicker } from '../canvas/NodePicker.tsx';
 import { DocTooltip } from '../docs/DocTooltip.tsx';
 import { Inspector } from '../docs/Inspector.tsx';
-import { Gallery } from '../documents/Gallery.tsx';
 import { Palette } from '../palette/Palette.tsx';
 import type { Runner } from '../run/runner.ts';
 import type { Trainer } from '../train/trainer.ts';
@@ -26,6 +25,8 @@ import { useGlobalKeys } from './useGlobalKeys.ts';
 // so opening the editor parses none of it.
 const RunPanel = lazy(() => import('../run/RunPanel.tsx').then((m) => ({ default: m.RunPanel })));
 const TrainPanel = lazy(() => import('../train/TrainPanel.tsx').then((m) => ({ default: m.TrainPanel })));
+// The gallery holds every example graph as text: loaded when first opened.
+const Gallery = lazy(() => import('../documents/Gallery.tsx').then((m) => ({ default: m.Gallery })));
 
 function useTheme() {
   const theme = useUi((s) => s.theme);
@@ -36,6 +37,7 @@ function Shell() {
   const actions = useActions();
   const runOpen = useUi((s) => s.runOpen);
   const trainOpen = useUi((s) => s.trainOpen);
+  const galleryOpen = useUi((s) => s.galleryOpen);
   useGlobalKeys(actions);
   useTheme();
   return (
@@ -58,7 +60,11 @@ function Shell() {
       <StatusBar />
       <NodePicker />
       <DocTooltip />
-      <Gallery />
+      {galleryOpen && (
+        <Suspense fallback={null}>
+          <Gallery />
+        </Suspense>
+      )}
       <HelpOverlay />
       <ReportDialog />
       <EvalReportDialog />

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useStoreApi } from '@xyflow/react';
+import type { GraphEdge } from '@modalflow/core';
 import { useEditorApi, useRegistry } from '../app/context.tsx';
 import { categoryColor, portKindColor } from './colors.ts';
 import type { GraphLayout } from './liveNodes.ts';
@@ -33,22 +34,38 @@ export function FarLayer({ layout }: { layout: GraphLayout }) {
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx) return;
     let frame = 0;
-    const draw = () => {
-      frame = 0;
+    // While nodes move, everything else is painted once into `still` and copied each frame.
+    const still = document.createElement('canvas');
+    const stillCtx = still.getContext('2d')!;
+    let stillKey: unknown[] | null = null;
+    let wireIndex: { of: readonly GraphEdge[]; at: Map<string, number[]> } | null = null;
+    /** The positions in `edges` of the wires at each node. */
+    const touching = (edges: readonly GraphEdge[]) => {
+      if (wireIndex?.of !== edges) {
+        const at = new Map<string, number[]>();
+        edges.forEach((e, n) => {
+          for (const id of [e.from[0], e.to[0]]) {
+            const list = at.get(id);
+            if (list) list.push(n);
+            else at.set(id, [n]);
+          }
+        });
+        wireIndex = { of: edges, at };
+      }
+      return wireIndex.at;
+    };
+
+    /** Paints the nodes `moving` says (and the wires touching them) when `part` is 'moving', else the others. */
+    const paint = (ctx: CanvasRenderingContext2D, moving: Readonly<Record<string, unknown>> | null, part: 'all' | 'still' | 'moving') => {
       const { transform, width, height } = flowStore.getState();
       const [tx, ty, k] = transform;
       const dpr = window.devicePixelRatio || 1;
-      if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
-        canvas.width = Math.round(width * dpr);
-        canvas.height = Math.round(height * dpr);
-      }
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, canvas.width, canvas.height);
       ctx.setTransform(dpr * k, 0, 0, dpr * k, dpr * tx, dpr * ty);
       const css = getComputedStyle(canvas);
       const color = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
       const s = editor.getState();
       const drag = editor.dragging.getState().positions;
+      const wanted = (id: string) => part === 'all' || (part === 'moving') === !!moving?.[id];
       const b = layout.boxes;
       const x = (i: number) => drag?.[layout.ids[i]!]?.x ?? b[i * 4]!;
       const y = (i: number) => drag?.[layout.ids[i]!]?.y ?? b[i * 4 + 1]!;
@@ -59,15 +76,20 @@ export function FarLayer({ layout }: { layout: GraphLayout }) {
       const bottom = top + height / k;
 
       const wires = new Map<string, Path2D>();
-      s.view.edges.forEach((e, n) => {
+      // A drag frame paints only the moving nodes and their wires, found without scanning the graph.
+      const only = part === 'moving' && moving ? Object.keys(moving) : null;
+      const edgeList = only ? [...new Set(only.flatMap((id) => touching(s.view.edges).get(id) ?? []))] : null;
+      for (const n of edgeList ?? s.view.edges.keys()) {
+        const e = s.view.edges[n]!;
         const from = layout.index.get(e.from[0]);
         const to = layout.index.get(e.to[0]);
-        if (from === undefined || to === undefined) return;
+        if (from === undefined || to === undefined) continue;
+        if (part !== 'all' && (part === 'moving') !== (!!moving?.[e.from[0]] || !!moving?.[e.to[0]])) continue;
         const sx = x(from) + b[from * 4 + 2]!;
         const sy = y(from) + portY(s.nodeViews.get(e.from[0])?.outputs, e.from[1], b[from * 4 + 3]!);
         const ex = x(to);
         const ey = y(to) + portY(s.nodeViews.get(e.to[0])?.inputs, e.to[1], b[to * 4 + 3]!);
-        if (Math.max(sx, ex) < left || Math.min(sx, ex) > right || Math.max(sy, ey) < top || Math.min(sy, ey) > bottom) return;
+        if (Math.max(sx, ex) < left || Math.min(sx, ex) > right || Math.max(sy, ey) < top || Math.min(sy, ey) > bottom) continue;
         const view = s.edgeViews.get(s.edgeIds[n]!);
         const stroke = view?.problem ? color('--mf-danger', '#ef4444') : portKindColor(view?.kind ?? 'tensor');
         let path = wires.get(stroke);
@@ -75,7 +97,7 @@ export function FarLayer({ layout }: { layout: GraphLayout }) {
         const dx = Math.max(40, Math.abs(ex - sx) / 2);
         path.moveTo(sx, sy);
         path.bezierCurveTo(sx + dx, sy, ex - dx, ey, ex, ey);
-      });
+      }
       ctx.lineWidth = 1.6 / k;
       for (const [stroke, path] of wires) {
         ctx.strokeStyle = stroke;
@@ -88,13 +110,15 @@ export function FarLayer({ layout }: { layout: GraphLayout }) {
       const selected = new Path2D();
       const titled: number[] = [];
       const showTitles = 20 * k >= MIN_TITLE_PX;
-      for (let i = 0; i < layout.ids.length; i++) {
+      const nodeList = only ? only.flatMap((id) => layout.index.get(id) ?? []) : layout.ids.keys();
+      for (const i of nodeList) {
         const nx = x(i);
         const ny = y(i);
         const w = b[i * 4 + 2]!;
         const h = b[i * 4 + 3]!;
         if (nx > right || ny > bottom || nx + w < left || ny + h < top) continue;
         const id = layout.ids[i]!;
+        if (!wanted(id)) continue;
         const node = s.nodeIndex.get(id);
         const cat = categoryColor(node ? registry.get(node.type)?.category : undefined);
         bodies.rect(nx, ny, w, h);
@@ -131,6 +155,38 @@ export function FarLayer({ layout }: { layout: GraphLayout }) {
           ctx.fillText(title, x(i) + 12, y(i) + HEADER / 2, b[i * 4 + 2]! - 24);
         }
       }
+    };
+
+    const draw = () => {
+      frame = 0;
+      const { transform, width, height } = flowStore.getState();
+      const dpr = window.devicePixelRatio || 1;
+      const w = Math.round(width * dpr);
+      const h = Math.round(height * dpr);
+      if (canvas.width !== w || canvas.height !== h) {
+        canvas.width = w;
+        canvas.height = h;
+      }
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, w, h);
+      const moving = editor.dragging.getState().positions;
+      if (!moving) {
+        stillKey = null;
+        paint(ctx, null, 'all');
+        return;
+      }
+      const s = editor.getState();
+      const key = [transform, w, h, s.view, s.nodeViews, s.edgeViews, s.selectedNodes, Object.keys(moving).sort().join('\n')];
+      if (!stillKey || key.some((v, i) => v !== stillKey![i])) {
+        still.width = w;
+        still.height = h;
+        stillCtx.setTransform(1, 0, 0, 1, 0, 0);
+        stillCtx.clearRect(0, 0, w, h);
+        paint(stillCtx, moving, 'still');
+        stillKey = key;
+      }
+      ctx.drawImage(still, 0, 0);
+      paint(ctx, moving, 'moving');
     };
     const schedule = () => {
       if (!frame) frame = requestAnimationFrame(draw);

@@ -41,7 +41,6 @@ export function OverviewMap({ width, height }: { width: number; height: number }
       const { transform, width: paneW, height: paneH } = flowStore.getState();
       const [tx, ty, k] = transform;
       const s = editor.getState();
-      const drag = editor.dragging.getState().positions;
       const view = { x: -tx / k, y: -ty / k, w: paneW / k, h: paneH / k };
       let minX = view.x;
       let minY = view.y;
@@ -65,7 +64,7 @@ export function OverviewMap({ width, height }: { width: number; height: number }
       ctx.fillRect(0, 0, width, height);
       const byColor = new Map<string, Path2D>();
       for (const n of s.view.nodes) {
-        const at = drag?.[n.id] ?? { x: n.ui?.x ?? 0, y: n.ui?.y ?? 0 };
+        const at = { x: n.ui?.x ?? 0, y: n.ui?.y ?? 0 };
         const fill = categoryColor(registry.get(n.type)?.category);
         let path = byColor.get(fill);
         if (!path) byColor.set(fill, (path = new Path2D()));
@@ -89,8 +88,8 @@ export function OverviewMap({ width, height }: { width: number; height: number }
       flowStore.subscribe((now, before) => {
         if (now.transform !== before.transform || now.width !== before.width || now.height !== before.height) schedule();
       }),
+      // A moving node shows where it lands when dropped: redrawing thousands of boxes per drag frame would cost the canvas its frames.
       editor.subscribe((now, before) => now.view !== before.view && schedule()),
-      editor.dragging.subscribe(schedule),
     ];
     schedule();
     return () => {

@@ -20,10 +20,21 @@ describe('flow elements', () => {
     expect(during[1]).not.toBe(before[1]);
     expect(during[1]!.position).toEqual({ x: 250, y: 10 });
     expect(during[1]!.data).toBe(before[1]!.data);
+    // Later frames of the same drag renew the moved node only, and its position follows.
+    store.getState().dragTo({ lin: { x: 260, y: 12 } });
+    const next = nodesOf();
+    expect(next[0]).toBe(before[0]);
+    expect(next[1]!.position).toEqual({ x: 260, y: 12 });
+    store.getState().dragTo({ lin: { x: 250, y: 10 } });
+    expect(nodesOf()[1]!.position).toEqual({ x: 250, y: 10 });
     store.getState().setMeasured({ in: { width: 200, height: 90 } });
     const measured = nodesOf();
     expect(measured[0]!.measured).toEqual({ width: 200, height: 90 });
     expect(measured[2]).toBe(before[2]);
+    store.getState().endDrag();
+    const dropped = nodesOf();
+    expect(dropped[1]!.position).toEqual({ x: 250, y: 10 });
+    expect(dropped[1]).not.toBe(during[1]);
   });
 
   it('renews only edges whose selection changed', () => {

@@ -30,10 +30,36 @@ interface NodeEntry {
  */
 export function createNodeDeriver() {
   let cache = new Map<string, NodeEntry>();
-  let last: { nodes: readonly GraphNode[]; drag: unknown; selected: unknown; measured: unknown; out: FlowNode[] } | null = null;
+  let last: { nodes: readonly GraphNode[]; drag: Readonly<Record<string, XY>> | null; selected: unknown; measured: unknown; out: FlowNode[] } | null = null;
+  let positions: { of: readonly GraphNode[]; at: Map<string, number> } | null = null;
+
+  /** A drag frame moves the same few nodes as the last one: only their entries are renewed. */
+  const moved = (doc: GraphDoc, drag: Readonly<Record<string, XY>>): FlowNode[] | null => {
+    const prior = last!.drag!;
+    const ids = Object.keys(drag);
+    if (ids.length !== Object.keys(prior).length || ids.some((id) => !(id in prior))) return null;
+    if (positions?.of !== doc.nodes) positions = { of: doc.nodes, at: new Map(doc.nodes.map((n, i) => [n.id, i])) };
+    const out = last!.out.slice();
+    for (const id of ids) {
+      const i = positions.at.get(id);
+      const old = cache.get(id);
+      if (i === undefined || !old || drag[id] === prior[id]) continue;
+      const flow: FlowNode = { ...old.flow, position: drag[id]! };
+      cache.set(id, { ...old, pos: drag[id], flow });
+      out[i] = flow;
+    }
+    return out;
+  };
 
   return (doc: GraphDoc, drag: Readonly<Record<string, XY>> | null, selected: ReadonlySet<string>, measured: ReadonlyMap<string, Size>): FlowNode[] => {
     if (last && last.nodes === doc.nodes && last.drag === drag && last.selected === selected && last.measured === measured) return last.out;
+    if (last && drag && last.drag && last.nodes === doc.nodes && last.selected === selected && last.measured === measured) {
+      const out = moved(doc, drag);
+      if (out) {
+        last = { ...last, drag, out };
+        return out;
+      }
+    }
     const next = new Map<string, NodeEntry>();
     const out = doc.nodes.map((src) => {
       const pos = drag?.[src.id];

@@ -79,6 +79,22 @@ export function nodeAt(layout: GraphLayout, p: XY): string | null {
   return null;
 }
 
+/** Ids of the nodes wholly inside the rectangle between two flow points, as React Flow's box selection takes them. */
+export function nodesInBox(layout: GraphLayout, a: XY, b: XY): string[] {
+  const left = Math.min(a.x, b.x);
+  const top = Math.min(a.y, b.y);
+  const right = Math.max(a.x, b.x);
+  const bottom = Math.max(a.y, b.y);
+  const out: string[] = [];
+  const box = layout.boxes;
+  for (let i = 0; i < layout.ids.length; i++) {
+    const x = box[i * 4]!;
+    const y = box[i * 4 + 1]!;
+    if (x >= left && y >= top && x + box[i * 4 + 2]! <= right && y + box[i * 4 + 3]! <= bottom) out.push(layout.ids[i]!);
+  }
+  return out;
+}
+
 /** Header, border and port rows of a zoomed-out glyph (node.css `.is-far`), for drawing it without the DOM. */
 export function glyphSize(ports: { inputs: readonly unknown[]; outputs: readonly unknown[] } | undefined): Size {
   const rows = Math.max(ports?.inputs.length ?? 0, ports?.outputs.length ?? 0);
