@@ -6,6 +6,7 @@
  * step has new shapes (the cache grows), and on Chromium's software adapter four runs of the tiny
  * decoder without the cache over 64 tokens did not finish in five minutes.
  */
+import { loadavg } from 'node:os';
 import { openHarness } from '../browser/harness.ts';
 import { floats, runInNode } from '../browser/node-reference.ts';
 import { DECODER_SIZES, WEBGPU_DECODER, decoderGraph } from '../../../test/bench/decoder-graph.ts';
@@ -61,6 +62,7 @@ async function webgpuRow(): Promise<Record<string, unknown>> {
     row[`browser_${provider}_first_run_ms`] = round(r.value.firstRunMs, 1);
     row[`browser_${provider}_same_tokens_as_node`] = same(r.value.outputs['tokens'], node.outputs['tokens']);
   }
+  row['load_average'] = loadavg().map((x) => round(x, 2));
   return row;
 }
 const harness = await openHarness({ isolated: true });
