@@ -36,23 +36,23 @@ async function attempt<T>(p: Promise<T>, ms: number): Promise<{ ok: true; value:
 
 /**
  * The tiny decoder writing 8 tokens with the cache on WebGPU (the cache and the cross-attention
- * keys and values stay in GPU buffers), beside wasm; tokens/s, or the concrete error. Last, as
- * a run past the limit leaves the page busy.
+ * keys and values stay in GPU buffers; beam search reorders the cache there too), beside wasm;
+ * tokens/s, or the concrete error. Last, as a run past the limit leaves the page busy.
  */
-async function webgpuRow(): Promise<Record<string, unknown>> {
+async function webgpuRow(strategy: 'greedy' | 'beam'): Promise<Record<string, unknown>> {
   const size = WEBGPU_DECODER;
-  const graph = JSON.stringify(decoderGraph(size, true, 'greedy'));
+  const graph = JSON.stringify(decoderGraph(size, true, strategy));
   const inputs = { mem: floats([1, size.memory, size.dim], 5) };
   const providers = await harness.call('providers');
   const row: Record<string, unknown> = {
-    decoder: size.label, tokens: size.tokens, strategy: 'greedy', runs: REPS,
+    decoder: size.label, tokens: size.tokens, strategy, runs: REPS,
     webgpu_adapter: providers.find((p) => p.provider === 'webgpu')?.adapter ?? 'none',
   };
-  log(`${size.label}: node`);
+  log(`${size.label}, ${strategy}: node`);
   const node = await runInNode(graph, inputs, REPS);
   row['node_cpu_with_cache_tokens_per_s'] = round(size.tokens / (median(node.runMs) / 1000), 1);
   for (const provider of ['wasm', 'webgpu'] as const) {
-    log(`${size.label}: browser ${provider}`);
+    log(`${size.label}, ${strategy}: browser ${provider}`);
     const r = await attempt(harness.call('runGraph', { graph, inputs, reps: REPS, provider, where: 'worker' }), WEBGPU_LIMIT_MS);
     if (!r.ok) {
       row[`browser_${provider}_with_cache_error`] = r.error;
@@ -87,7 +87,7 @@ try {
     }
     results.push(row);
   }
-  const webgpu = await webgpuRow();
+  const webgpu = [await webgpuRow('greedy'), await webgpuRow('beam')];
   process.stdout.write(`${JSON.stringify({ results, webgpu }, null, 2)}\n`);
 } finally {
   await harness.close();
