@@ -110,9 +110,9 @@ results.push(await measure(sizes[1]!, 'beam', 1));
 const small32: Size = { ...sizes[1]!, label: 'small (dim 256, 4 layers, vocab 8000), 32 tokens', tokens: 32 };
 const vit: Size = { ...small32, label: 'small (dim 256, 4 layers, vocab 8000), 197 encoder states, 32 tokens', memory: 197 };
 const cross = [
-  await crossOnce(sizes[0]!, 'greedy', 5), await crossOnce(small32, 'greedy', 5), await crossOnce(vit, 'greedy', 5), await crossOnce(vit, 'beam', 3),
+  await crossOnce(sizes[0]!, 'greedy', 9), await crossOnce(small32, 'greedy', 9), await crossOnce(vit, 'greedy', 9), await crossOnce(vit, 'beam', 5),
 ];
-const reorder = [await beamReorder(sizes[0]!, 5), await beamReorder(small32, 3)];
+const reorder = [await beamReorder(sizes[0]!, 9), await beamReorder(small32, 5)];
 /**
  * onnxruntime-node's WebGPU provider on Chromium's software Vulkan driver (SwiftShader), in a
  * child process with the environment the driver needs, given five minutes.

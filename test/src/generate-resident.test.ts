@@ -110,8 +110,13 @@ describe('beam search reorders the cache inside the runtime', () => {
       const t = got.end.transfers!;
       expect(t.hostCopies).toBe(0);
       expect(t.reorderRuns).toBeGreaterThan(0);
-      // One cross run per example for its first step (one row) and one once it has its beams.
-      expect(t.crossRuns).toBe(2 * c.memory.dims[0]!);
+      // One cross run per example; its beams repeat those keys and values inside the runtime.
+      expect(t.crossRuns).toBe(c.memory.dims[0]!);
+      const repeats = got.spies.get(`${got.stage.id}-cross-rows`)!.feeds;
+      expect(repeats).toHaveLength(c.memory.dims[0]!);
+      for (const feeds of repeats) {
+        for (const [name, f] of Object.entries(feeds)) if (name !== 'rows') expect((f as { resident?: boolean }).resident).toBe(true);
+      }
       const reorders = got.spies.get(`${got.stage.id}-reorder`)!.feeds;
       expect(reorders).toHaveLength(t.reorderRuns);
       for (const feeds of reorders) {
@@ -123,5 +128,6 @@ describe('beam search reorders the cache inside the runtime', () => {
   it('a greedy stage loads no reorder model', async () => {
     const got = await generate(runtime, c, runSettings(greedy));
     expect(got.spies.has(`${got.stage.id}-reorder`)).toBe(false);
+    expect(got.spies.has(`${got.stage.id}-cross-rows`)).toBe(false);
   });
 });

@@ -10,9 +10,10 @@ export const reorderOut = (past: string) => `out.${past}`;
  * A model that picks cache rows: out.<past>[k] = in.<past>[rows[k]] for every cache tensor, one
  * Gather over the row axis each. Beam search runs it in the decoder's own runtime, so when beams
  * reorder the cache stays where the step model left it (a GPU buffer on WebGPU) instead of being
- * read back, shuffled on the host and sent again.
+ * read back, shuffled on the host and sent again. The same model over the cross-attention keys
+ * and values (shaped alike, [rows, heads, length, head_dim]) repeats an example's row for its beams.
  */
-export function beamReorderModel(cache: readonly CacheBinding[]): Uint8Array {
+export function beamReorderModel(cache: readonly Pick<CacheBinding, 'past' | 'heads' | 'headDim'>[]): Uint8Array {
   const g = new OnnxGraph('beam-reorder');
   const rows = g.addInput(REORDER_ROWS, 'int64', ['beams']);
   for (const c of cache) {

@@ -87,7 +87,7 @@ export class Program {
     /** The runtime the sessions came from: generate stages keep their caches in it. */
     private readonly runtime?: Runtime,
     /** A generate stage's other models (cross-attention keys and values, beam reorder), by stage id. */
-    private readonly loopSessions: Map<string, { cross?: RuntimeSession; reorder?: RuntimeSession }> = new Map(),
+    private readonly loopSessions: Map<string, { cross?: RuntimeSession; reorder?: RuntimeSession; crossGather?: RuntimeSession }> = new Map(),
   ) {}
 
   private readonly asset = (name: string) => {
@@ -171,7 +171,7 @@ export class Program {
           const session = this.sessions.get(stage.id)!;
           provider = session.provider;
           const loop = this.loopSessions.get(stage.id) ?? {};
-          result = await runGenerate({ stage, session, runtime: this.runtime!, signal, onEvent, crossSession: loop.cross, reorderSession: loop.reorder }, feeds);
+          result = await runGenerate({ stage, session, runtime: this.runtime!, signal, onEvent, crossSession: loop.cross, reorderSession: loop.reorder, crossGatherSession: loop.crossGather }, feeds);
         } else if (stage.kind === 'onnx') {
           const session = this.sessions.get(stage.id)!;
           provider = session.provider;
@@ -227,7 +227,7 @@ export class Program {
   async release(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.release()));
     this.sessions.clear();
-    await Promise.all([...this.loopSessions.values()].flatMap((l) => [l.cross, l.reorder]).map((s) => s?.release()));
+    await Promise.all([...this.loopSessions.values()].flatMap((l) => [l.cross, l.reorder, l.crossGather]).map((s) => s?.release()));
     this.loopSessions.clear();
   }
 }
@@ -248,7 +248,7 @@ export function createEngine(runtime: Runtime, options: EngineOptions = {}): Eng
     async load(compiled, loadOptions = {}) {
       await hashReady();
       const sessions = new Map<string, RuntimeSession>();
-      const loopSessions = new Map<string, { cross?: RuntimeSession; reorder?: RuntimeSession }>();
+      const loopSessions = new Map<string, { cross?: RuntimeSession; reorder?: RuntimeSession; crossGather?: RuntimeSession }>();
       try {
         for (const stage of compiled.plan.stages) {
           if (stage.kind === 'host') {
@@ -268,7 +268,7 @@ export function createEngine(runtime: Runtime, options: EngineOptions = {}): Eng
           const session = await runtime.createSession(bytes, { providers: loadOptions.providers, label: stage.id, ...keep });
           sessions.set(stage.id, session);
           if (stage.kind === 'generate') {
-            const loop: { cross?: RuntimeSession; reorder?: RuntimeSession } = {};
+            const loop: { cross?: RuntimeSession; reorder?: RuntimeSession; crossGather?: RuntimeSession } = {};
             loopSessions.set(stage.id, loop);
             if (stage.cross) {
               const cross = compiled.models[stage.cross.model];
@@ -281,12 +281,18 @@ export function createEngine(runtime: Runtime, options: EngineOptions = {}): Eng
               const outs = stage.cache.map((c) => reorderOut(c.past));
               loop.reorder = await runtime.createSession(beamReorderModel(stage.cache), { providers: loadOptions.providers, label: `${stage.id}-reorder`, keepOutputs: outs });
             }
+            if (runtime.resident && stage.settings['strategy'] === 'beam' && stage.cross && stage.cache.length) {
+              const { heads, headDim } = stage.cache[0]!;
+              const model = beamReorderModel(stage.cross.outputs.map((past) => ({ past, heads, headDim })));
+              const keepOutputs = stage.cross.outputs.map(reorderOut);
+              loop.crossGather = await runtime.createSession(model, { providers: loadOptions.providers, label: `${stage.id}-cross-rows`, keepOutputs });
+            }
           }
           loadOptions.onEvent?.({ type: 'session', stage: stage.id, provider: session.provider, ms: performance.now() - t0 });
         }
       } catch (e) {
         await Promise.all([...sessions.values()].map((s) => s.release()));
-        await Promise.all([...loopSessions.values()].flatMap((l) => [l.cross, l.reorder]).map((s) => s?.release()));
+        await Promise.all([...loopSessions.values()].flatMap((l) => [l.cross, l.reorder, l.crossGather]).map((s) => s?.release()));
         throw e;
       }
       return new Program(compiled.plan, sessions, hostSteps, new StageCache(options.cacheBytes ?? 256 * 2 ** 20), compiled.assets ?? {}, nodeTypes, runtime, loopSessions);

@@ -59,6 +59,7 @@ class Stepper {
     private readonly useCache: boolean,
     private readonly crossSession?: RuntimeSession,
     private readonly reorderSession?: RuntimeSession,
+    private readonly crossGatherSession?: RuntimeSession,
   ) {}
 
   /** Whether values can stay in the runtime between runs at all (with or without the self-attention cache). */
@@ -85,6 +86,20 @@ class Stepper {
     const data = new Float32Array(rows.length * s * d);
     rows.forEach((r, k) => data.set(src.subarray(r * s * d, (r + 1) * s * d), k * s * d));
     const host: Tensor = { dtype: 'float32', dims: [rows.length, s, d], data };
+    const had = this.memoryRows;
+    if (this.stage.cross && had && this.crossGatherSession?.runResident && rows.every((r) => had.includes(r)) && Object.values(this.crossFeeds ?? {}).every(isResident)) {
+      // Rows the keys and values are already computed for (an example's beams repeat its first
+      // row): picked from the resident ones, without running the cross model again.
+      const feeds: Record<string, Feed> = { [REORDER_ROWS]: { dtype: 'int64', dims: [rows.length], data: toBig(rows.map((r) => had.indexOf(r))) } };
+      for (const [name, f] of Object.entries(this.crossFeeds!)) feeds[reorderIn(name)] = f;
+      const outs = this.stage.cross.outputs.map(reorderOut);
+      const r = await this.crossGatherSession.runResident(feeds, outs, outs);
+      await this.dropMemory();
+      this.crossFeeds = Object.fromEntries(this.stage.cross.outputs.map((name) => [name, r.kept[reorderOut(name)]!]));
+      this.memoryRows = [...rows];
+      this.memoryFeed = host;
+      return host;
+    }
     await this.dropMemory();
     this.memoryRows = [...rows];
     if (this.stage.cross) {
@@ -219,6 +234,8 @@ export interface GenerateContext {
   crossSession?: RuntimeSession;
   /** A session of beamReorderModel(stage.cache): beams reorder the cache inside the runtime. */
   reorderSession?: RuntimeSession;
+  /** A session of beamReorderModel over the cross model's outputs: an example's beams repeat its keys and values. */
+  crossGatherSession?: RuntimeSession;
   signal?: AbortSignal;
   onEvent?: (e: EngineEvent) => void;
 }
@@ -260,7 +277,7 @@ export async function runGenerate(ctx: GenerateContext, feeds: Record<string, Te
   if (stage.cross && memory && !ctx.crossSession) {
     throw new ModalflowError('MF_PLAN_MODEL_MISSING', `the generate stage's cross-attention model "${stage.cross.model}" was not loaded`, { node, file: stage.cross.model });
   }
-  const stepper = new Stepper(stage, ctx.session, ctx.runtime, memory, s.use_cache, ctx.crossSession, ctx.reorderSession);
+  const stepper = new Stepper(stage, ctx.session, ctx.runtime, memory, s.use_cache, ctx.crossSession, ctx.reorderSession, ctx.crossGatherSession);
   const started = performance.now();
   const check = () => {
     if (signal?.aborted) throw abortError();

@@ -6,6 +6,7 @@
  * step has new shapes (the cache grows), and on Chromium's software adapter four runs of the tiny
  * decoder without the cache over 64 tokens did not finish in five minutes.
  */
+import { loadavg } from 'node:os';
 import { openHarness } from '../browser/harness.ts';
 import { floats, runInNode } from '../browser/node-reference.ts';
 import { DECODER_SIZES, WEBGPU_DECODER, decoderGraph } from '../../../test/bench/decoder-graph.ts';
@@ -35,23 +36,23 @@ async function attempt<T>(p: Promise<T>, ms: number): Promise<{ ok: true; value:
 
 /**
  * The tiny decoder writing 8 tokens with the cache on WebGPU (the cache and the cross-attention
- * keys and values stay in GPU buffers), beside wasm; tokens/s, or the concrete error. Last, as
- * a run past the limit leaves the page busy.
+ * keys and values stay in GPU buffers; beam search reorders the cache there too), beside wasm;
+ * tokens/s, or the concrete error. Last, as a run past the limit leaves the page busy.
  */
-async function webgpuRow(): Promise<Record<string, unknown>> {
+async function webgpuRow(strategy: 'greedy' | 'beam'): Promise<Record<string, unknown>> {
   const size = WEBGPU_DECODER;
-  const graph = JSON.stringify(decoderGraph(size, true, 'greedy'));
+  const graph = JSON.stringify(decoderGraph(size, true, strategy));
   const inputs = { mem: floats([1, size.memory, size.dim], 5) };
   const providers = await harness.call('providers');
   const row: Record<string, unknown> = {
-    decoder: size.label, tokens: size.tokens, strategy: 'greedy', runs: REPS,
+    decoder: size.label, tokens: size.tokens, strategy, runs: REPS,
     webgpu_adapter: providers.find((p) => p.provider === 'webgpu')?.adapter ?? 'none',
   };
-  log(`${size.label}: node`);
+  log(`${size.label}, ${strategy}: node`);
   const node = await runInNode(graph, inputs, REPS);
   row['node_cpu_with_cache_tokens_per_s'] = round(size.tokens / (median(node.runMs) / 1000), 1);
   for (const provider of ['wasm', 'webgpu'] as const) {
-    log(`${size.label}: browser ${provider}`);
+    log(`${size.label}, ${strategy}: browser ${provider}`);
     const r = await attempt(harness.call('runGraph', { graph, inputs, reps: REPS, provider, where: 'worker' }), WEBGPU_LIMIT_MS);
     if (!r.ok) {
       row[`browser_${provider}_with_cache_error`] = r.error;
@@ -61,6 +62,7 @@ async function webgpuRow(): Promise<Record<string, unknown>> {
     row[`browser_${provider}_first_run_ms`] = round(r.value.firstRunMs, 1);
     row[`browser_${provider}_same_tokens_as_node`] = same(r.value.outputs['tokens'], node.outputs['tokens']);
   }
+  row['load_average'] = loadavg().map((x) => round(x, 2));
   return row;
 }
 const harness = await openHarness({ isolated: true });
@@ -85,7 +87,7 @@ try {
     }
     results.push(row);
   }
-  const webgpu = await webgpuRow();
+  const webgpu = [await webgpuRow('greedy'), await webgpuRow('beam')];
   process.stdout.write(`${JSON.stringify({ results, webgpu }, null, 2)}\n`);
 } finally {
   await harness.close();

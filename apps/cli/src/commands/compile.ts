@@ -21,7 +21,9 @@ export function stageSummary(plan: Plan, models: Record<string, Uint8Array>): st
   const rows = [['stage', 'kind', 'nodes', 'params', 'FLOPs', 'file']];
   for (const s of plan.stages) {
     const size = formatBytes(models[s.kind !== 'host' ? s.model : '']?.length ?? 0);
-    const file = s.kind === 'host' ? `host step ${s.step}` : s.external ? `${s.model} (${size}, asset "${s.external.asset}")` : `${s.model} (${size})`;
+    let file = s.kind === 'host' ? `host step ${s.step}` : s.external ? `${s.model} (${size}, asset "${s.external.asset}")` : `${s.model} (${size})`;
+    // A decoding loop's cross-attention keys/values model travels beside its step model.
+    if (s.kind === 'generate' && s.cross) file += ` + ${s.cross.model} (${formatBytes(models[s.cross.model]?.length ?? 0)})`;
     const params = s.kind !== 'host' ? shortCount(s.params) : '-';
     rows.push([s.id, s.kind, s.nodes.join(', '), params, shortFlops(s.flops), file]);
   }
