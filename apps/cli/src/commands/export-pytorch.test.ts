@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNpy, type Tensor } from '@modalflow/core';
-import type { GenerateStage, Plan } from '@modalflow/compiler';
+import type { CompiledPlan, GenerateStage, Plan } from '@modalflow/compiler';
 import * as ort from 'onnxruntime-node';
-import { readSafetensors } from '@modalflow/onnx';
+import { readModel, readSafetensors, type OnnxGraph } from '@modalflow/onnx';
 import { createRegistry } from '@modalflow/nodes';
 import { compileFile, loadAssets, loadGraphFile, openGraph } from '@modalflow/node-io';
 import { runCli } from '../cli.ts';
@@ -64,6 +64,8 @@ interface Prepared {
   want: Record<string, number[]>;
   /** A decoding loop: what the engine's step model gives for the inputs step() was given. */
   step?: Record<string, number[]>;
+  /** A decoding loop: the step model of a compiled plan on those inputs (for the trained weights). */
+  runStep?: (compiled: CompiledPlan) => Promise<Record<string, number[]>>;
   /** Tensors read for the names forward() returns that are not graph outputs (the loop's inputs). */
   loopTaps: Record<string, string>;
 }
@@ -89,6 +91,37 @@ async function modalflowRun(graph: string, given: Record<string, Tensor>, weight
  * takes: the graph inputs, the host steps' results (taken from the run as taps) and the
  * host-computed feeds (written by `--feeds-for` for the input shapes).
  */
+const progress = { step: () => {}, time: async <T>(_m: string, w: () => Promise<T> | T) => w() };
+const compileWith = async (graph: string, weights?: string) => {
+  const loaded = await loadGraphFile(graph, ROOT);
+  return compileFile(loaded, registry, { assets: await loadAssets(loaded, {}, ROOT), ...(weights ? { weights } : {}) }, { cwd: ROOT }, progress);
+};
+
+/**
+ * Where every weight of a file lands in the compiled models: each tensor of the file must be
+ * some model's initializer of the same name, bit for bit, and each initializer named like a
+ * weight must be a tensor of the file. Names that differ are returned, so a weight the module
+ * trains under one name while ModalFlow reads another, or reshapes, casts or ties on the way, shows.
+ */
+function misplaced(compiled: CompiledPlan, file: string): string[] {
+  const tensors = readSafetensors(readFileSync(file)).tensors;
+  const placed = new Set<string>();
+  const wrong: string[] = [];
+  for (const [model, bytes] of Object.entries(compiled.models)) {
+    const { graph } = readModel(bytes, { file: model }) as { graph: OnnxGraph };
+    for (const [name, t] of graph.initializers) {
+      // The compiler's own constants carry a "/"; the exporter makes parameters of the rest.
+      if (name.includes('/') || !['float32', 'float16', 'float64'].includes(t.dtype)) continue;
+      const w = tensors.get(name);
+      if (!w) wrong.push(`${model}: ${name} is not in the file`);
+      else if (w.dtype !== t.dtype || w.dims.join('x') !== t.dims.join('x') || !numbers(w).every((v, i) => Object.is(v, Number((t.data as Float32Array)[i])))) wrong.push(`${model}: ${name} differs from the file`);
+      else placed.add(name);
+    }
+  }
+  for (const name of tensors.keys()) if (!placed.has(name)) wrong.push(`${name}: in the file, in no model`);
+  return wrong;
+}
+
 async function prepare(example: string): Promise<{ prepared: Prepared; job: object }> {
   const graph = `${ROOT}examples/${example}/tiny.json`;
   const weights = path.join(dir, `${example}.safetensors`);
@@ -120,6 +153,7 @@ async function prepare(example: string): Promise<{ prepared: Prepared; job: obje
   const trained = path.join(dir, `${example}-trained.safetensors`);
   const job = { model, weights, inputs, trained } as Record<string, unknown>;
   let step: Record<string, number[]> | undefined;
+  let runStep: Prepared['runStep'];
   if (loop) {
     // The step model on two rows of three tokens over an empty cache, beside the engine's encoder states.
     const memory = run.taps[loopTaps['encoder_hidden_states']!]!;
@@ -128,25 +162,28 @@ async function prepare(example: string): Promise<{ prepared: Prepared; job: obje
     if (loop.names.memory) stepFeeds[loop.names.memory] = memory;
     for (const c of loop.cache) stepFeeds[c.past] = { dtype: 'float32', dims: [rows, c.heads, 0, c.headDim], data: new Float32Array(0) };
     const toOrt = (feeds: Record<string, Tensor>) => Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, new ort.Tensor(t.dtype as 'float32', t.data as Float32Array, [...t.dims])]));
-    const ortFeeds = toOrt(stepFeeds);
-    if (loop.cross) {
-      // The step reads cross-attention keys and values from the cross model; the driver calls cross() on the same states.
-      const crossSession = await ort.InferenceSession.create(compiled.models[loop.cross.model]!);
-      Object.assign(ortFeeds, await crossSession.run(toOrt({ encoder_hidden_states: memory })));
-      await crossSession.release();
-      stepFeeds['encoder_hidden_states'] = memory;
-    }
-    const session = await ort.InferenceSession.create(compiled.models[loop.model]!);
-    const got = await session.run(ortFeeds);
-    await session.release();
-    step = Object.fromEntries(Object.entries(got).map(([n, t]) => [n, Array.from(t.data as Float32Array, Number)]));
+    if (loop.cross) stepFeeds['encoder_hidden_states'] = memory;
+    runStep = async (c: CompiledPlan) => {
+      const ortFeeds = toOrt(Object.fromEntries(Object.entries(stepFeeds).filter(([n]) => !loop.cross || n !== 'encoder_hidden_states')));
+      if (loop.cross) {
+        // The step reads cross-attention keys and values from the cross model; the driver calls cross() on the same states.
+        const crossSession = await ort.InferenceSession.create(c.models[loop.cross.model]!);
+        Object.assign(ortFeeds, await crossSession.run(toOrt({ encoder_hidden_states: memory })));
+        await crossSession.release();
+      }
+      const session = await ort.InferenceSession.create(c.models[loop.model]!);
+      const got = await session.run(ortFeeds);
+      await session.release();
+      return Object.fromEntries(Object.entries(got).map(([n, t]) => [n, Array.from(t.data as Float32Array, Number)]));
+    };
+    step = await runStep(compiled);
     job['step'] = Object.fromEntries(Object.entries(stepFeeds).map(([n, t]) => {
       const file = path.join(dir, `${example}-step-${n.replace(/[^A-Za-z0-9_.]/g, '_')}.npy`);
       writeFileSync(file, writeNpy(t));
       return [n, file];
     }));
   }
-  return { prepared: { graph, weights, trained, given, want, loopTaps, ...(step ? { step } : {}) }, job };
+  return { prepared: { graph, weights, trained, given, want, loopTaps, ...(step ? { step, runStep } : {}) }, job };
 }
 
 const close = (got: number[], want: number[]) => {
@@ -156,7 +193,10 @@ const close = (got: number[], want: number[]) => {
 
 describe.skipIf(!hasTorch)(`modalflow export pytorch (needs ${PYTHON} with torch)`, () => {
   const prepared = new Map<string, Prepared>();
-  const results = new Map<string, { outputs: Record<string, number[]>; step: Record<string, number[]> | null; trained: Record<string, number[]>; grads: number }>();
+  const results = new Map<
+    string,
+    { outputs: Record<string, number[]>; step: Record<string, number[]> | null; trained: Record<string, number[]>; trained_step: Record<string, number[]> | null; grads: number; moved: string[] }
+  >();
   beforeAll(async () => {
     const jobs: object[] = [];
     for (const example of EXAMPLES) {
@@ -190,10 +230,19 @@ describe.skipIf(!hasTorch)(`modalflow export pytorch (needs ${PYTHON} with torch
         expect(Object.keys(py.step!).sort()).toEqual(Object.keys(p.step).sort());
         for (const [k, v] of Object.entries(p.step)) close(py.step![k]!, v);
       } else expect(py.step).toBeNull();
-      // The trained state_dict, saved by the module, is what modalflow runs with --weights.
+      // The trained state_dict, saved by the module, is what modalflow runs with --weights: every
+      // tensor lands, unchanged, where ModalFlow reads it, and every weight the module has moved.
+      expect(misplaced(await compileWith(p.graph, p.trained), p.trained)).toEqual([]);
+      expect(py.moved.length).toBeGreaterThan(0);
       const after = await modalflowRun(p.graph, p.given, p.trained, Object.values(p.loopTaps));
       for (const [k, v] of Object.entries(py.trained)) close(v, numbers(k in p.loopTaps ? after.taps[p.loopTaps[k]!]! : after.outputs[k]!));
-      expect(Object.entries(py.trained).some(([k, v]) => v.some((x, i) => Math.abs(x - py.outputs[k]![i]!) > 1e-6))).toBe(true);
+      expect(Object.entries(py.trained).some(([k, v]) => v.some((x, i) => Math.abs(x - py.outputs[k]![i]!) > 1e-3))).toBe(true);
+      // The decoder trained too: the engine's step model with the trained weights gives step()'s.
+      if (p.runStep) {
+        const trainedStep = await p.runStep(await compileWith(p.graph, p.trained));
+        for (const [k, v] of Object.entries(trainedStep)) close(py.trained_step![k]!, v);
+        expect(Object.entries(trainedStep).some(([k, v]) => v.some((x, i) => Math.abs(x - p.step![k]![i]!) > 1e-3))).toBe(true);
+      }
     });
   }
 });
