@@ -24,6 +24,7 @@ const suites = [
   ['worker_trip', '@modalflow/runtime-web', 'bench/worker-trip.ts'],
   ['late_fusion_turns', '@modalflow/runtime-web', 'bench/late-fusion-turns.ts'],
   ['spectrogram', '@modalflow/test', 'bench/spectrogram.ts'],
+  ['pytorch_step', '@modalflow/cli', 'bench/pytorch-step.ts'],
 ];
 const only = process.argv.slice(2);
 const results = { bench: 'modalflow', date: new Date().toISOString(), node: process.version };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNpy, type Tensor } from '@modalflow/core';
 import type { CompiledPlan, GenerateStage, Plan } from '@modalflow/compiler';
 import * as ort from 'onnxruntime-node';
-import { readModel, readSafetensors, type OnnxGraph } from '@modalflow/onnx';
+import { readModel, readSafetensors, writeSafetensors, type OnnxGraph } from '@modalflow/onnx';
 import { createRegistry } from '@modalflow/nodes';
 import { compileFile, loadAssets, loadGraphFile, openGraph } from '@modalflow/node-io';
 import { runCli } from '../cli.ts';
@@ -248,6 +248,31 @@ describe.skipIf(!hasTorch)(`modalflow export pytorch (needs ${PYTHON} with torch
 });
 
 it.skipIf(hasTorch)(`modalflow export pytorch: skipped, ${PYTHON} has no torch`, () => {});
+
+describe('a state_dict ModalFlow cannot place', () => {
+  it('is refused weight by weight, never run with seeded values in its place', async () => {
+    const graph = `${ROOT}examples/vilt/tiny.json`;
+    const exported = path.join(dir, 'vilt-place.safetensors');
+    const o = io();
+    expect(await runCli(['weights', 'export', graph, '-o', exported], o), o.stderr).toBe(0);
+    const tensors = new Map(readSafetensors(readFileSync(exported)).tensors);
+    // What a module that renamed, transposed, half-rounded or added a parameter would save.
+    tensors.delete('concat.token_type_embeddings.weight');
+    const w = tensors.get('vqa_head.0.weight')!;
+    tensors.set('vqa_head.0.weight', { ...w, dims: [...w.dims].reverse() });
+    const b = tensors.get('vqa_head.0.bias')!;
+    tensors.set('vqa_head.0.bias', { dtype: 'float16', dims: b.dims, data: new Uint16Array(b.dims[0]!) } as unknown as Tensor);
+    tensors.set('concat.type_embeddings.weight', tensors.get('text_embed.token_type_embeddings.weight')!);
+    const bad = path.join(dir, 'vilt-bad.safetensors');
+    writeFileSync(bad, writeSafetensors(tensors));
+    const r = io();
+    expect(await runCli(['compile', graph, '-o', path.join(dir, 'vilt-bad'), '--weights', bad], r)).toBe(1);
+    expect(r.stderr).toMatch(/MF_WEIGHT_MISSING: weight "concat\.token_type_embeddings\.weight" \[2, 32\] is not in the weights file/);
+    expect(r.stderr).toMatch(/MF_WEIGHT_SHAPE: weight "vqa_head\.0\.weight" has shape \[32, 64\], expected \[64, 32\]/);
+    expect(r.stderr).toMatch(/MF_WEIGHT_DTYPE: weight "vqa_head\.0\.bias" is float16, expected float32/);
+    expect(r.stderr).toMatch(/MF_WEIGHT_EXTRA: the weights file has "concat\.type_embeddings\.weight", which no node declares/);
+  });
+});
 
 describe('modalflow export pytorch --feeds-for', () => {
   it('refuses a shape for no input, of the wrong rank, or a graph without feeds, as usage errors', async () => {
