@@ -68,6 +68,8 @@ interface Prepared {
   runStep?: (compiled: CompiledPlan) => Promise<Record<string, number[]>>;
   /** Tensors read for the names forward() returns that are not graph outputs (the loop's inputs). */
   loopTaps: Record<string, string>;
+  /** The compiler's float constants with the exported (seeded) weights. */
+  constants: Map<string, number[]>;
 }
 
 const numbers = (t: Tensor) => Array.from(t.data as ArrayLike<number | bigint>, Number);
@@ -97,13 +99,25 @@ const compileWith = async (graph: string, weights?: string) => {
   return compileFile(loaded, registry, { assets: await loadAssets(loaded, {}, ROOT), ...(weights ? { weights } : {}) }, { cwd: ROOT }, progress);
 };
 
+/** The compiler's own float constants (named with a "/"), which the module holds as fixed buffers. */
+function constantsOf(compiled: CompiledPlan): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [model, bytes] of Object.entries(compiled.models)) {
+    const { graph } = readModel(bytes, { file: model }) as { graph: OnnxGraph };
+    for (const [name, t] of graph.initializers) if (name.includes('/') && t.dtype.startsWith('float')) out.set(`${model}: ${name}`, numbers(t));
+  }
+  return out;
+}
+
 /**
  * Where every weight of a file lands in the compiled models: each tensor of the file must be
  * some model's initializer of the same name, bit for bit, and each initializer named like a
  * weight must be a tensor of the file. Names that differ are returned, so a weight the module
- * trains under one name while ModalFlow reads another, or reshapes, casts or ties on the way, shows.
+ * trains under one name while ModalFlow reads another, or reshapes, casts or ties on the way,
+ * shows; so does a constant the compiler derives from weights (it would not train in PyTorch),
+ * as one that differs from the constants compiled with the untrained weights (`before`).
  */
-function misplaced(compiled: CompiledPlan, file: string): string[] {
+function misplaced(compiled: CompiledPlan, file: string, before: Map<string, number[]>): string[] {
   const tensors = readSafetensors(readFileSync(file)).tensors;
   const placed = new Set<string>();
   const wrong: string[] = [];
@@ -119,6 +133,10 @@ function misplaced(compiled: CompiledPlan, file: string): string[] {
     }
   }
   for (const name of tensors.keys()) if (!placed.has(name)) wrong.push(`${name}: in the file, in no model`);
+  for (const [key, values] of constantsOf(compiled)) {
+    const was = before.get(key);
+    if (!was || values.some((v, i) => !Object.is(v, was[i]))) wrong.push(`${key}: a constant that changed with the weights`);
+  }
   return wrong;
 }
 
@@ -183,7 +201,7 @@ async function prepare(example: string): Promise<{ prepared: Prepared; job: obje
       return [n, file];
     }));
   }
-  return { prepared: { graph, weights, trained, given, want, loopTaps, ...(step ? { step, runStep } : {}) }, job };
+  return { prepared: { graph, weights, trained, given, want, loopTaps, constants: constantsOf(compiled), ...(step ? { step, runStep } : {}) }, job };
 }
 
 const close = (got: number[], want: number[]) => {
@@ -232,7 +250,7 @@ describe.skipIf(!hasTorch)(`modalflow export pytorch (needs ${PYTHON} with torch
       } else expect(py.step).toBeNull();
       // The trained state_dict, saved by the module, is what modalflow runs with --weights: every
       // tensor lands, unchanged, where ModalFlow reads it, and every weight the module has moved.
-      expect(misplaced(await compileWith(p.graph, p.trained), p.trained)).toEqual([]);
+      expect(misplaced(await compileWith(p.graph, p.trained), p.trained, p.constants)).toEqual([]);
       expect(py.moved.length).toBeGreaterThan(0);
       const after = await modalflowRun(p.graph, p.given, p.trained, Object.values(p.loopTaps));
       for (const [k, v] of Object.entries(py.trained)) close(v, numbers(k in p.loopTaps ? after.taps[p.loopTaps[k]!]! : after.outputs[k]!));
