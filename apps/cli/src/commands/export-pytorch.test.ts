@@ -88,11 +88,6 @@ async function modalflowRun(graph: string, given: Record<string, Tensor>, weight
   }
 }
 
-/**
- * Exports the weights and the module, runs the graph in ModalFlow, and writes what forward()
- * takes: the graph inputs, the host steps' results (taken from the run as taps) and the
- * host-computed feeds (written by `--feeds-for` for the input shapes).
- */
 const progress = { step: () => {}, time: async <T>(_m: string, w: () => Promise<T> | T) => w() };
 const compileWith = async (graph: string, weights?: string) => {
   const loaded = await loadGraphFile(graph, ROOT);
@@ -140,6 +135,11 @@ function misplaced(compiled: CompiledPlan, file: string, before: Map<string, num
   return wrong;
 }
 
+/**
+ * Exports the weights and the module, runs the graph in ModalFlow, and writes what forward()
+ * takes: the graph inputs, the host steps' results (taken from the run as taps) and the
+ * host-computed feeds (written by `--feeds-for` for the input shapes).
+ */
 async function prepare(example: string): Promise<{ prepared: Prepared; job: object }> {
   const graph = `${ROOT}examples/${example}/tiny.json`;
   const weights = path.join(dir, `${example}.safetensors`);
