@@ -66,6 +66,8 @@ async function runPlan(req: PlanRequest): Promise<PlanResult> {
     const models: Record<string, Uint8Array> = {};
     const assets: Record<string, Uint8Array> = {};
     for (const s of plan.stages) {
+      // A decoding loop also has the model that computes cross-attention keys and values once per sequence.
+      if (s.kind === 'generate' && s.cross) models[s.cross.model] = await fetchBytes(`${req.base}${encodeURIComponent(s.cross.model)}`);
       if (s.kind !== 'host') models[s.model] = await fetchBytes(`${req.base}${encodeURIComponent(s.model)}`);
       else for (const a of s.assets) assets[a] ??= await fetchBytes(`${req.base}assets/${encodeURIComponent(a)}`);
     }
