@@ -190,7 +190,7 @@ describe('training in the browser', () => {
     expect(untrained.data.some((v, i) => Math.abs(v - logits.data[i]!) > 1e-2)).toBe(true);
   }, 240_000);
 
-  it('trains on WebGPU when the browser has it, and Stop ends the run with its weights kept', async () => {
+  it('passes over a software WebGPU adapter by itself, trains on WebGPU when asked, and Stop keeps the weights', async () => {
     session = await openEditor(baseUrl, { args: [...CHROMIUM_ARGS, ...WEBGPU_ARGS] });
     const page = session.page;
     await page.getByTestId('btn-examples').click();
@@ -200,6 +200,13 @@ describe('training in the browser', () => {
     await page.getByTestId('train-world-count').fill('256');
     await page.getByTestId('train-batch-size').fill('8');
     await page.getByTestId('train-eval-every').fill('1000');
+    // Headless Chromium's adapter is SwiftShader: the automatic choice trains on WASM and says why.
+    await page.getByTestId('train-start').click();
+    await expect.poll(async () => (await trainState(page)).provider, { timeout: 90_000 }).toBe('wasm');
+    expect(await page.getByTestId('train-provider-used').textContent()).toContain('WebGPU adapter runs on the CPU');
+    await page.getByTestId('train-stop').click();
+    await page.locator('[data-testid=train-status]:is([data-status=stopped], [data-status=done], [data-status=failed])').waitFor({ timeout: 30_000 });
+    await page.getByTestId('train-provider').selectOption('webgpu');
     const t0 = Date.now();
     await page.getByTestId('train-start').click();
     await expect.poll(async () => (await trainState(page)).step, { timeout: 90_000 }).toBeGreaterThanOrEqual(2);
@@ -213,7 +220,7 @@ describe('training in the browser', () => {
     expect(await page.getByTestId('train-status').textContent()).toContain(`Stopped at step ${t.step}`);
     await expect.poll(() => page.getByTestId('train-weights').getAttribute('data-origin')).toBe('trained');
     expect(await page.getByTestId('train-weights').textContent()).toContain(`trained, ${t.step} steps`);
-  }, 150_000);
+  }, 240_000);
 
   it('charts accuracy on colour-shape pairs kept out of training', async () => {
     session = await openEditor(baseUrl);

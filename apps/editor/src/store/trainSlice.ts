@@ -52,6 +52,8 @@ export interface TrainRunState {
   problems: readonly Problem[] | null;
   /** The provider the train step runs on, as the runtime reported it. */
   provider: string | null;
+  /** Why the automatic provider choice skipped WebGPU, when it did. */
+  providerNote?: string;
   setup: TrainSetupInfo | null;
   step: number;
   total: number;

@@ -228,6 +228,7 @@ export function TrainPanel() {
   const message = useEditor((s) => s.train.message);
   const problems = useEditor((s) => s.train.problems);
   const provider = useEditor((s) => s.train.provider);
+  const providerNote = useEditor((s) => s.train.providerNote);
   const compileMs = useEditor((s) => s.train.compileMs);
   const doc = useEditor((s) => s.doc);
   const analysis = useEditor((s) => s.analysis);
@@ -275,7 +276,14 @@ export function TrainPanel() {
             {/* No spinner while the steps run or the held-out evaluation between them: the step count moves instead, and an animation there repainted the page on every frame. */}
             {running && status !== 'training' && status !== 'evaluating' && <span className="mf-spinner" />}
             {message ?? (status === 'idle' ? 'Ready' : status)}
-            {provider && <span className="mf-muted"> · {provider}{compileMs !== null ? ` · step built in ${(compileMs / 1000).toFixed(1)} s` : ''}</span>}
+            {provider && (
+              <span className="mf-muted" title={providerNote} data-testid="train-provider-used">
+                {' '}
+                · {provider}
+                {providerNote ? ' (WebGPU adapter runs on the CPU)' : ''}
+                {compileMs !== null ? ` · step built in ${(compileMs / 1000).toFixed(1)} s` : ''}
+              </span>
+            )}
           </span>
         </span>
         <button type="button" className="mf-icon-btn mf-run__close" aria-label="Close the train panel" onClick={() => ui.getState().set({ trainOpen: false })}>

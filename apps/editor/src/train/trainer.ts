@@ -3,10 +3,10 @@ import { isModalflowError, type Problem, type Tensor, type WeightsMap } from '@m
 import { carryReport, checkWeights, mapCheckpoint } from '@modalflow/compiler';
 import { readSafetensors, writeSafetensors } from '@modalflow/onnx';
 import type { EditorStore } from '../store/createEditorStore.ts';
-import { PROVIDER_ORDER } from '../store/runSlice.ts';
 import { TRAIN_ACTIVE } from '../store/trainSlice.ts';
 import { EventBatcher, applyTrainEvents } from './eventBatch.ts';
 import { docHash } from '../run/docHash.ts';
+import { trainProviders } from './providers.ts';
 import { graphInputs } from '../run/graphInputs.ts';
 import type { ImageItem } from '../run/inputValues.ts';
 import type { InitReport, TrainRequest, TrainWorkerApi, ViewPicture } from './protocol.ts';
@@ -112,7 +112,7 @@ export class Trainer {
       steps: settings.steps,
       evalEvery: settings.evalEvery,
       seed: settings.seed,
-      providers: PROVIDER_ORDER[settings.provider],
+      providers: [],
       ...(loaded ? { weights: Object.fromEntries(loaded.tensors) } : {}),
       ...(settings.shots ? { shots: settings.shots } : {}),
       viewSize: VIEW_SIZE,
@@ -123,6 +123,10 @@ export class Trainer {
       store.getState().trainFailed([{ code: 'MF_TRAIN_WORKER', message: `the training worker failed: ${e.message || 'it could not start'}`, at: {} }]);
     };
     try {
+      const chosen = await trainProviders(settings.provider);
+      if (run !== this.#run) return;
+      request.providers = chosen.providers;
+      if (chosen.note) store.setState((st) => ({ train: { ...st.train, providerNote: chosen.note! } }));
       if (settings.init) {
         const bytes = settings.init.bytes ?? (await fetchLessonWeights(settings.init.lesson ?? settings.init.name));
         if (run !== this.#run) return;
