@@ -147,6 +147,8 @@ describe('lessons from the gallery', () => {
     session = await openEditor(baseUrl);
     const page = session.page;
     await page.getByTestId('btn-examples').click();
+    // The gallery loads when first shown: wait for its cards before listing them.
+    await page.locator('[data-testid^=lesson-]').first().waitFor();
     const ids = (await page.locator('[data-testid^=lesson-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('lesson-'.length)))).filter(Boolean);
     await page.keyboard.press('Escape');
     expect(ids.length).toBeGreaterThanOrEqual(11);
