@@ -4,7 +4,7 @@
  * prints the longest frame with each thread's busy and CPU time inside it and the longest events
  * of each thread there (main, compositor, raster, GPU, the training worker). Read with
  * bench/trainFrames.ts's `start` figures.
- * Usage: cd apps/editor && npx tsx bench/trainStartTrace.ts [--seconds 6] [--out trace.json]
+ * Usage: cd apps/editor && npx tsx bench/trainStartTrace.ts [--seconds 6] [--warm-up on|off] [--out trace.json]
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -18,6 +18,8 @@ const flag = (name: string, fallback: string) => {
 };
 const seconds = Number(flag('seconds', '6'));
 const out = flag('out', '');
+/** `off` leaves the worker and onnxruntime's wasm to Train, as before the idle warm-up. */
+const warmUp = flag('warm-up', 'on');
 
 interface TraceEvent {
   name: string;
@@ -60,7 +62,7 @@ function summarise(events: TraceEvent[], clickTs: number) {
       const thread = names.get(`${e.pid}:${e.tid}`) ?? `?${e.tid}`;
       const row = perThread.get(thread) ?? { busyMs: 0, cpuMs: 0, top: new Map() };
       const share = (t - s) / e.dur;
-      if (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') {
+      if (e.name === 'RunTask' || e.name === 'ThreadPool_RunTask') {
         row.busyMs += (t - s) / 1000;
         row.cpuMs += ((e.tdur ?? 0) * share) / 1000;
       }
@@ -84,7 +86,20 @@ function summarise(events: TraceEvent[], clickTs: number) {
     };
   };
   const sorted = after.map((f) => f.ms).sort((a, b) => a - b);
+  // CPU each thread used in the 5 s: what competes with the page for the cores.
+  const window5s = { start: clickTs, end: clickTs + 5_000_000, ms: 5000 };
+  const whole = inside(window5s).threads;
+  const cpuIn5s = Object.fromEntries(Object.entries(whole).map(([k, v]) => [k, v.cpuMs]));
+  const pools = new Map<string, number>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.ts < clickTs || e.ts > clickTs + 5_000_000) continue;
+    const thread = names.get(`${e.pid}:${e.tid}`) ?? '';
+    if (!/ThreadPool|Worker/.test(thread) || !/^(wasm|V8|v8)/.test(e.name)) continue;
+    pools.set(`${thread.replace(/\d+$/, '')}: ${e.name}`, (pools.get(`${thread.replace(/\d+$/, '')}: ${e.name}`) ?? 0) + (e.tdur ?? 0) / 1000);
+  }
   return {
+    cpuIn5sMs: cpuIn5s,
+    v8AndWasmCpuIn5sMs: Object.fromEntries([...pools].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => [k, round(v)])),
     framesIn5s: after.length,
     p95FrameMs: round(sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))] ?? 0),
     // The frame timeline of the first 5 s: start (ms after the click) and length of each frame over 50 ms.
@@ -97,7 +112,7 @@ const app = await serveBuiltApp();
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 try {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  await page.goto(app.url);
+  await page.goto(warmUp === 'off' ? `${app.url}?trainWarmUp=off` : app.url);
   await page.getByTestId('canvas').waitFor();
   await page.getByTestId('btn-examples').click();
   await page.getByTestId('lesson-clip-contrastive').click();
@@ -105,7 +120,8 @@ try {
   await page.getByTestId('train-provider').selectOption('wasm');
   await page.getByTestId('train-steps').fill('100000');
   await page.getByTestId('train-eval-every').fill('20');
-  await page.waitForTimeout(2000);
+  // The time a person takes to read the panel; the warm-up runs in it.
+  await page.waitForTimeout(4000);
   await browser.startTracing(page, {
     categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'v8.wasm', 'toplevel', 'cc', 'gpu', 'blink'],
   });
@@ -120,7 +136,7 @@ try {
   const events = Array.isArray(trace) ? trace : trace.traceEvents;
   const click = events.find((e) => e.name === 'mf-click')?.ts ?? 0;
   const loadAverage = loadavg().map((l) => Number(l.toFixed(2)));
-  console.log(JSON.stringify({ benchmark: 'editor_train_start_trace', seconds, loadAverage, ...summarise(events, click) }, null, 2));
+  console.log(JSON.stringify({ benchmark: 'editor_train_start_trace', seconds, warmUp, loadAverage, ...summarise(events, click) }, null, 2));
 } finally {
   await browser.close();
   await app.close();
