@@ -1,5 +1,5 @@
 /**
- * What the page's threads do in the slowest frame of the first seconds after Train is pressed:
+ * What the page's threads do in the slowest frames of the first seconds (--seconds) after Train:
  * records a Chromium trace from just before the click, marks every animation frame in it, and
  * prints the longest frame with each thread's busy and CPU time inside it and the longest events
  * of each thread there (main, compositor, raster, GPU, the training worker). Read with
@@ -43,13 +43,21 @@ const MARK = `(() => {
     requestAnimationFrame(tick);
   }
   requestAnimationFrame(tick);
+  // Steps and phases on the same clock, to tell compiling from training.
+  let step = -1;
+  let phase = '';
+  w.modalflow.editor.subscribe((s) => {
+    if (s.train.step !== step) { step = s.train.step; performance.mark('mf-step-' + step); }
+    if (s.train.status !== phase) { phase = s.train.status; performance.mark('mf-status-' + phase); }
+  });
 })()`;
 
 function summarise(events: TraceEvent[], clickTs: number) {
   const names = new Map(events.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args?.name ?? '?']));
   const marks = events.filter((e) => e.name === 'mf-frame' && (e.ph === 'R' || e.ph === 'I' || e.ph === 'n' || e.ph === 'b')).map((e) => e.ts).sort((a, b) => a - b);
   const frames = marks.slice(1).map((t, i) => ({ start: marks[i]!, end: t, ms: (t - marks[i]!) / 1000 }));
-  const after = frames.filter((f) => f.start >= clickTs && f.start < clickTs + 5_000_000);
+  const span = seconds * 1_000_000;
+  const after = frames.filter((f) => f.start >= clickTs && f.start < clickTs + span);
   const longest = [...after].sort((a, b) => b.ms - a.ms).slice(0, 3);
   const round = (v: number) => Number(v.toFixed(1));
   const inside = (f: { start: number; end: number; ms: number }) => {
@@ -86,23 +94,28 @@ function summarise(events: TraceEvent[], clickTs: number) {
     };
   };
   const sorted = after.map((f) => f.ms).sort((a, b) => a - b);
-  // CPU each thread used in the 5 s: what competes with the page for the cores.
-  const window5s = { start: clickTs, end: clickTs + 5_000_000, ms: 5000 };
+  // CPU each thread used in the window: what competes with the page for the cores.
+  const window5s = { start: clickTs, end: clickTs + span, ms: seconds * 1000 };
   const whole = inside(window5s).threads;
   const cpuIn5s = Object.fromEntries(Object.entries(whole).map(([k, v]) => [k, v.cpuMs]));
   const pools = new Map<string, number>();
   for (const e of events) {
-    if (e.ph !== 'X' || e.ts < clickTs || e.ts > clickTs + 5_000_000) continue;
+    if (e.ph !== 'X' || e.ts < clickTs || e.ts > clickTs + span) continue;
     const thread = names.get(`${e.pid}:${e.tid}`) ?? '';
     if (!/ThreadPool|Worker/.test(thread) || !/^(wasm|V8|v8)/.test(e.name)) continue;
     pools.set(`${thread.replace(/\d+$/, '')}: ${e.name}`, (pools.get(`${thread.replace(/\d+$/, '')}: ${e.name}`) ?? 0) + (e.tdur ?? 0) / 1000);
   }
+  const seen = new Set<string>();
+  const milestones = events
+    .filter((e) => /^mf-(step-[0-9]$|status-)/.test(e.name) && e.ts >= clickTs && !seen.has(e.name) && seen.add(e.name))
+    .map((e) => [e.name.slice(3), round((e.ts - clickTs) / 1000)]);
   return {
-    cpuIn5sMs: cpuIn5s,
-    v8AndWasmCpuIn5sMs: Object.fromEntries([...pools].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => [k, round(v)])),
-    framesIn5s: after.length,
+    milestones: Object.fromEntries(milestones),
+    cpuMs: cpuIn5s,
+    v8AndWasmCpuMs: Object.fromEntries([...pools].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => [k, round(v)])),
+    frames: after.length,
     p95FrameMs: round(sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))] ?? 0),
-    // The frame timeline of the first 5 s: start (ms after the click) and length of each frame over 50 ms.
+    // The frame timeline: start (ms after the click) and length of each frame over 50 ms.
     slowFrames: after.filter((f) => f.ms > 50).map((f) => [round((f.start - clickTs) / 1000), round(f.ms)]),
     longest: longest.map(inside),
   };
@@ -123,7 +136,7 @@ try {
   // The time a person takes to read the panel; the warm-up runs in it.
   await page.waitForTimeout(4000);
   await browser.startTracing(page, {
-    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'v8.wasm', 'toplevel', 'cc', 'gpu', 'blink'],
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'v8.wasm', 'toplevel', 'cc', 'gpu', 'blink', 'disabled-by-default-v8.cpu_profiler'],
   });
   await page.evaluate(MARK);
   await page.waitForTimeout(500);
