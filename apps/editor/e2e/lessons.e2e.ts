@@ -147,6 +147,8 @@ describe('lessons from the gallery', () => {
     session = await openEditor(baseUrl);
     const page = session.page;
     await page.getByTestId('btn-examples').click();
+    // evaluateAll does not wait: the gallery renders after the click.
+    await page.getByTestId('lesson-clip-contrastive').waitFor();
     const ids = (await page.locator('[data-testid^=lesson-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('lesson-'.length)))).filter(Boolean);
     await page.keyboard.press('Escape');
     expect(ids.length).toBeGreaterThanOrEqual(11);
