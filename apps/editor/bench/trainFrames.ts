@@ -87,7 +87,7 @@ async function measureStart(context: Context, url: string, provider: string, war
 }
 
 async function startTurns(context: Context, url: string, provider: string) {
-  const turns = [];
+  const turns: Awaited<ReturnType<typeof measureStart>>[] = [];
   // Alternating which goes first, so neither always meets a warmer browser (its wasm code cache) or a quieter machine.
   for (let r = 0; r < startRounds; r++) for (const warmUp of r % 2 ? [true, false] : [false, true]) turns.push(await measureStart(context, url, provider, warmUp));
   const of = (warmUp: boolean) => {
