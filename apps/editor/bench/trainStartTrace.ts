@@ -3,8 +3,8 @@
  * records a Chromium trace from just before the click, marks every animation frame in it, and
  * prints the longest frame with each thread's busy and CPU time inside it and the longest events
  * of each thread there (main, compositor, raster, GPU, the training worker). Read with
- * bench/trainFrames.ts's `start` figures.
- * Usage: cd apps/editor && npx tsx bench/trainStartTrace.ts [--seconds 6] [--warm-up on|off] [--out trace.json]
+ * bench/trainFrames.ts's `startAfterTrain` figures.
+ * Usage: npm run bench -- editor_train_start_trace   (or: cd apps/editor && npx tsx bench/trainStartTrace.ts [--seconds 6] [--warm-up on|off] [--out trace.json])
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -82,9 +82,24 @@ function summarise(events: TraceEvent[], clickTs: number) {
       row.top.set(key, top);
       perThread.set(thread, row);
     }
+    // The renderer's pool tasks in the frame, in order (start and length in ms after the click, CPU
+    // ms, what they ran): raster shares this pool with V8's background compilation.
+    const poolTasks = events
+      .filter((e) => e.ph === 'X' && e.name === 'ThreadPool_RunTask' && e.dur !== undefined && e.ts < f.end && e.ts + e.dur > f.start)
+      .sort((a, b) => a.ts - b.ts)
+      .map((e) => {
+        const inner = events.find((x) => x.ph === 'X' && x.pid === e.pid && x.tid === e.tid && x.ts >= e.ts && x !== e && x.dur !== undefined && x.dur > e.dur! * 0.5);
+        return `${inner?.name ?? '?'} @${round((e.ts - clickTs) / 1000)} +${round(e.dur! / 1000)} (cpu ${round((e.tdur ?? 0) / 1000)}) ${names.get(`${e.pid}:${e.tid}`) ?? ''}:${e.tid}`;
+      });
+    // When the compositor activated a new tree (ms after the click): a frame waits for this.
+    const activations = events
+      .filter((e) => e.name === 'LayerTreeHostImpl::ActivateSyncTree' && e.ts >= f.start && e.ts <= f.end)
+      .map((e) => round((e.ts - clickTs) / 1000));
     return {
       frameMs: round(f.ms),
       startsAfterClickMs: round((f.start - clickTs) / 1000),
+      poolTasks,
+      activations,
       threads: Object.fromEntries(
         [...perThread]
           .sort((a, b) => b[1].busyMs - a[1].busyMs)
