@@ -15,6 +15,7 @@ const suites = [
   ['browser_vs_node', '@modalflow/runtime-web'],
   ['editor', '@modalflow/editor'],
   ['editor_train_frames', '@modalflow/editor', 'bench/trainFrames.ts'],
+  ['editor_train_start_trace', '@modalflow/editor', 'bench/trainStartTrace.ts'],
   ['lessons_browser', '@modalflow/editor', 'bench/trainLessons.ts'],
   ['editor_reanalysis', '@modalflow/editor', 'bench/reanalysis.ts'],
   ['image_bomb', '@modalflow/cli'],

@@ -96,6 +96,8 @@ describe('training in the browser', () => {
     await page.getByTestId('train-provider').selectOption('wasm');
     await page.getByTestId('train-steps').fill(String(STEPS));
     await page.getByTestId('train-eval-every').fill(String(EVAL_EVERY));
+    // The training worker starts while the panel sits idle, so Train does not pay for it.
+    await expect.poll(() => page.workers().some((w) => w.url().includes('train.worker')), { timeout: 30_000 }).toBe(true);
 
     const t0 = Date.now();
     await page.getByTestId('train-start').click();

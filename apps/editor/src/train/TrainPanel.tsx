@@ -10,6 +10,7 @@ import { commandLine, objectiveRows, type TrainSettings } from './settings.ts';
 import { SimilarityView } from './SimilarityView.tsx';
 import { WeightsControls } from './WeightsControls.tsx';
 import { InitSettings } from './InitSettings.tsx';
+import { useWarmTrainer } from './useWarmTrainer.ts';
 
 const PREFS: { value: ProviderPreference; label: string }[] = [
   { value: 'auto', label: 'WebGPU, else WASM' },
@@ -237,6 +238,7 @@ export function TrainPanel() {
   const editor = useEditorApi();
   const ui = useUiApi();
   const trainer = useTrainer();
+  useWarmTrainer(trainer);
   const active = TRAIN_ACTIVE.includes(status);
   const running = RUNNING.includes(status);
   const paused = status === 'paused' || status === 'pausing';

@@ -100,6 +100,8 @@ export interface TrainWorkerApi {
    * with how it ended (events travel on their own channel, so this can arrive before the last of them).
    */
   train(request: TrainRequest, onEvent: (e: TrainWorkerEvent) => void): Promise<'done' | 'stopped' | 'failed'>;
+  /** Loads and compiles onnxruntime's wasm in the worker ahead of the first run, so Train does not pay it. */
+  warm(): Promise<void>;
   pause(): void;
   resume(): void;
   /** Ends after the step in flight; the weights so far stay available. */

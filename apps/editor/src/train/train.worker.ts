@@ -12,6 +12,7 @@ import { averageMetrics, headlineAccuracy } from './metrics.ts';
 import type { EvalPoint, TrainRequest, TrainSetupInfo, TrainWorkerApi, TrainWorkerEvent, TrainedWeights, WireError } from './protocol.ts';
 import { distinctCaptions, worldOptions } from './worldData.ts';
 import { decodeImage } from '../run/decodeImage.ts';
+import { warmOrt } from './warmOrt.ts';
 
 // Preparing a run differentiates the graph and building each step model encodes ONNX on the
 // CPU; onnxruntime-web then runs inline in this worker. None of it touches the page's thread,
@@ -30,6 +31,8 @@ interface Control {
 
 let control: Control = { stop: false, paused: false, wake: null };
 let last: { program: TrainProgram; graphHash: string; close: () => Promise<void> } | null = null;
+/** ORT's wasm being compiled ahead of the first run; a run waits for it rather than starting a second compile. */
+let warming: Promise<void> | null = null;
 
 function toWire(e: unknown): WireError {
   const error = e as Error;
@@ -137,6 +140,8 @@ async function train(req: TrainRequest, onEvent: (e: TrainWorkerEvent) => void):
   control = { stop: false, paused: false, wake: null };
   const mine = control;
   const emit = (e: TrainWorkerEvent) => onEvent(e);
+  // A failed warm-up leaves nothing behind: the run's own session reports what is wrong.
+  await warming?.catch(() => undefined);
   if (last) {
     const old = last;
     last = null;
@@ -264,6 +269,10 @@ async function train(req: TrainRequest, onEvent: (e: TrainWorkerEvent) => void):
 
 const api: TrainWorkerApi = {
   train,
+  warm() {
+    warming ??= warmOrt();
+    return warming.catch(() => undefined);
+  },
   pause() {
     control.paused = true;
   },

@@ -75,6 +75,15 @@ export class Trainer {
     return this.#api;
   }
 
+  /**
+   * Starts the training worker and compiles onnxruntime's wasm in it while nothing trains: both
+   * take the CPU for a second or more, which right after Train stalled the page's frames.
+   */
+  warm(): void {
+    if (this.busy || this.#api) return;
+    void this.#ensure().warm();
+  }
+
   #drop(): void {
     this.#run++;
     this.#events.clear();
