@@ -1,5 +1,5 @@
 import { ModalflowError, type Analysis, type Problem, type Tensor } from '@modalflow/core';
-import { allWeights } from './weights.ts';
+import { allWeights, declaredWeights } from './weights.ts';
 
 /** Which of a graph's weights a file would fill by name. */
 export interface CarryReport {
@@ -27,27 +27,22 @@ export function carryReport(analysis: Analysis, source: ReadonlyMap<string, Tens
   const loaded: string[] = [];
   const seeded: string[] = [];
   const mismatched: Problem[] = [];
-  for (const id of analysis.order) {
-    const info = analysis.nodes.get(id)!;
-    for (const [weight, spec] of Object.entries(info.weights)) {
-      const name = `${info.weightPrefix}.${weight}`;
-      if (declared.has(name)) continue;
-      declared.add(name);
-      const t = source.get(name);
-      if (!t) {
-        seeded.push(name);
-        continue;
-      }
-      if (t.dtype !== 'float32' || t.dims.length !== spec.shape.length || t.dims.some((d, i) => d !== spec.shape[i])) {
-        mismatched.push({
-          code: 'MF_WEIGHT_SHAPE',
-          message: `${setting}: "${name}" in ${file} is ${t.dtype} [${t.dims.join(', ')}], but the graph declares float32 [${spec.shape.join(', ')}]`,
-          at: { file, node: name.slice(0, name.lastIndexOf('.')), weight: name },
-        });
-        continue;
-      }
-      loaded.push(name);
+  for (const { name, spec } of declaredWeights(analysis)) {
+    declared.add(name);
+    const t = source.get(name);
+    if (!t) {
+      seeded.push(name);
+      continue;
     }
+    if (t.dtype !== 'float32' || t.dims.length !== spec.shape.length || t.dims.some((d, i) => d !== spec.shape[i])) {
+      mismatched.push({
+        code: 'MF_WEIGHT_SHAPE',
+        message: `${setting}: "${name}" in ${file} is ${t.dtype} [${t.dims.join(', ')}], but the graph declares float32 [${spec.shape.join(', ')}]`,
+        at: { file, node: name.slice(0, name.lastIndexOf('.')), weight: name },
+      });
+      continue;
+    }
+    loaded.push(name);
   }
   if (mismatched.length) throw ModalflowError.fromProblems(mismatched);
   if (!loaded.length) {

@@ -1,17 +1,11 @@
 import { applyWeightsMap, type Tensor, type WeightsMap, type WeightsMapReport } from '@modalflow/core';
 import type { Analysis } from '@modalflow/core';
-import { allWeights } from './weights.ts';
+import { allWeights, declaredWeights } from './weights.ts';
 
 /** Every weight the analysed graph declares, with its shape (shared blocks' weights once). */
 export function weightTargets(analysis: Analysis): Map<string, readonly number[]> {
   const out = new Map<string, readonly number[]>();
-  for (const id of analysis.order) {
-    const info = analysis.nodes.get(id)!;
-    for (const [name, spec] of Object.entries(info.weights)) {
-      const full = `${info.weightPrefix}.${name}`;
-      if (!out.has(full)) out.set(full, spec.shape);
-    }
-  }
+  for (const { name, spec } of declaredWeights(analysis)) out.set(name, spec.shape);
   return out;
 }
 

@@ -6,9 +6,27 @@ import {
   type Analysis,
   type Problem,
   type Tensor,
+  type WeightSpec,
 } from '@modalflow/core';
 
 export type WeightSource = Map<string, Tensor>;
+
+/**
+ * Every weight the graph declares, by its full name `<weightPrefix>.<weight>`, in analysis
+ * order: a weight of a shared block once, at the first node that holds it.
+ */
+export function* declaredWeights(analysis: Analysis): Generator<{ node: string; name: string; spec: WeightSpec }> {
+  const seen = new Set<string>();
+  for (const id of analysis.order) {
+    const info = analysis.nodes.get(id)!;
+    for (const [weight, spec] of Object.entries(info.weights)) {
+      const name = `${info.weightPrefix}.${weight}`;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      yield { node: id, name, spec };
+    }
+  }
+}
 
 /**
  * Checks a supplied weight set against what the graph declares: every declared weight
@@ -17,25 +35,20 @@ export type WeightSource = Map<string, Tensor>;
 export function checkWeights(analysis: Analysis, weights: WeightSource, file?: string): void {
   const problems: Problem[] = [];
   const declared = new Set<string>();
-  for (const id of analysis.order) {
-    const info = analysis.nodes.get(id)!;
-    for (const [name, spec] of Object.entries(info.weights)) {
-      const full = `${info.weightPrefix}.${name}`;
-      if (declared.has(full)) continue;
-      declared.add(full);
-      const t = weights.get(full);
-      const at = { file, node: id, weight: full };
-      if (!t) {
-        problems.push({ code: 'MF_WEIGHT_MISSING', message: `weight "${full}" [${spec.shape.join(', ')}] is not in the weights file`, at });
-      } else if (t.dtype !== 'float32') {
-        problems.push({ code: 'MF_WEIGHT_DTYPE', message: `weight "${full}" is ${t.dtype}, expected float32`, at });
-      } else if (t.dims.length !== spec.shape.length || t.dims.some((d, i) => d !== spec.shape[i])) {
-        problems.push({
-          code: 'MF_WEIGHT_SHAPE',
-          message: `weight "${full}" has shape [${t.dims.join(', ')}], expected [${spec.shape.join(', ')}]`,
-          at,
-        });
-      }
+  for (const { node, name: full, spec } of declaredWeights(analysis)) {
+    declared.add(full);
+    const t = weights.get(full);
+    const at = { file, node, weight: full };
+    if (!t) {
+      problems.push({ code: 'MF_WEIGHT_MISSING', message: `weight "${full}" [${spec.shape.join(', ')}] is not in the weights file`, at });
+    } else if (t.dtype !== 'float32') {
+      problems.push({ code: 'MF_WEIGHT_DTYPE', message: `weight "${full}" is ${t.dtype}, expected float32`, at });
+    } else if (t.dims.length !== spec.shape.length || t.dims.some((d, i) => d !== spec.shape[i])) {
+      problems.push({
+        code: 'MF_WEIGHT_SHAPE',
+        message: `weight "${full}" has shape [${t.dims.join(', ')}], expected [${spec.shape.join(', ')}]`,
+        at,
+      });
     }
   }
   for (const name of weights.keys()) {
