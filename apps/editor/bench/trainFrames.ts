@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, WEBGPU_ARGS } from '../e2e/browser.ts';
 import { serveBuiltApp } from '../e2e/serve.ts';
+import { openLongClipLesson } from './longLesson.ts';
 
 const flag = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -76,13 +77,7 @@ async function measureStart(context: Context, url: string, provider: string, war
   const page = await context.newPage();
   try {
     await page.goto(warmUp ? url : `${url}?trainWarmUp=off`);
-    await page.getByTestId('canvas').waitFor();
-    await page.getByTestId('btn-examples').click();
-    await page.getByTestId('lesson-clip-contrastive').click();
-    await page.getByTestId('train-panel').waitFor();
-    await page.getByTestId('train-provider').selectOption(provider);
-    await page.getByTestId('train-steps').fill('100000');
-    await page.getByTestId('train-eval-every').fill('20');
+    await openLongClipLesson(page, provider);
     // The time a person takes to read the panel; the warm-up runs in it.
     await page.waitForTimeout(4000);
     await page.evaluate(RECORD);
@@ -142,14 +137,7 @@ async function measure(url: string, provider: string) {
     const start = startRounds > 0 ? await startTurns(context, url, provider) : null;
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(url);
-    await page.getByTestId('canvas').waitFor();
-    await page.getByTestId('btn-examples').click();
-    await page.getByTestId('lesson-clip-contrastive').click();
-    await page.getByTestId('train-panel').waitFor();
-    await page.getByTestId('train-provider').selectOption(provider);
-    // Long enough that training is still going when the recording ends.
-    await page.getByTestId('train-steps').fill('100000');
-    await page.getByTestId('train-eval-every').fill('20');
+    await openLongClipLesson(page, provider);
     // The same page not training, as a baseline: on a busy machine frames are slow with no training at all.
     await page.evaluate(RECORD);
     await page.waitForTimeout(Math.min(seconds, 5) * 1000);

@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/browser.ts';
 import { serveBuiltApp } from '../e2e/serve.ts';
+import { openLongClipLesson } from './longLesson.ts';
 
 const flag = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -141,13 +142,7 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM
 try {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   await page.goto(warmUp === 'off' ? `${app.url}?trainWarmUp=off` : app.url);
-  await page.getByTestId('canvas').waitFor();
-  await page.getByTestId('btn-examples').click();
-  await page.getByTestId('lesson-clip-contrastive').click();
-  await page.getByTestId('train-panel').waitFor();
-  await page.getByTestId('train-provider').selectOption('wasm');
-  await page.getByTestId('train-steps').fill('100000');
-  await page.getByTestId('train-eval-every').fill('20');
+  await openLongClipLesson(page, 'wasm');
   // The time a person takes to read the panel; the warm-up runs in it.
   await page.waitForTimeout(4000);
   await browser.startTracing(page, {
