@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../cli.ts';
-import type { Io } from '../io.ts';
+import { runCaptured } from '../cli-capture.ts';
 
 /**
  * The multimodal autoencoder trains from the command line on the teaching world, and its
@@ -12,13 +11,7 @@ import type { Io } from '../io.ts';
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const EXAMPLE = path.join(ROOT, 'examples/multimodal-autoencoder');
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), errIsTTY: false, cwd: ROOT };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
+const cli = (args: string[]) => runCaptured(args, ROOT);
 
 describe('modalflow train and run on the multimodal autoencoder', () => {
   it('300 steps on the world rebuild held-out captions and beat the mean picture on pixels', async () => {

@@ -4,8 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSafetensors } from '@modalflow/onnx';
-import { runCli } from '../cli.ts';
-import type { Io } from '../io.ts';
+import { trainEvents } from '../cli-capture.ts';
 
 /**
  * The two examples train from the command line as their READMEs say, and reach the accuracy the
@@ -16,13 +15,7 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const work = mkdtempSync(path.join(tmpdir(), 'modalflow-train-examples-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function train(args: string[]): Promise<{ code: number; events: Record<string, any>[]; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), errIsTTY: false, cwd: ROOT };
-  const code = await runCli(['train', ...args, '--json'], io);
-  return { code, events: out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)), err };
-}
+const train = (args: string[]) => trainEvents(args, ROOT);
 
 const done = (events: Record<string, any>[]) => events.find((e) => e.type === 'done')!;
 

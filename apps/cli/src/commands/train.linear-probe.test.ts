@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli.ts';
+import { trainEvents } from '../cli-capture.ts';
 import type { Io } from '../io.ts';
 
 /**
@@ -14,13 +15,7 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const GRAPH = 'examples/linear-probe/graph.json';
 const ARGS = ['--data', 'world:shapes?count=4096&seed=1', '--shots', '5', '--steps', '200', '--batch-size', '20', '--lr', '1e-2', '--seed', '0'];
 
-async function train(args: string[]): Promise<{ code: number; events: Record<string, any>[]; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), errIsTTY: false, cwd: ROOT };
-  const code = await runCli(['train', GRAPH, ...ARGS, ...args, '--json'], io);
-  return { code, events: out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)), err };
-}
+const train = (args: string[]) => trainEvents([GRAPH, ...ARGS, ...args], ROOT);
 
 describe('linear probe lesson', () => {
   it('5 pictures per shape: CLIP features beat untrained features by 15 points, with only the probe trained', async () => {

@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../cli.ts';
-import type { Io } from '../io.ts';
+import { trainEvents } from '../cli-capture.ts';
 
 /**
  * The pretrain-then-fine-tune lesson (examples/pretrain-finetune). The ITC + ITM + MLM graph
@@ -14,13 +13,7 @@ import type { Io } from '../io.ts';
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const MARGIN = 0.15;
 
-async function train(args: string[]): Promise<{ code: number; events: Record<string, any>[]; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), errIsTTY: false, cwd: ROOT };
-  const code = await runCli(['train', ...args, '--json'], io);
-  return { code, events: out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)), err };
-}
+const train = (args: string[]) => trainEvents(args, ROOT);
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 

@@ -2,8 +2,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { examplesOf, generateWorld, parseWorldSpec } from '@modalflow/world';
-import { runCli } from '../cli.ts';
-import type { Io } from '../io.ts';
+import { trainEvents } from '../cli-capture.ts';
 
 /**
  * The REINFORCE lesson (examples/reinforce): the VQA model learns to name the colour of the
@@ -17,13 +16,7 @@ const GRAPH = 'examples/reinforce/graph.json';
 const DATA = 'world:shapes?task=vqa&count=2048&seed=1&questions=colour';
 const FLAGS = ['--batch-size', '32', '--lr', '1e-3', '--warmup', '30', '--clip-norm', '1', '--seed', '0'];
 
-async function train(args: string[]): Promise<{ code: number; events: Record<string, any>[]; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), errIsTTY: false, cwd: ROOT };
-  const code = await runCli(['train', GRAPH, '--data', DATA, ...FLAGS, ...args, '--json'], io);
-  return { code, events: out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)), err };
-}
+const train = (args: string[]) => trainEvents([GRAPH, '--data', DATA, ...FLAGS, ...args], ROOT);
 
 function majorityAccuracy(): number {
   const world = generateWorld(parseWorldSpec(DATA));

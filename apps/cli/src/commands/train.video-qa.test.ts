@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../cli.ts';
-import type { Io } from '../io.ts';
 import { ffmpegAvailable } from '@modalflow/media/node';
+import { runCaptured } from '../cli-capture.ts';
 
 /**
  * examples/video-qa: a manifest whose rows name video files trains the tiny video QA model, and
@@ -22,13 +21,7 @@ interface Row {
 const rows = (split: string): Row[] =>
   readFileSync(`${ROOT}${EXAMPLE}/${split}.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row);
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), errIsTTY: false, cwd: ROOT };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
+const cli = (args: string[]) => runCaptured(args, ROOT);
 
 const hasFfmpeg = ffmpegAvailable();
 

@@ -3,8 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ANSWERS, examplesOf, generateWorld, parseWorldSpec } from '@modalflow/world';
-import { runCli } from '../cli.ts';
-import type { Io } from '../io.ts';
+import { trainEvents } from '../cli-capture.ts';
 
 /**
  * The VQA fusion shoot-out (examples/vqa-fusion): four graphs with the same image and question
@@ -19,13 +18,7 @@ const DATA = 'world:shapes?task=vqa&count=2048&seed=1';
 const VARIANTS = ['concat', 'gated', 'tensor', 'cross-attention'] as const;
 const MARGIN = 0.1;
 
-async function train(args: string[]): Promise<{ code: number; events: Record<string, any>[]; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), errIsTTY: false, cwd: ROOT };
-  const code = await runCli(['train', ...args, '--json'], io);
-  return { code, events: out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)), err };
-}
+const train = (args: string[]) => trainEvents(args, ROOT);
 
 /** Accuracy on the test split of always answering the most frequent training answer. */
 function majorityBaseline(): { answer: string; accuracy: number; examples: number } {
