@@ -251,14 +251,23 @@ async function programWorkerCalls(graph: string) {
   const before = new AbortController();
   before.abort();
   const abortedBefore = await message(program.run(inputs(), { signal: before.signal }));
-  const during = new AbortController();
-  const duringEvents: string[] = [];
-  const running = program.run(inputs(), { signal: during.signal, cache: false, onEvent: (e) => duringEvents.push(e.type) });
-  // Posted right behind the run: the worker reads it at the run's first wait on its event loop.
-  during.abort();
-  const abortedDuring = await message(running);
-  // The worker's own outcome comes after the page's rejection: a ping queued behind it waits for it.
-  await client.ping();
+  // Posted right behind the run, the abort is read at the run's next wait on the worker's event
+  // loop, if it has arrived by then: late fusion runs in well under a millisecond, so on a busy
+  // machine the message can come after the last stage. Each try is one run; the first whose
+  // abort arrived in time shows whether the worker stopped there.
+  let abortedDuring = '';
+  let duringEvents: string[] = [];
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const during = new AbortController();
+    const events: string[] = [];
+    const running = program.run(inputs(), { signal: during.signal, cache: false, onEvent: (e) => events.push(e.type) });
+    during.abort();
+    abortedDuring = await message(running);
+    // The worker's own outcome comes after the page's rejection: a ping queued behind it waits for it.
+    await client.ping();
+    duringEvents = events;
+    if (!events.includes('run-end')) break;
+  }
   await new Promise((r) => setTimeout(r, 50));
   const again = await program.run(inputs(), { cache: false });
   const trip = await client.ping();
