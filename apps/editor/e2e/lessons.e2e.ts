@@ -64,6 +64,22 @@ async function openLesson(page: Page, id: string) {
   await page.getByTestId('train-provider').selectOption('wasm');
 }
 
+/**
+ * Ends the run with Stop. A short lesson can finish on its own between reading its
+ * state and the click, which leaves Stop disabled: a run that ended by itself counts.
+ */
+async function stopRun(page: Page) {
+  const ended = page.locator('[data-testid=train-status]:is([data-status=stopped], [data-status=done], [data-status=failed])');
+  const stop = page.getByTestId('train-stop');
+  await expect
+    .poll(async () => {
+      if ((await ended.count()) > 0) return true;
+      if (await stop.isEnabled()) await stop.click({ timeout: 1_000 }).catch(() => undefined);
+      return (await ended.count()) > 0;
+    }, { timeout: 60_000, interval: 250 })
+    .toBe(true);
+}
+
 describe('lessons from the gallery', () => {
   it('opens the linear probe ready to train: CLIP weights carried by name, 5 pictures per shape, accuracy reported', async () => {
     session = await openEditor(baseUrl);
@@ -163,11 +179,7 @@ describe('lessons from the gallery', () => {
           return t.loss.length > 0 || t.status === 'failed' || t.status === 'done';
         }, { timeout: 120_000, interval: 250 })
         .toBe(true);
-      const first = await trainState(page);
-      if (first.status !== 'failed') {
-        await page.getByTestId('train-stop').click();
-        await page.locator('[data-testid=train-status]:is([data-status=stopped], [data-status=done], [data-status=failed])').waitFor({ timeout: 60_000 });
-      }
+      await stopRun(page);
       const t = await trainState(page);
       console.log(`${id}: ${t.status} at step ${t.step}, first loss ${t.loss[0]?.toFixed(4)} after ${((Date.now() - t0) / 1000).toFixed(1)} s${t.init ? `, ${t.init.loaded.length} weights from ${t.init.file}` : ''}`);
       if (t.status === 'failed' || !Number.isFinite(t.loss[0])) failed.push(`${id}: ${t.status}; ${t.problems.join('; ')}`);
