@@ -177,4 +177,33 @@ describe('readable at first sight', () => {
     await expect.poll(async () => (await results.boundingBox())!.width).toBeGreaterThan(narrow + 150);
     await page.screenshot({ path: join(shots, 'run-panel-resized.png') });
   });
+
+  it('fits the run and train panels into a 1280-pixel window: nothing runs under the inspector, the results keep room', async () => {
+    const page = await start();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // Every child of the panel's bar and body, and the train panel's matrix, ends inside the panel.
+    const overflow = (panel: string) =>
+      page.evaluate((panel) => {
+        const root = document.querySelector(`[data-testid=${panel}]`)!;
+        const right = root.getBoundingClientRect().right;
+        const parts = [...root.querySelectorAll('.mf-run__bar > *, .mf-run__body > .mf-run__col, .mf-simview__grid')];
+        return parts.filter((e) => e.getBoundingClientRect().right > right + 0.5).map((e) => `${e.className} ends at ${Math.round(e.getBoundingClientRect().right)} > ${Math.round(right)}`);
+      }, panel);
+
+    await page.getByTestId('btn-run-panel').click();
+    await page.getByTestId('run-start').click();
+    await page.locator('[data-testid=run-status]:is([data-status=done], [data-status=failed])').waitFor({ timeout: 60_000 });
+    expect(await overflow('run-panel')).toEqual([]);
+    expect((await page.getByTestId('run-results').boundingBox())!.width).toBeGreaterThanOrEqual(270);
+
+    await page.getByTestId('btn-examples').click();
+    await page.getByTestId('lesson-clip-contrastive').click();
+    await page.getByTestId('train-panel').waitFor();
+    await page.getByTestId('train-provider').selectOption('wasm');
+    await page.getByTestId('train-start').click();
+    await page.getByTestId('train-similarity').waitFor({ timeout: 90_000 });
+    expect(await overflow('train-panel')).toEqual([]);
+    await page.getByTestId('train-stop').click();
+    await page.screenshot({ path: join(shots, 'train-panel-1280.png') });
+  });
 });

@@ -12,6 +12,8 @@ import { RunTiming } from './RunTiming.tsx';
 import { isSoftwareAdapter } from './adapter.ts';
 import { GeneratedText } from './GeneratedText.tsx';
 import { WeightsControls } from '../train/WeightsControls.tsx';
+import { useWidth } from '../ui/useWidth.ts';
+import { fittedSide } from './fittedSide.ts';
 
 const BUSY: readonly RunStatus[] = ['compiling', 'loading', 'running'];
 
@@ -125,7 +127,8 @@ function ColumnHandle({ body, left }: { body: RefObject<HTMLDivElement | null>; 
   const ui = useUiApi();
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     const start = e.clientX;
-    const width = ui.getState().runSideWidth;
+    // From where the boundary is drawn, which a narrow panel may have moved left of the chosen width.
+    const width = left;
     const total = body.current?.getBoundingClientRect().width ?? window.innerWidth;
     const el = e.currentTarget;
     el.setPointerCapture(e.pointerId);
@@ -152,6 +155,7 @@ export function RunPanel() {
   const height = useUi((s) => s.runHeight);
   const side = useUi((s) => s.runSideWidth);
   const body = useRef<HTMLDivElement>(null);
+  const fitted = fittedSide(side, useWidth(body));
   const editor = useEditorApi();
   const ui = useUiApi();
   const runner = useRunner();
@@ -192,7 +196,7 @@ export function RunPanel() {
           ×
         </button>
       </header>
-      <div className="mf-run__body" ref={body} style={{ gridTemplateColumns: `${Math.round(side * 0.51)}px ${side - Math.round(side * 0.51)}px minmax(0, 1fr)` }}>
+      <div className="mf-run__body" ref={body} style={{ gridTemplateColumns: `${Math.round(fitted * 0.51)}px ${fitted - Math.round(fitted * 0.51)}px minmax(0, 1fr)` }}>
         <div className="mf-run__col mf-run__inputs" data-testid="run-inputs">
           <h4>Inputs</h4>
           {inputs.length ? (
@@ -215,7 +219,7 @@ export function RunPanel() {
           <StageList />
           <GeneratedText />
         </div>
-        <ColumnHandle body={body} left={side} />
+        <ColumnHandle body={body} left={fitted} />
         <div className="mf-run__col mf-run__results" data-testid="run-results">
           <ResultsPane />
         </div>

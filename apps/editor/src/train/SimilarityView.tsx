@@ -1,7 +1,8 @@
-import { memo, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, type MouseEvent } from 'react';
 import { css, textOn, viridis } from '../results/colormap.ts';
 import type { SimilaritySnapshot } from '../store/trainSlice.ts';
 import { diagonalWins } from './metrics.ts';
+import { useWidth } from '../ui/useWidth.ts';
 import type { ViewPicture } from './protocol.ts';
 
 function Picture({ picture, label }: { picture: ViewPicture; label: string }) {
@@ -44,15 +45,8 @@ const GAP = 2;
  */
 function MatrixCanvas({ n, data, probs, captions }: { n: number; data: Float32Array; probs: Float32Array; captions: readonly string[] }) {
   const ref = useRef<HTMLCanvasElement>(null);
-  const [width, setWidth] = useState(0);
+  const width = useWidth(ref);
   const height = n * CELL + (n - 1) * GAP;
-  useEffect(() => {
-    const c = ref.current;
-    if (!c) return;
-    const observer = new ResizeObserver((entries) => setWidth(Math.round(entries[0]!.contentRect.width)));
-    observer.observe(c);
-    return () => observer.disconnect();
-  }, []);
   useEffect(() => {
     const c = ref.current;
     const ctx = c?.getContext('2d');
@@ -144,7 +138,7 @@ export function SimilarityView({ snapshot, pictures, captions }: { snapshot: Sim
       <p className="mf-simview__caption">
         Step {step}: <strong data-testid="train-diagonal">{wins} of {n}</strong> pictures score their own caption highest.
       </p>
-      <div className="mf-simview__grid" style={{ gridTemplateColumns: `40px repeat(${n}, minmax(30px, 1fr))`, gridTemplateRows: `auto repeat(${n}, ${CELL}px)` }}>
+      <div className="mf-simview__grid" style={{ gridTemplateColumns: `40px repeat(${n}, minmax(24px, 1fr))`, gridTemplateRows: `auto repeat(${n}, ${CELL}px)` }}>
         <Labels n={n} pictures={pictures} captions={captions} />
         <MatrixCanvas n={n} data={data} probs={probs} captions={captions} />
       </div>
