@@ -2,6 +2,7 @@ import { useRef, useState, type ChangeEvent, type DragEvent, type KeyboardEvent 
 import { formatShape } from '@modalflow/core';
 import { useEditor, useEditorApi, useRunner, useUiApi } from '../app/context.tsx';
 import { decodeImage } from './decodeImage.ts';
+import { fixedImageSize } from './defaults.ts';
 import type { GraphInput } from './graphInputs.ts';
 import type { ImageItem, InputValue, Sizes } from './inputValues.ts';
 import { SAMPLES, sampleImage, sampleUrl, type Sample } from './samples.ts';
@@ -29,7 +30,8 @@ function ImageField({ input, value }: { input: GraphInput; value: Extract<InputV
   const maxPixels = useEditor((s) => s.run.maxImagePixels);
   const images = value?.images ?? [];
   const first = images[0];
-  const fit = first ? { width: first.width, height: first.height } : undefined;
+  // Pictures join a batch at the first one's size, or at the size the input fixes.
+  const fit = first ? { width: first.width, height: first.height } : fixedImageSize(input);
 
   const add = (items: ImageItem[]) => set({ kind: 'image', images: [...images, ...items] });
   const addFiles = async (files: File[]) => {
@@ -60,7 +62,7 @@ function ImageField({ input, value }: { input: GraphInput; value: Extract<InputV
     if (!batch && at === 0 && images.length === 1) return;
     try {
       if (batch) add([await sampleImage(s, fit)]);
-      else set({ kind: 'image', images: [await sampleImage(s)] });
+      else set({ kind: 'image', images: [await sampleImage(s, fixedImageSize(input))] });
     } catch (e) {
       report('Could not load the sample', e);
     }
@@ -92,7 +94,7 @@ function ImageField({ input, value }: { input: GraphInput; value: Extract<InputV
       {images.length > 0 && (
         <ul className="mf-image-field__chosen">
           {images.map((img, i) => (
-            <li key={`${img.url}#${i}`} title={img.resizedFrom ? `${img.name}: resized from ${img.resizedFrom.width}×${img.resizedFrom.height} to match the first picture` : img.name}>
+            <li key={`${img.url}#${i}`} title={img.resizedFrom ? `${img.name}: resized from ${img.resizedFrom.width}×${img.resizedFrom.height} to ${img.width}×${img.height}, the batch's picture size` : img.name}>
               <img src={img.url} alt={img.name} />
               <span className="mf-image-field__name">{img.name}</span>
               <span className="mf-muted">

@@ -40,6 +40,25 @@ describe('sizes of symbolic dims', () => {
   });
 });
 
+describe('video inputs', () => {
+  const video = [input('video', 'video', 'uint8', ['N', 32, 32, 3], { media: { frames: 4, fps: 0, height: 32, width: 32 } }), input('text', 'text', 'string', ['B'])];
+
+  it('start with one whole clip of random frames', () => {
+    expect(defaultSize('N', video)).toBe(4);
+    const s = resolveSizes(video, { video: { kind: 'tensor', mode: 'random', seed: 1 }, text: { kind: 'text', text: 'what is moving?' } }, {});
+    expect(s.sizes).toEqual({ N: 4, B: 1 });
+    expect(s.problems).toEqual([]);
+  });
+
+  it('name a frame count that is not a whole number of clips before anything runs', () => {
+    const s = resolveSizes(video, {}, { N: 6 });
+    expect(s.problems).toEqual([
+      { code: 'MF_INPUT_SHAPE', message: 'input "video" holds 6 pictures, not a whole number of 4-frame clips: set size "N" to a multiple of 4, or choose a video file', at: { node: 'video' } },
+    ]);
+    expect(resolveSizes(video, {}, { N: 8 }).problems).toEqual([]);
+  });
+});
+
 describe('text inputs', () => {
   it('feeds one example per line, or a label list whole for the split node', () => {
     expect(textStrings(inputs[1]!, ' a cat \n\n a dog')).toEqual(['a cat', 'a dog']);

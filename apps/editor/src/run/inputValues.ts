@@ -51,9 +51,28 @@ export function dataDims(input: GraphInput, value: InputValue | undefined): numb
   return null;
 }
 
-/** Batch-like symbols (the first axis of some input) default to 1, other sizes to 8. */
+/** Batch-like symbols (the first axis of some input) default to 1, a video's frame axis to one clip's frames, other sizes to 8. */
 export function defaultSize(symbol: string, inputs: readonly GraphInput[]): number {
+  const frames = inputs.find((i) => i.kind === 'video' && i.shape[0] === symbol)?.media?.frames;
+  if (frames) return frames;
   return inputs.some((i) => i.shape[0] === symbol) ? 1 : 8;
+}
+
+/**
+ * A video input's pictures are whole clips one after another; a frame count that is not a
+ * multiple of the clip length would only fail deep inside the temporal stage, so it is named here.
+ */
+function clipProblems(inputs: readonly GraphInput[], sizes: Readonly<Record<string, number>>): Problem[] {
+  const problems: Problem[] = [];
+  for (const input of inputs) {
+    const frames = input.kind === 'video' ? input.media?.frames : undefined;
+    const d = input.shape[0];
+    const n = typeof d === 'number' ? d : d === undefined ? undefined : sizes[d];
+    if (!frames || n === undefined || n % frames === 0) continue;
+    const fix = typeof d === 'string' ? `set size "${d}" to a multiple of ${frames}` : `give it a multiple of ${frames} pictures`;
+    problems.push({ code: 'MF_INPUT_SHAPE', message: `input "${input.name}" holds ${n} picture${n === 1 ? '' : 's'}, not a whole number of ${frames}-frame clips: ${fix}, or choose a video file`, at: { node: input.node } });
+  }
+  return problems;
 }
 
 /**
@@ -92,6 +111,7 @@ export function resolveSizes(inputs: readonly GraphInput[], values: Readonly<Rec
       if (isSymbol(d) && sizes[d] === undefined) sizes[d] = chosen[d] ?? defaultSize(d, inputs);
     }
   }
+  problems.push(...clipProblems(inputs, sizes));
   return { sizes, fixedBy, problems };
 }
 
