@@ -33,7 +33,8 @@ describe('examples run on the run panel defaults', () => {
       await page.getByTestId(`example-${id}`).waitFor({ state: 'detached' });
       if (!(await page.getByTestId('run-panel').count())) await page.getByTestId('btn-run-panel').click();
       await page.getByTestId('run-provider').selectOption('wasm');
-      // The defaults are filled in as the panel meets the new graph's inputs.
+      // The defaults are filled in as the panel meets the new graph's inputs (a sample picture is fetched first).
+      await page.locator('[data-testid=run-panel][data-unset="0"]').waitFor({ timeout: 30_000 });
       await expect.poll(() => page.getByTestId('run-start').isEnabled(), { timeout: 30_000 }).toBe(true);
       await page.getByTestId('run-start').click();
       await page.locator('[data-testid=run-status]:is([data-status=done], [data-status=failed], [data-status=cancelled])').waitFor({ timeout: 90_000 });

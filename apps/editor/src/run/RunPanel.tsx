@@ -164,9 +164,11 @@ export function RunPanel() {
   const sizes = useMemo(() => resolveSizes(inputs, values, chosen), [inputs, values, chosen]);
   useDefaults(inputs);
   const busy = BUSY.includes(status);
+  // Inputs still waiting for their starting value (a sample picture is fetched and decoded first).
+  const unset = inputs.filter((i) => !fits(i, values[i.name])).length;
 
   return (
-    <section className="mf-run" style={{ height }} data-testid="run-panel">
+    <section className="mf-run" style={{ height }} data-testid="run-panel" data-unset={unset}>
       <ResizeHandle />
       <header className="mf-run__bar">
         <h3>Run in the browser</h3>
