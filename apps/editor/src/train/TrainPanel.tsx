@@ -8,6 +8,7 @@ import { TRAIN_ACTIVE, type TrainStatus } from '../store/trainSlice.ts';
 import { LiveCurves } from './LiveCurves.tsx';
 import { commandLine, objectiveRows, type TrainSettings } from './settings.ts';
 import { SimilarityView } from './SimilarityView.tsx';
+import { hasSquareOutput } from './squareOutput.ts';
 import { WeightsControls } from './WeightsControls.tsx';
 import { InitSettings } from './InitSettings.tsx';
 import { useWarmTrainer } from './useWarmTrainer.ts';
@@ -186,6 +187,7 @@ function LiveView() {
   const matrix = useEditor((s) => s.train.matrix);
   const view = useEditor((s) => s.train.setup?.view ?? null);
   const setup = useEditor((s) => s.train.setup);
+  const square = useEditor((s) => hasSquareOutput(s.analysis));
   const trainer = useTrainer();
   const ui = useUiApi();
   return (
@@ -208,9 +210,11 @@ function LiveView() {
         </>
       ) : (
         <p className="mf-muted">
-          {setup
+          {!square
             ? 'This graph has no square image–text similarity output to draw; the curves show its progress.'
-            : 'Press Train: every few steps the held-out pictures are scored against their captions here, and the diagonal lights up as the model learns which caption belongs to which picture.'}
+            : setup
+              ? 'The held-out pictures and captions are not yet scored.'
+              : 'Press Train: every few steps the held-out pictures are scored against their captions here, and the diagonal lights up as the model learns which caption belongs to which picture.'}
         </p>
       )}
       {setup && (
