@@ -187,7 +187,9 @@ function LiveView() {
   const matrix = useEditor((s) => s.train.matrix);
   const view = useEditor((s) => s.train.setup?.view ?? null);
   const setup = useEditor((s) => s.train.setup);
-  const square = useEditor((s) => hasSquareOutput(s.analysis));
+  // Walked again only when the analysis changes, not on every store update while training.
+  const analysis = useEditor((s) => s.analysis);
+  const square = useMemo(() => hasSquareOutput(analysis), [analysis]);
   const trainer = useTrainer();
   const ui = useUiApi();
   return (
